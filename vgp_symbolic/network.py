@@ -1,0 +1,452 @@
+"""The network specification: architecture, parameter names and the numbers to evaluate at.
+
+A network is read from TOML (see ``examples/seed_net.toml``)::
+
+    [network]
+    inputs = 3
+    layers = [ { units = 2, activation = "sigmoid" }, { units = 1, activation = "sigmoid" } ]
+    loss = "mse"
+
+    [values]                      # optional; omitted entries stay symbolic
+    x = [1.0, 0.5, -1.0]
+    W1 = [[0.1, 0.2], [0.3, -0.4], [0.5, 0.6]]   # W1[i][j]: unit i of layer 0 -> unit j of layer 1
+
+Decimals are taken exactly (``0.1`` is 1/10) because TOML floats are read back through their
+shortest decimal representation; a string such as ``"1/3"`` gives any other rational.
+
+Parameter names follow the seeds, 1-based: ``w2_11`` is w^2_{11}, the weight from unit 1 of layer 1
+to unit 1 of layer 2; ``b1_2`` is the bias of unit 2 of layer 1. Where an index has two digits the
+indices are separated: ``w1_3_12``.
+
+>>> net = Network.build(3, [(2, "sigmoid"), (1, "sigmoid")], "mse")
+>>> net.widths
+(3, 2, 1)
+>>> net.parse_param("w2_11")
+Param(kind='w', layer=2, i=1, j=1)
+"""
+from __future__ import annotations
+
+import math
+import random
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Union
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
+    import tomli as tomllib
+
+from .activations import Activation, UnknownActivation, get_activation
+
+__all__ = ["Network", "Layer", "Param", "Values", "SpecError", "LOSSES", "load_spec",
+           "parse_spec", "to_number", "random_values"]
+
+Number = Union[Fraction, float]
+
+LOSSES = {
+    "mse": "(ŷ − y)², averaged over outputs",
+    "half_mse": "½(ŷ − y)², averaged over outputs",
+    "bce": "−[y·log ŷ + (1 − y)·log(1 − ŷ)], averaged over outputs",
+}
+_LOSS_ALIASES = {"binary_crossentropy": "bce", "binary_cross_entropy": "bce",
+                 "squared_error": "mse", "sse": "mse"}
+
+# Numbers from a spec or a homework draw; bounded so that exact arithmetic stays cheap.
+_MAX_DIGITS = 60
+
+
+class SpecError(ValueError):
+    """A problem with a network spec; ``str()`` names the file, line and key when known."""
+
+    def __init__(self, message: str, source: str | None = None, line: int | None = None,
+                 key: str | None = None):
+        self.message, self.source, self.line, self.key = message, source, line, key
+        where = source or "<spec>"
+        if line:
+            where += f", line {line}"
+        if key:
+            where += f", {key}"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Layer:
+    units: int
+    activation: Activation
+
+
+@dataclass(frozen=True)
+class Param:
+    """A weight ``w^layer_ij`` or a bias ``b^layer_j`` (1-based; i indexes layer-1)."""
+
+    kind: str
+    layer: int
+    i: int | None
+    j: int
+
+    @property
+    def name(self) -> str:
+        if self.kind == "b":
+            return f"b{self.layer}_{self.j}"
+        sep = "" if self.i < 10 and self.j < 10 else "_"
+        return f"w{self.layer}_{self.i}{sep}{self.j}"
+
+
+_PARAM_RE = re.compile(r"^\s*([wWbB])\s*\^?\s*\{?(\d+)\}?\s*_\s*\{?(\d+)(?:[_,](\d+))?\}?\s*$")
+
+
+@dataclass(frozen=True)
+class Network:
+    """A dense feed-forward network: ``inputs`` units, then ``layers``; the last is the output."""
+
+    inputs: int
+    layers: tuple[Layer, ...]
+    loss: str
+
+    @classmethod
+    def build(cls, inputs: int, layers, loss: str = "mse") -> "Network":
+        """Build from ``[(units, activation_name_or_Activation), ...]``.
+
+        >>> Network.build(2, [(10, "sigmoid")] * 8 + [(1, "sigmoid")], "bce").depth
+        9
+        """
+        built = tuple(
+            Layer(int(u), a if isinstance(a, Activation) else get_activation(a))
+            for u, a in layers)
+        net = cls(int(inputs), built, _normalise_loss(loss))
+        net._check()
+        return net
+
+    def _check(self):
+        if self.inputs < 1:
+            raise SpecError(f"inputs must be at least 1, got {self.inputs}", key="inputs")
+        if not self.layers:
+            raise SpecError("a network needs at least one layer (the output)", key="layers")
+        for k, layer in enumerate(self.layers, 1):
+            if layer.units < 1:
+                raise SpecError(f"layer {k} must have at least 1 unit, got {layer.units}",
+                                key=f"layers[{k}]")
+
+    @property
+    def depth(self) -> int:
+        """Number of layers with weights (hidden layers + output layer)."""
+        return len(self.layers)
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        return (self.inputs,) + tuple(layer.units for layer in self.layers)
+
+    @property
+    def outputs(self) -> int:
+        return self.layers[-1].units
+
+    def activation(self, k: int) -> Activation:
+        """Activation of layer ``k`` (1-based)."""
+        return self.layers[k - 1].activation
+
+    def describe(self) -> str:
+        """One line: ``3 → 2 (sigmoid) → 1 (sigmoid), loss mse``."""
+        if self.depth > 6 and len({(l.units, l.activation.label) for l in self.layers[:-1]}) == 1:
+            h = self.layers[0]
+            mid = f"{self.depth - 1} × [{h.units} ({h.activation.label})]"
+        else:
+            mid = " → ".join(f"{l.units} ({l.activation.label})" for l in self.layers[:-1])
+        out = self.layers[-1]
+        parts = [str(self.inputs)] + ([mid] if mid else []) + [f"{out.units} ({out.activation.label})"]
+        return " → ".join(parts) + f", loss {self.loss}"
+
+    def parse_param(self, name: str) -> Param:
+        """Parse ``w2_11``, ``w1_3_12``, ``b1_2`` (also ``w^2_{11}``) and check it exists.
+
+        >>> Network.build(3, [(2, "relu"), (1, "linear")]).parse_param("w3_11")
+        Traceback (most recent call last):
+        ...
+        vgp_symbolic.network.SpecError: <spec>, --wrt: w3_11 names layer 3, but the network has layers 1..2
+        """
+        m = _PARAM_RE.match(name or "")
+        if not m:
+            raise SpecError(f"{name!r} is not a parameter name; write w<layer>_<i><j> "
+                            "(e.g. w1_11, or w1_3_12 for two-digit indices) or b<layer>_<j>",
+                            key="--wrt")
+        kind, k, a, b = m.group(1).lower(), int(m.group(2)), m.group(3), m.group(4)
+        if not 1 <= k <= self.depth:
+            raise SpecError(f"{name} names layer {k}, but the network has layers 1..{self.depth}",
+                            key="--wrt")
+        n_in, n_out = self.widths[k - 1], self.widths[k]
+        if kind == "b":
+            if b is not None:
+                raise SpecError(f"a bias has one index: b{k}_<j>, not {name}", key="--wrt")
+            p = Param("b", k, None, int(a))
+        elif b is not None:
+            p = Param("w", k, int(a), int(b))
+        elif len(a) == 2:
+            p = Param("w", k, int(a[0]), int(a[1]))
+        else:
+            raise SpecError(f"{name}: write the two indices of w^{k}_ij separated "
+                            f"(w{k}_i_j) when either has more than one digit", key="--wrt")
+        if p.kind == "w" and not 1 <= p.i <= n_in:
+            raise SpecError(f"{name}: i = {p.i}, but layer {k - 1} has units 1..{n_in}", key="--wrt")
+        if not 1 <= p.j <= n_out:
+            raise SpecError(f"{name}: j = {p.j}, but layer {k} has units 1..{n_out}", key="--wrt")
+        return p
+
+    def params(self):
+        """Every parameter, layer by layer: weights then biases."""
+        for k in range(1, self.depth + 1):
+            for i in range(1, self.widths[k - 1] + 1):
+                for j in range(1, self.widths[k] + 1):
+                    yield Param("w", k, i, j)
+            for j in range(1, self.widths[k] + 1):
+                yield Param("b", k, None, j)
+
+
+def _normalise_loss(loss: str) -> str:
+    key = _LOSS_ALIASES.get(str(loss).strip().lower(), str(loss).strip().lower())
+    if key not in LOSSES:
+        raise SpecError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}", key="loss")
+    return key
+
+
+@dataclass
+class Values:
+    """Numbers to evaluate at. Missing entries stay symbolic.
+
+    ``W[k]`` is a list of rows (``W[k][i-1][j-1]`` = w^k_ij), ``b[k]`` a list, ``x``/``y`` lists.
+    Entries are :class:`~fractions.Fraction` when exact, ``float`` otherwise.
+    """
+
+    x: list | None = None
+    y: list | None = None
+    W: dict = field(default_factory=dict)
+    b: dict = field(default_factory=dict)
+    lr: Number | None = None
+
+    def complete(self, net: Network) -> bool:
+        """True when every number needed for a numeric gradient is given."""
+        return (self.x is not None and self.y is not None
+                and all(k in self.W for k in range(1, net.depth + 1)))
+
+    def bias(self, k: int, width: int) -> list:
+        """Biases of layer k; zeros when not given (the usual initial value)."""
+        return self.b.get(k, [Fraction(0)] * width)
+
+    def get(self, p: Param):
+        """The value of parameter ``p`` or None."""
+        if p.kind == "w":
+            return self.W[p.layer][p.i - 1][p.j - 1] if p.layer in self.W else None
+        return self.bias(p.layer, p.j)[p.j - 1] if (p.layer in self.W or p.layer in self.b) else None
+
+    def with_param(self, p: Param, value) -> "Values":
+        """A copy with parameter ``p`` replaced (used by finite differences)."""
+        W = {k: [row[:] for row in m] for k, m in self.W.items()}
+        b = {k: v[:] for k, v in self.b.items()}
+        if p.kind == "w":
+            W[p.layer][p.i - 1][p.j - 1] = value
+        else:
+            b.setdefault(p.layer, [Fraction(0)] * len(W[p.layer][0]))[p.j - 1] = value
+        return Values(self.x, self.y, W, b, self.lr)
+
+    def all_exact(self) -> bool:
+        nums = list(self.x or []) + list(self.y or [])
+        for m in self.W.values():
+            for row in m:
+                nums += row
+        for v in self.b.values():
+            nums += v
+        if self.lr is not None:
+            nums.append(self.lr)
+        return all(isinstance(v, Fraction) for v in nums)
+
+
+def to_number(v, where: str = "value") -> Number:
+    """Read a spec number exactly: ints and decimals become Fractions, ``"a/b"`` strings too.
+
+    >>> to_number(0.1), to_number("1/3"), to_number(2)
+    (Fraction(1, 10), Fraction(1, 3), Fraction(2, 1))
+    """
+    if isinstance(v, bool):
+        raise ValueError(f"{where}: expected a number, got {v!r}")
+    if isinstance(v, Fraction):
+        return v
+    if isinstance(v, int):
+        return Fraction(v)
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise ValueError(f"{where}: {v!r} is not a finite number")
+        # repr() is the shortest decimal that reads back to v: what the author wrote
+        return Fraction(repr(v))
+    if isinstance(v, str):
+        s = v.strip()
+        if len(s) > _MAX_DIGITS or not re.fullmatch(r"[+-]?\d+(\.\d*)?([eE][+-]?\d{1,3})?(/\d+)?", s):
+            raise ValueError(f"{where}: {v!r} is not a number (write 0.25, 1e-3 or 1/4)")
+        try:
+            return Fraction(s)
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"{where}: {v!r} is not a number") from None
+    raise ValueError(f"{where}: expected a number, got {type(v).__name__} {v!r}")
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """Line number of ``key =`` in the TOML text, or of the k-th ``units`` for ``layers[k]``."""
+    m = re.fullmatch(r"layers\[(\d+)\]", key)
+    pat = re.compile(r"^\s*layers\s*=" if m else rf"^\s*{re.escape(key)}\s*=", re.M)
+    found = pat.search(text)
+    if not found:
+        return None
+    pos = found.start()
+    if m:  # the k-th layer table after "layers =" (one per line in the usual layout)
+        hits = list(re.finditer(r"\bunits\b", text[pos:]))
+        k = int(m.group(1))
+        if len(hits) >= k:
+            pos += hits[k - 1].start()
+    return text.count("\n", 0, pos) + 1
+
+
+def load_spec(path) -> tuple[Network, Values]:
+    """Read a network spec file; raises :class:`SpecError` naming the file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise SpecError(f"cannot read: {e.strerror}", str(path)) from None
+    except UnicodeDecodeError:
+        raise SpecError("not UTF-8 text", str(path)) from None
+    return parse_spec(text, str(path))
+
+
+def parse_spec(text: str, source: str = "<spec>") -> tuple[Network, Values]:
+    """Parse spec TOML text into a :class:`Network` and its :class:`Values`.
+
+    >>> net, vals = parse_spec('[network]\\ninputs = 1\\nlayers = [{units=1, activation="relu"}]')
+    >>> net.describe()
+    '1 → 1 (relu), loss mse'
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"\(at line (\d+)", str(e))
+        raise SpecError(f"malformed TOML: {e}", source, int(m.group(1)) if m else None) from None
+
+    def err(msg, key):
+        return SpecError(msg, source, _line_of(text, key.split(".")[-1]), key)
+
+    nd = data.get("network")
+    if not isinstance(nd, dict):
+        raise SpecError("missing [network] table", source)
+    unknown = set(nd) - {"inputs", "layers", "loss"}
+    if unknown:
+        raise err(f"unknown key(s) {sorted(unknown)}; expected inputs, layers, loss",
+                  f"network.{sorted(unknown)[0]}")
+    inputs = nd.get("inputs")
+    if not isinstance(inputs, int) or isinstance(inputs, bool) or inputs < 1:
+        raise err(f"inputs must be a positive integer, got {inputs!r}", "network.inputs")
+    layers_raw = nd.get("layers")
+    if not isinstance(layers_raw, list) or not layers_raw:
+        raise err("layers must be a non-empty list of {units = N, activation = \"...\"}",
+                  "network.layers")
+    layers = []
+    for k, ld in enumerate(layers_raw, 1):
+        key = f"network.layers[{k}]"
+        if not isinstance(ld, dict):
+            raise err(f"layer {k} must be a table {{units = N, activation = \"...\"}}", key)
+        extra = set(ld) - {"units", "activation", "slope", "alpha"}
+        if extra:
+            raise err(f"layer {k}: unknown key(s) {sorted(extra)}", key)
+        units = ld.get("units")
+        if not isinstance(units, int) or isinstance(units, bool) or units < 1:
+            raise err(f"layer {k}: units must be a positive integer, got {units!r}", key)
+        try:
+            kw = {p: to_number(ld[p], f"layer {k} {p}") for p in ("slope", "alpha") if p in ld}
+            act = get_activation(ld.get("activation", "sigmoid"), **kw)
+        except (UnknownActivation, ValueError) as e:
+            raise err(f"layer {k}: {e}", key) from None
+        layers.append(Layer(units, act))
+    try:
+        loss = _normalise_loss(nd.get("loss", "mse"))
+    except SpecError as e:
+        raise err(e.message, "network.loss") from None
+    net = Network(inputs, tuple(layers), loss)
+    values = _parse_values(data.get("values", {}), net, err)
+    extra = set(data) - {"network", "values", "meta"}
+    if extra:
+        raise SpecError(f"unknown table(s) {sorted(extra)}; expected [network], [values]", source)
+    return net, values
+
+
+def _parse_values(vd, net: Network, err) -> Values:
+    if not isinstance(vd, dict):
+        raise err("[values] must be a table", "values")
+    widths = net.widths
+    allowed = {"x", "y", "lr"} | {f"W{k}" for k in range(1, net.depth + 1)} \
+        | {f"b{k}" for k in range(1, net.depth + 1)}
+    extra = set(vd) - allowed
+    if extra:
+        name = sorted(extra)[0]
+        raise err(f"unknown key {name!r}; this network takes x, y, lr, W1..W{net.depth}, "
+                  f"b1..b{net.depth}", f"values.{name}")
+
+    def vec(key, n):
+        v = vd[key]
+        if not isinstance(v, list):
+            v = [v]
+        if len(v) != n:
+            raise err(f"{key} must have {n} entr{'y' if n == 1 else 'ies'}, got {len(v)}",
+                      f"values.{key}")
+        try:
+            return [to_number(e, key) for e in v]
+        except ValueError as e:
+            raise err(str(e), f"values.{key}") from None
+
+    vals = Values()
+    if "x" in vd:
+        vals.x = vec("x", net.inputs)
+    if "y" in vd:
+        vals.y = vec("y", net.outputs)
+    if "lr" in vd:
+        vals.lr = vec("lr", 1)[0]
+    for k in range(1, net.depth + 1):
+        key = f"W{k}"
+        if key in vd:
+            m = vd[key]
+            rows, cols = widths[k - 1], widths[k]
+            shape_msg = (f"W{k} must be {rows}×{cols} (rows: units of layer {k - 1}, "
+                         f"columns: units of layer {k})")
+            if not isinstance(m, list) or len(m) != rows or not all(
+                    isinstance(r, list) and len(r) == cols for r in m):
+                got = (f"{len(m)}×{len(m[0]) if m and isinstance(m[0], list) else '?'}"
+                       if isinstance(m, list) else type(m).__name__)
+                raise err(f"{shape_msg}, got {got}", f"values.{key}")
+            try:
+                vals.W[k] = [[to_number(e, key) for e in r] for r in m]
+            except ValueError as e:
+                raise err(str(e), f"values.{key}") from None
+        if f"b{k}" in vd:
+            vals.b[k] = vec(f"b{k}", widths[k])
+    return vals
+
+
+def random_values(net: Network, seed: int = 0, decimals: int = 1, scale: float = 1.0,
+                  x_range: float = 1.0) -> Values:
+    """Exact random values: weights uniform in ±scale rounded to ``decimals`` places.
+
+    Rounded decimals keep hand computation readable and arithmetic exact.
+
+    >>> v = random_values(Network.build(2, [(2, "relu"), (1, "linear")]), seed=1)
+    >>> v.W[1][0][0].denominator in (1, 2, 5, 10)
+    True
+    """
+    rng = random.Random(seed)
+    q = 10 ** decimals
+
+    def draw(r):
+        return Fraction(round(rng.uniform(-r, r) * q), q)
+
+    widths = net.widths
+    W = {k: [[draw(scale) for _ in range(widths[k])] for _ in range(widths[k - 1])]
+         for k in range(1, net.depth + 1)}
+    b = {k: [Fraction(0)] * widths[k] for k in range(1, net.depth + 1)}
+    y = [Fraction(rng.randint(0, 1)) for _ in range(net.outputs)]
+    return Values([draw(x_range) for _ in range(net.inputs)], y, W, b, Fraction(1, 10))
