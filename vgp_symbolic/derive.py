@@ -1,0 +1,353 @@
+"""The chain rule for ∂L/∂w, built symbolically one factor at a time.
+
+Every quantity of the network gets a named SymPy symbol (``x_1``, ``z1_1``, ``o1_1``, ``ŷ``,
+``w2_11``, ``δ2_1``), and the gradient is expressed through them rather than expanded, so it stays
+readable and cheap at any depth: the backward recurrence δᵏ = f'(zᵏ) ⊙ Wᵏ⁺¹ δᵏ⁺¹ is kept per layer.
+
+Two views of the same gradient:
+
+* one **route** (the seeds' "take one route for better understanding"): the product
+  ∂L/∂ŷ · ∂ŷ/∂z · ∂z/∂o · … · ∂o/∂w along one unit per layer;
+* the **total** over every route, as ∂L/∂zᵏ_j · ∂zᵏ_j/∂w with ∂L/∂zᵏ_j = δᵏ_j backpropagated.
+
+When only one route exists (3 → 2 → 1, first-layer weight) the two coincide.
+
+>>> from vgp_symbolic.network import Network
+>>> net = Network.build(3, [(2, "sigmoid"), (1, "sigmoid")], "mse")
+>>> d = derive(net, "w1_11")
+>>> [f.name for f in d.factors]
+['∂L/∂ŷ', '∂ŷ/∂z2_1', '∂z2_1/∂o1_1', '∂o1_1/∂w1_11']
+>>> d.expression
+2*o1_1*w2_11*x_1*ŷ*(1 - o1_1)*(1 - ŷ)*(-y + ŷ)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
+
+from .network import Network, Param, SpecError
+
+__all__ = ["Names", "Factor", "Derivation", "derive", "parse_route", "composed_loss",
+           "EXPAND_LIMIT"]
+
+# Expand δ into o, w, x, y only while the result stays small enough to read:
+# at most this many routes (terms) and four layers above the parameter.
+EXPAND_LIMIT = 64
+
+
+class Names:
+    """The named symbols of a network, with their LaTeX spellings.
+
+    >>> from vgp_symbolic.network import Network
+    >>> n = Names(Network.build(2, [(3, "tanh"), (1, "sigmoid")]))
+    >>> n.o(1, 2), n.o(2, 1), n.w(1, 2, 3), n.latex[n.w(1, 2, 3)]
+    (o1_2, ŷ, w1_23, 'w^{(1)}_{23}')
+    """
+
+    def __init__(self, net: Network):
+        self.net = net
+        self.latex: dict[sp.Symbol, str] = {}
+        self._cache: dict[str, sp.Symbol] = {}
+
+    def _sym(self, name: str, tex: str) -> sp.Symbol:
+        s = self._cache.get(name)
+        if s is None:
+            s = self._cache[name] = sp.Symbol(name, real=True)
+            self.latex[s] = tex
+        return s
+
+    @staticmethod
+    def _ij(i, j) -> tuple[str, str]:
+        two = i >= 10 or j >= 10
+        return (f"{i}_{j}", f"{i},{j}") if two else (f"{i}{j}", f"{i}{j}")
+
+    @property
+    def L(self):
+        return self._sym("L", "L")
+
+    def x(self, i):
+        return self._sym(f"x_{i}", f"x_{{{i}}}")
+
+    def y(self, j=1):
+        return self._sym("y" if self.net.outputs == 1 else f"y_{j}",
+                         "y" if self.net.outputs == 1 else f"y_{{{j}}}")
+
+    def o(self, k, j):
+        if k == 0:
+            return self.x(j)
+        if k == self.net.depth:
+            single = self.net.outputs == 1
+            return self._sym("ŷ" if single else f"ŷ_{j}", r"\hat{y}" if single else rf"\hat{{y}}_{{{j}}}")
+        return self._sym(f"o{k}_{j}", f"o^{{({k})}}_{{{j}}}")
+
+    def z(self, k, j):
+        return self._sym(f"z{k}_{j}", f"z^{{({k})}}_{{{j}}}")
+
+    def w(self, k, i, j):
+        t, tex = self._ij(i, j)
+        return self._sym(f"w{k}_{t}", f"w^{{({k})}}_{{{tex}}}")
+
+    def b(self, k, j):
+        return self._sym(f"b{k}_{j}", f"b^{{({k})}}_{{{j}}}")
+
+    def delta(self, k, j):
+        return self._sym(f"δ{k}_{j}", rf"\delta^{{({k})}}_{{{j}}}")
+
+    def param(self, p: Param):
+        return self.w(p.layer, p.i, p.j) if p.kind == "w" else self.b(p.layer, p.j)
+
+    def preactivation(self, k, j) -> sp.Expr:
+        """zᵏ_j = Σ_i wᵏ_ij oᵏ⁻¹_i + bᵏ_j."""
+        return sp.Add(*[self.w(k, i, j) * self.o(k - 1, i)
+                        for i in range(1, self.net.widths[k - 1] + 1)], self.b(k, j))
+
+    def fprime(self, k, j) -> sp.Expr:
+        """f'(zᵏ_j) in textbook form (σ' = o(1 − o))."""
+        return self.net.activation(k).deriv(self.z(k, j), self.o(k, j))
+
+    def dL_dyhat(self, j) -> sp.Expr:
+        """∂L/∂ŷ_j for the network's loss (losses are averaged over the m outputs)."""
+        yh, y, m = self.o(self.net.depth, j), self.y(j), self.net.outputs
+        # unevaluated so that SymPy keeps 2(ŷ − y) instead of distributing it to 2ŷ − 2y
+        d = {"mse": sp.Mul(2, yh - y, evaluate=False), "half_mse": yh - y,
+             "bce": (yh - y) / (yh * (1 - yh))}[self.net.loss]
+        return d / m
+
+    def loss(self) -> sp.Expr:
+        """L in terms of ŷ and y."""
+        K, m = self.net.depth, self.net.outputs
+        terms = []
+        for j in range(1, m + 1):
+            yh, y = self.o(K, j), self.y(j)
+            terms.append({"mse": (yh - y) ** 2, "half_mse": (yh - y) ** 2 / 2,
+                          "bce": -(y * sp.log(yh) + (1 - y) * sp.log(1 - yh))}[self.net.loss])
+        return sp.Add(*terms) / m
+
+    def text(self, expr) -> str:
+        """Plain-text form, positive terms first (``ŷ - y``, not SymPy's ``-y + ŷ``)."""
+        return _TextPrinter().doprint(expr)
+
+    def tex(self, expr) -> str:
+        """LaTeX with the network's symbol spellings, positive terms first."""
+        return _LatexPrinter({"symbol_names": self.latex}).doprint(expr)
+
+
+def _positive_first(terms):
+    # stable: keeps SymPy's order otherwise, so output stays deterministic
+    return sorted(terms, key=lambda t: t.could_extract_minus_sign())
+
+
+class _TextPrinter(StrPrinter):
+    def _as_ordered_terms(self, expr, order=None):
+        return _positive_first(super()._as_ordered_terms(expr, order))
+
+
+class _LatexPrinter(LatexPrinter):
+    def _as_ordered_terms(self, expr, order=None):
+        return _positive_first(super()._as_ordered_terms(expr, order))
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One factor of the chain: its name (text and LaTeX), formula, and how to evaluate it.
+
+    ``kind`` tells :mod:`vgp_symbolic.evaluate` which backpropagated number it is:
+    ``("dL", j)``, ``("fprime", k, j)``, ``("weight", k, i, j)``, ``("local", k, i, j)``
+    (f'(zᵏ_j)·oᵏ⁻¹_i, with i = None for a bias), ``("delta", k, j)`` or ``("input", k, i)``.
+    """
+
+    name: str
+    latex: str
+    expression: sp.Expr
+    kind: tuple
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """The symbolic chain rule for one parameter; see :func:`derive`."""
+
+    net: Network
+    param: Param
+    names: Names
+    route: tuple[int, ...] | None  # output-ward units j_k, j_{k+1}, …, j_K of the route shown
+    n_routes: int
+    factors: tuple[Factor, ...]
+    expression: sp.Expr  # ∂L/∂param: through δ symbols for deep nets, expanded for small ones
+    expanded: bool
+    recurrence: tuple[tuple[str, str], ...]  # (text, latex) of each δ layer used, output first
+
+    @property
+    def symbol(self) -> sp.Symbol:
+        return self.names.param(self.param)
+
+
+def _frac(num: str, den: str) -> tuple[str, str]:
+    return f"∂{num}/∂{den}", rf"\frac{{\partial {num}}}{{\partial {den}}}"
+
+
+def parse_route(net: Network, p: Param, route) -> tuple[int, ...]:
+    """Normalise ``--route``: the units of layers k..K (or k-1..K for a weight, starting i, j).
+
+    >>> from vgp_symbolic.network import Network
+    >>> net = Network.build(3, [(2, "sigmoid"), (1, "sigmoid")])
+    >>> parse_route(net, net.parse_param("w1_11"), "1,1,1")
+    (1, 1)
+    """
+    if isinstance(route, str):
+        try:
+            route = [int(t) for t in route.replace(" ", "").split(",") if t]
+        except ValueError:
+            raise SpecError(f"--route takes unit numbers separated by commas, got {route!r}",
+                            key="--route") from None
+    route = list(route)
+    k, K = p.layer, net.depth
+    if p.kind == "w" and len(route) == K - k + 2:
+        if route[0] != p.i:
+            raise SpecError(f"route starts at unit {route[0]} of layer {k - 1}, but "
+                            f"{p.name} leaves unit {p.i}", key="--route")
+        route = route[1:]
+    if len(route) == K - k:
+        route = [p.j] + route
+    if len(route) != K - k + 1:
+        raise SpecError(f"a route for {p.name} names one unit in each of layers {k}..{K} "
+                        f"({K - k + 1} numbers), got {len(route)}", key="--route")
+    if route[0] != p.j:
+        raise SpecError(f"route starts at unit {route[0]} of layer {k}, but {p.name} enters "
+                        f"unit {p.j}", key="--route")
+    for m, u in zip(range(k, K + 1), route):
+        if not 1 <= u <= net.widths[m]:
+            raise SpecError(f"route unit {u} does not exist in layer {m} "
+                            f"(units 1..{net.widths[m]})", key="--route")
+    return tuple(route)
+
+
+def derive(net: Network, param, route=None) -> Derivation:
+    """Build the chain rule for ∂L/∂``param`` (a name like ``"w1_11"`` or a :class:`Param`).
+
+    With one route through the network, or with ``route`` given, the factors are the seeds'
+    chain ∂L/∂ŷ · ∂ŷ/∂z · ∂z/∂o · … · ∂o/∂w; otherwise they are δᵏ_j · ∂zᵏ_j/∂w with δ
+    backpropagated over every route. Cost is linear in depth: nothing is enumerated.
+
+    >>> from vgp_symbolic.network import Network
+    >>> deep = Network.build(2, [(10, "sigmoid")] * 200 + [(1, "sigmoid")], "bce")
+    >>> d = derive(deep, "w1_11")
+    >>> d.n_routes == 10 ** 199, [f.name for f in d.factors]
+    (True, ['∂L/∂z1_1', '∂z1_1/∂w1_11'])
+    """
+    p = param if isinstance(param, Param) else net.parse_param(param)
+    names = Names(net)
+    k, K = p.layer, net.depth
+    n_routes = prod(net.widths[k + 1:]) if k < K else 1
+    if route is None and n_routes == 1:
+        route = [1] * (K - k)  # every layer above has a single unit
+    if route is not None:
+        units = parse_route(net, p, route)
+        factors = _route_factors(names, p, units)
+    else:
+        units = None
+        factors = _total_factors(names, p)
+    expression, expanded = _gradient_expression(names, p)
+    return Derivation(net, p, names, units, n_routes, tuple(factors), expression, expanded,
+                      _recurrence(names, p))
+
+
+def _route_factors(n: Names, p: Param, units) -> list[Factor]:
+    net, k, K = n.net, p.layer, n.net.depth
+    out = []
+    yname = n.text(n.o(K, units[-1]))
+    num, tex = _frac("L", yname)
+    out.append(Factor(num, tex.replace(yname, n.latex[n.o(K, units[-1])]),
+                      n.dL_dyhat(units[-1]), ("dL", units[-1])))
+    # walk down from the output: ∂oᵐ/∂zᵐ = f'(zᵐ), then ∂zᵐ/∂oᵐ⁻¹ = wᵐ
+    for m in range(K, k, -1):
+        jm, jprev = units[m - k], units[m - k - 1]
+        o_s, z_s, prev = n.o(m, jm), n.z(m, jm), n.o(m - 1, jprev)
+        out.append(_named(n, o_s, z_s, n.fprime(m, jm), ("fprime", m, jm)))
+        out.append(_named(n, z_s, prev, n.w(m, jprev, jm), ("weight", m, jprev, jm)))
+    local = n.fprime(k, p.j) * (n.o(k - 1, p.i) if p.kind == "w" else 1)
+    out.append(_named(n, n.o(k, p.j), n.param(p), local, ("local", k, p.i, p.j)))
+    return out
+
+
+def _named(n: Names, num, den, expr, kind) -> Factor:
+    text, _ = _frac(n.text(num), n.text(den))
+    _, tex = _frac(n.latex[num], n.latex[den])
+    return Factor(text, tex, expr, kind)
+
+
+def _total_factors(n: Names, p: Param) -> list[Factor]:
+    k, j = p.layer, p.j
+    z = n.z(k, j)
+    d = _named(n, n.L, z, _delta_step(n, k, j), ("delta", k, j))
+    if p.kind == "w":
+        last = _named(n, z, n.param(p), n.o(k - 1, p.i), ("input", k - 1, p.i))
+    else:
+        last = _named(n, z, n.param(p), sp.Integer(1), ("input", k - 1, None))
+    return [d, last]
+
+
+def _delta_step(n: Names, k: int, j: int) -> sp.Expr:
+    """δᵏ_j in terms of the next layer's named δ (or ∂L/∂ŷ at the output)."""
+    if k == n.net.depth:
+        return n.dL_dyhat(j) * n.fprime(k, j)
+    nxt = range(1, n.net.widths[k + 1] + 1)
+    return n.fprime(k, j) * sp.Add(*[n.w(k + 1, j, l) * n.delta(k + 1, l) for l in nxt])
+
+
+def _gradient_expression(n: Names, p: Param) -> tuple[sp.Expr, bool]:
+    net, k = n.net, p.layer
+    tail = n.o(k - 1, p.i) if p.kind == "w" else sp.Integer(1)
+    if prod(net.widths[k + 1:]) > EXPAND_LIMIT or net.depth - k > 4:
+        return tail * _delta_step(n, k, p.j), False
+    # small network: substitute δ layer by layer down to o, w, x, y
+    deltas = {}
+    for m in range(net.depth, k, -1):
+        for l in range(1, net.widths[m] + 1):
+            deltas[n.delta(m, l)] = _delta_step(n, m, l).xreplace(deltas)
+    return tail * _delta_step(n, k, p.j).xreplace(deltas), True
+
+
+def _recurrence(n: Names, p: Param) -> tuple[tuple[str, str], ...]:
+    net, K = n.net, n.net.depth
+    lines = []
+    for m in range(K, p.layer - 1, -1):
+        f = net.activation(m).symbol
+        if m == K:
+            lines.append((f"δ{K} = ∂L/∂ŷ ⊙ {f}'(z{K})",
+                          rf"\delta^{{({K})}} = \frac{{\partial L}}{{\partial \hat{{y}}}}"
+                          rf" \odot {_ftex(f)}'(z^{{({K})}})"))
+        else:
+            lines.append((f"δ{m} = {f}'(z{m}) ⊙ (W{m + 1} δ{m + 1})",
+                          rf"\delta^{{({m})}} = {_ftex(f)}'(z^{{({m})}}) \odot "
+                          rf"W^{{({m + 1})}} \delta^{{({m + 1})}}"))
+    return tuple(lines)
+
+
+def _ftex(symbol: str) -> str:
+    return {"σ": r"\sigma", "tanh": r"\tanh"}.get(symbol, rf"\operatorname{{{symbol}}}")
+
+
+def composed_loss(net: Network, names: Names | None = None) -> sp.Expr:
+    """The loss as ONE expression in x, y, w, b -- the naive approach, for tests and benchmarks.
+
+    Its size grows exponentially with depth (each layer repeats the one below in every unit),
+    which is exactly why :func:`derive` never builds it.
+
+    >>> from vgp_symbolic.network import Network
+    >>> net = Network.build(1, [(1, "linear")], "half_mse")
+    >>> composed_loss(net)
+    (b1_1 + w1_11*x_1 - y)**2/2
+    """
+    n = names or Names(net)
+    o = [n.x(i) for i in range(1, net.inputs + 1)]
+    for k in range(1, net.depth + 1):
+        act = net.activation(k)
+        o = [act.expr(sp.Add(*[n.w(k, i, j) * o[i - 1] for i in range(1, net.widths[k - 1] + 1)],
+                             n.b(k, j)))
+             for j in range(1, net.widths[k] + 1)]
+    reps = {n.o(net.depth, j): o[j - 1] for j in range(1, net.outputs + 1)}
+    return n.loss().xreplace(reps)
