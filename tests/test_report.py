@@ -1,0 +1,74 @@
+"""Text, LaTeX and JSON output of derivations."""
+import json
+import shutil
+import subprocess
+from fractions import Fraction
+
+import pytest
+
+from vgp_symbolic.chain import factor_chain
+from vgp_symbolic.derive import derive
+from vgp_symbolic.evaluate import evaluate
+from vgp_symbolic.examples import load_example
+from vgp_symbolic.report import (chain_dict, chain_latex, derivation_dict, derivation_latex,
+                                 derivation_text, number_json, number_latex)
+
+
+@pytest.fixture
+def relu_eval():
+    net, vals, _ = load_example("relu")
+    return evaluate(derive(net, "w1_11"), vals)
+
+
+def test_text_shows_every_step(relu_eval):
+    t = derivation_text(relu_eval)
+    for piece in ["Forward pass", "z1_1 = ", "o1_1 = relu(z1_1) = 0.35", "∂L/∂ŷ", "∂o1_1/∂w1_11",
+                  "= -0.725   (exact: -29/40)", "Update (η = 1)", "= 0.825   (exact: 33/40)",
+                  "agrees"]:
+        assert piece in t, piece
+
+
+def test_json_has_the_documented_keys(relu_eval):
+    d = derivation_dict(relu_eval)
+    json.dumps(d)  # serialisable as is
+    for key in ["wrt", "loss", "gradient", "exact", "expression", "factors", "update"]:
+        assert key in d
+    assert d["wrt"] == "w1_11" and d["exact"] == "-29/40" and d["gradient"] == -0.725
+    assert d["update"] == {"lr": 1.0, "old": 0.1, "new": 0.825, "new_exact": "33/40"}
+    assert {"name", "expression", "value"} <= set(d["factors"][0])
+
+
+def test_symbolic_json_without_values(seed_net):
+    net, _ = seed_net
+    d = derivation_dict(derive(net, "w1_11"))
+    assert d["gradient"] is None if "gradient" in d else True
+    assert d["factors"][2]["expression"] == "w2_11"
+
+
+def test_number_helpers():
+    assert number_json(Fraction(1, 3)) == pytest.approx(1 / 3)
+    assert number_latex(Fraction(1249, 500)) == "2.498"
+    assert number_latex(-3.5e-9) == r"-3.5 \times 10^{-9}"
+
+
+@pytest.mark.skipif(not shutil.which("pdflatex"), reason="pdflatex not installed")
+def test_latex_compiles(tmp_path, relu_eval, seed_net):
+    net, vals = seed_net
+    deep_net, deep_vals, _ = load_example("deep")
+    docs = [derivation_latex(relu_eval, standalone=True),
+            derivation_latex(evaluate(derive(net, "w1_11"), vals), standalone=True),
+            derivation_latex(evaluate(derive(deep_net, "w1_11"), deep_vals, check=False),
+                             standalone=True),
+            "\\documentclass{article}\\usepackage{amsmath}\\begin{document}"
+            + chain_latex(factor_chain("0.2,0.5,0.02", "2.5", "1")) + "\\end{document}"]
+    for n, doc in enumerate(docs):
+        f = tmp_path / f"d{n}.tex"
+        f.write_text(doc)
+        r = subprocess.run(["pdflatex", "-no-shell-escape", "-interaction=nonstopmode",
+                            "-halt-on-error", f.name], cwd=tmp_path, capture_output=True, text=True)
+        assert r.returncode == 0, r.stdout[-2000:]
+
+
+def test_chain_dict():
+    d = chain_dict(factor_chain("0.20,0.5,0.02", "2.5", "1"))
+    assert d["exact"] == "1/500" and d["update"]["new_exact"] == "1249/500"
