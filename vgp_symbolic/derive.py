@@ -145,6 +145,15 @@ class _TextPrinter(StrPrinter):
     def _as_ordered_terms(self, expr, order=None):
         return _positive_first(super()._as_ordered_terms(expr, order))
 
+    def _print_Piecewise(self, expr):
+        # relu'(z) reads as the Iverson bracket [z > 0], not Piecewise((1, z > 0), (0, True))
+        (a, cond), (b, _) = expr.args[0], expr.args[-1]
+        if len(expr.args) == 2 and a == 1 and b == 0:
+            return f"[{self._print(cond)}]"
+        if len(expr.args) == 2:
+            return f"({self._print(a)} if {self._print(cond)} else {self._print(b)})"
+        return super()._print_Piecewise(expr)
+
 
 class _LatexPrinter(LatexPrinter):
     def _as_ordered_terms(self, expr, order=None):
