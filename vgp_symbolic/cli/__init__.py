@@ -1,0 +1,28 @@
+"""The ``vgp`` command line: one module per subcommand; each only parses, calls and prints."""
+import click
+
+from .. import __version__
+from .derive import derive
+from .grade import grade
+from .lab import lab
+from .prove import prove
+from .render import render
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vgp")
+def main():
+    """Derive, prove, set and grade the vanishing gradient problem with exact mathematics.
+
+    \b
+      vgp derive --example seed          the textbook's worked example
+      vgp derive NET.toml --wrt w1_11    the chain rule for any weight of any network
+      vgp prove sigmoid                  σ' ≤ 1/4, checked step by step
+      vgp render problems/hw1.toml ...   personalised homework PDFs with solutions
+      vgp grade problems/hw1.toml ...    grade submitted answers, diagnose mistakes
+      vgp lab                            train the textbook's deep sigmoid net and measure
+    """
+
+
+for _cmd in (derive, prove, render, grade, lab):
+    main.add_command(_cmd)
