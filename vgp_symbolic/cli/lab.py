@@ -1,0 +1,80 @@
+"""`vgp lab`: train the textbook's deep network in numpy and measure every layer."""
+from __future__ import annotations
+
+import click
+
+from ._common import echo_json, fail
+
+
+@click.command()
+@click.option("--activation", default="sigmoid", show_default=True,
+              help="Hidden-layer activation (any of the derivation core's).")
+@click.option("--depth", type=int, default=8, show_default=True, help="Hidden layers.")
+@click.option("--width", type=int, default=10, show_default=True, help="Units per hidden layer.")
+@click.option("--epochs", type=int, default=100, show_default=True)
+@click.option("--init", "init", type=click.Choice(["glorot", "he", "normal"]), default="glorot",
+              show_default=True, help="Weights: Glorot uniform, He normal, or N(0, init-std²).")
+@click.option("--init-std", type=float, default=0.05, show_default=True,
+              help="Standard deviation for --init normal.")
+@click.option("--batchnorm", is_flag=True, help="Dense → BatchNorm → activation in hidden layers.")
+@click.option("--residual", is_flag=True, help="Skip connections oᵏ = f(uᵏ) + oᵏ⁻¹.")
+@click.option("--clip", type=float, default=None, metavar="NORM",
+              help="Clip the global gradient norm to NORM.")
+@click.option("--optimizer", type=click.Choice(["adam", "sgd"]), default="adam",
+              show_default=True)
+@click.option("--lr", type=float, default=None,
+              help="Learning rate [default: 0.001 for adam, 0.01 for sgd].")
+@click.option("--batch-size", type=int, default=32, show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True,
+              help="Weights and shuffling (the data always use the seed's random_state=42).")
+@click.option("--plateau", type=float, default=0.1, show_default=True,
+              help="The loss has left its plateau once it is this fraction below its start.")
+@click.option("--compare", "do_compare", is_flag=True,
+              help="Run sigmoid, tanh, relu, relu + He, sigmoid + batch norm, sigmoid + "
+                   "residual and an exploding set-up with and without clipping, at this "
+                   "depth/width/epochs/optimizer/seed.")
+@click.option("--plot", "plot_dir", type=click.Path(file_okay=False), default=None,
+              metavar="DIR", help="Write PNG figures into DIR.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def lab(activation, depth, width, epochs, init, init_std, batchnorm, residual, clip, optimizer,
+        lr, batch_size, seed, plateau, do_compare, plot_dir, fmt):
+    """Train the seed's deep network on two moons and measure the vanishing gradient.
+
+    \b
+      vgp lab                          8 sigmoid layers, Adam: watch the gradient norms
+      vgp lab --optimizer sgd          the same under SGD: the weights barely move either
+      vgp lab --activation relu        the textbook's fix
+      vgp lab --compare --plot out/    every remedy side by side
+    """
+    from ..lab import (LabConfig, LabError, compare, explain, explain_compare, format_compare,
+                       format_run, plot_compare, plot_run, run)
+
+    cfg = LabConfig(activation=activation, depth=depth, width=width, epochs=epochs, init=init,
+                    init_std=init_std, batchnorm=batchnorm, residual=residual, optimizer=optimizer,
+                    lr=lr, clip=clip, batch_size=batch_size, seed=seed, plateau=plateau)
+    try:
+        cfg.check()
+    except LabError as e:
+        fail(str(e))
+
+    result = compare(cfg) if do_compare else run(cfg)
+    written = []
+    if plot_dir:
+        try:
+            written = ([plot_compare(result, plot_dir)] if do_compare
+                       else plot_run(result, plot_dir))
+        except ImportError as e:
+            fail(f"--plot needs matplotlib ({e}); pip install matplotlib")
+        except OSError as e:
+            fail(f"cannot write plots to {plot_dir}: {e.strerror or e}")
+
+    if fmt == "json":
+        key = "compare" if do_compare else "run"
+        echo_json({key: result.to_dict(),
+                   "explanation": explain_compare(result) if do_compare else explain(result),
+                   "plots": [str(p) for p in written]})
+        return
+    click.echo(format_compare(result) if do_compare else format_run(result))
+    for p in written:
+        click.echo(f"wrote {p}")

@@ -1,0 +1,41 @@
+"""The lab: train the textbook's deep sigmoid network in numpy and measure every layer.
+
+The seed trains ``8 × Dense(10, sigmoid) + Dense(1, sigmoid)`` on ``make_moons(250, noise=0.05,
+random_state=42)`` with Adam for 100 epochs and compares the first layer's weights before and after;
+then it does the same with relu. The lab reproduces that (:func:`run`), records per epoch the
+loss, the gradient norm of every layer and every layer's relative weight change, and compares the
+remedies (:func:`compare`).
+
+Modules: ``data`` (moons and split, as scikit-learn builds them), ``model`` (the MLP, with the
+derivation core's activations), ``optim`` (Adam, SGD, clipping), ``experiment`` (training loop,
+records, set-ups), ``report`` (tables and what they show), ``plots`` (PNGs; imports matplotlib
+lazily).
+
+>>> from vgp_symbolic.lab import LabConfig, run
+>>> r = run(LabConfig(depth=3, width=5, epochs=2))
+>>> r.signals()["gradient"] in ("vanishing", "balanced", "exploding")
+True
+"""
+from .data import Split, load_moons, make_moons, train_test_split
+from .experiment import (CompareResult, LabConfig, LabError, RunResult, compare,
+                         compare_setups, run)
+from .model import MLP
+from .optim import SGD, Adam, clip_by_global_norm, make_optimizer
+from .report import explain, explain_compare, format_compare, format_run
+
+__all__ = ["make_moons", "train_test_split", "load_moons", "Split", "MLP", "Adam", "SGD",
+           "clip_by_global_norm", "make_optimizer", "LabConfig", "LabError", "RunResult",
+           "CompareResult", "run", "compare", "compare_setups", "format_run", "format_compare",
+           "explain", "explain_compare", "plot_run", "plot_compare"]
+
+
+def plot_run(result, out_dir):
+    """Write the run's four PNGs into ``out_dir`` (see :mod:`.plots`); imports matplotlib."""
+    from .plots import plot_run as _plot_run
+    return _plot_run(result, out_dir)
+
+
+def plot_compare(result, out_dir):
+    """Write ``compare.png`` into ``out_dir`` (see :mod:`.plots`); imports matplotlib."""
+    from .plots import plot_compare as _plot_compare
+    return _plot_compare(result, out_dir)
