@@ -1,0 +1,489 @@
+"""Is an answer close enough? Tolerances, significant figures and partial credit.
+
+All comparisons are exact (rationals): a float target is taken at its exact binary value, and
+tolerances are read from their decimal text (``1e-3`` is exactly 1/1000).
+
+* **rel** — ``|a − x| ≤ rel·|x|``; **abs** — ``|a − x| ≤ abs``.
+* **sig_figs = n** — ``a`` agrees with ``x`` to n significant figures when both, rounded to n
+  significant figures (halves away from zero), are the same number — the definition
+  ``homework.Tolerance.accepts`` uses, so the sheet, the key and the grader agree. For x = 2.498
+  and n = 3: 2.50, 2.4980 and 2.502 agree (2.50), 2.49 does not. In addition the answer must
+  be *written* with at least n significant figures unless it equals x exactly: "2.5" for
+  2.498 is "rounded too coarsely" (partial credit), while "0.002" for exactly 1/500 is simply
+  correct.
+* Several given: an answer is accepted when any of them accepts it (``abs`` works as a floor
+  under ``rel``).
+* None given: :data:`DEFAULT_TOLERANCE` (3 significant figures).
+
+>>> c = Criterion.of(Fraction(1249, 500), Tol(sig_figs=3))
+>>> [judge(parse_answer(s), c) for s in ("2.498", "2.4980", "2.50", "1249/500", "2.5", "2.49", "2.4")]
+['match', 'match', 'match', 'match', 'coarse', 'truncated', 'truncated']
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+
+from .parse import Parsed, parse_answer  # noqa: F401  (parse_answer: used in the doctests)
+
+__all__ = ["Tol", "DEFAULT_TOLERANCE", "Criterion", "judge", "near", "near_test", "to_fraction", "round_sig",
+           "trunc_sig", "magnitude", "Policy", "PolicyError"]
+
+
+@dataclass(frozen=True)
+class Tol:
+    """A tolerance of the same shape as ``homework.Tolerance`` (any of the three may be None)."""
+
+    rel: float | None = None
+    abs: float | None = None
+    sig_figs: int | None = None
+
+
+DEFAULT_TOLERANCE = Tol(sig_figs=3)
+
+
+def to_fraction(x) -> Fraction:
+    """``x`` exactly as a Fraction (floats at their binary value; text as a plain decimal).
+
+    >>> to_fraction(0.5), to_fraction("1e-3"), to_fraction(Fraction(1, 3))
+    (Fraction(1, 2), Fraction(1, 1000), Fraction(1, 3))
+    """
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, bool):
+        raise ValueError(f"not a number: {x!r}")
+    if isinstance(x, int):
+        return Fraction(x)
+    if isinstance(x, float):
+        if not math.isfinite(x):
+            raise ValueError(f"not a finite number: {x!r}")
+        return Fraction(x)
+    if isinstance(x, str):
+        return Fraction(x.strip())
+    # numpy scalars, mpmath numbers, sympy Rationals: through float, then exact
+    return to_fraction(float(x))
+
+
+@lru_cache(maxsize=256)
+def _tol_fraction(v) -> Fraction:
+    # 1e-3 as written (1/1000), not as the binary float 0.001000000000000000020816...
+    return Fraction(repr(v)) if isinstance(v, float) else to_fraction(v)
+
+
+def magnitude(x: Fraction) -> int:
+    """``⌊log10 |x|⌋`` exactly, for x ≠ 0.
+
+    >>> magnitude(Fraction(1249, 500)), magnitude(Fraction(1, 500)), magnitude(Fraction(1000))
+    (0, -3, 3)
+    """
+    n, d = abs(x.numerator), x.denominator
+    e = len(str(n)) - len(str(d))
+    # now 10^(e-1) < |x| < 10^(e+1); settle which side of 10^e it is (integers only)
+    return e if (n >= d * 10 ** e if e >= 0 else n * 10 ** -e >= d) else e - 1
+
+
+def _scaled(x: Fraction, n: int):
+    """|x| / 10^k as an integer ratio (N, D), with k = magnitude − n + 1, and k."""
+    k = magnitude(x) - n + 1
+    num, den = abs(x.numerator), x.denominator
+    if k >= 0:
+        den *= 10 ** k
+    else:
+        num *= 10 ** -k
+    return num, den, k
+
+
+def _unscale(m: int, k: int, negative: bool) -> Fraction:
+    if negative:
+        m = -m
+    return Fraction(m * 10 ** k) if k >= 0 else Fraction(m, 10 ** -k)
+
+
+def round_sig(x: Fraction, n: int) -> Fraction:
+    """``x`` rounded to ``n`` significant figures, halves away from zero (as taught).
+
+    >>> round_sig(Fraction(1249, 500), 3), round_sig(Fraction(-5, 2), 1)
+    (Fraction(5, 2), Fraction(-3, 1))
+    """
+    if x == 0:
+        return x
+    num, den, k = _scaled(x, n)
+    return _unscale((2 * num + den) // (2 * den), k, x < 0)     # ⌊q + ½⌋ in integers
+
+
+def trunc_sig(x: Fraction, n: int) -> Fraction:
+    """``x`` truncated (toward zero) to ``n`` significant figures.
+
+    >>> trunc_sig(Fraction(1249, 500), 3)
+    Fraction(249, 100)
+    """
+    if x == 0:
+        return x
+    num, den, k = _scaled(x, n)
+    return _unscale(num // den, k, x < 0)
+
+
+def _fast_float(x) -> float:
+    """float(x) for a float or Fraction (±inf when out of range), without ABC dispatch."""
+    if type(x) is float:
+        return x
+    try:
+        return x.numerator / x.denominator     # int / int is correctly rounded
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
+class Criterion:
+    """A target value with its tolerance, ready to judge many answers quickly.
+
+    Verdicts are those of exact rational arithmetic. Floats only decide the cases that are
+    clear by a wide margin — an answer a million times the float error inside the tolerance
+    is accepted, one that far outside is rejected — so the exact work is done only near the
+    edge, where it matters.
+    """
+
+    __slots__ = ("_target", "_value", "sig_figs", "_float", "_shortest", "_rel", "_abs",
+                 "_allowed", "_rounded", "_needed", "_tf", "_sure_in", "_sure_out")
+
+    def __init__(self, target, rel: Fraction | None, abs_: Fraction | None,
+                 sig_figs: int | None, relf: float | None = None, absf: float | None = None):
+        # ``target`` may be a float: its exact Fraction is made only when exact work is needed
+        self._value = target
+        self._target = target if type(target) is Fraction else None
+        self._float = target if type(target) is float else None
+        self.sig_figs, self._shortest = sig_figs, None
+        self._rel, self._abs = rel, abs_
+        self._allowed = self._rounded = self._needed = None
+        tf = self._tf = _fast_float(target)
+        self._sure_in = self._sure_out = None
+        if 1e-290 < abs(tf) < 1e290:
+            if relf is None:
+                relf = _fast_float(rel) if rel is not None else 0.0
+                absf = _fast_float(abs_) if abs_ is not None else 0.0
+            ok = max(relf * abs(tf), absf)
+            # agreeing to n significant figures puts a within ten units of the n-th digit
+            # (a generous bound that also covers 9.996 → 10.0)
+            sf = 10.0 * abs(tf) * 10.0 ** (1 - sig_figs) if sig_figs is not None else 0.0
+            self._sure_out = max(ok, sf) * (1 + 1e-6) + 1e-9 * abs(tf)
+            if ok > 1e-9 * abs(tf):
+                self._sure_in = ok * (1 - 1e-6) - 1e-9 * abs(tf)
+
+    @property
+    def target(self) -> Fraction:
+        """The target, exactly."""
+        if self._target is None:
+            self._target = to_fraction(self._value)
+        return self._target
+
+    def __repr__(self):
+        return (f"Criterion(target={self.target!r}, allowed={self.allowed!r}, "
+                f"sig_figs={self.sig_figs!r})")
+
+    @classmethod
+    def of(cls, target, tol=None) -> "Criterion":
+        """Build from a target (Fraction or float) and a tolerance (rel/abs/sig_figs).
+
+        >>> c = Criterion.of(Fraction(1249, 500), Tol(rel=1e-3, sig_figs=3))
+        >>> c.allowed, c.rounded
+        (Fraction(1249, 500000), Fraction(5, 2))
+        """
+        if type(target) is not float and type(target) is not Fraction:
+            target = to_fraction(target)
+        elif type(target) is float and not math.isfinite(target):
+            raise ValueError(f"not a finite number: {target!r}")
+        return cls(target, *_tol_cached(tol)[1:])
+
+    @property
+    def display(self):
+        """The target as given (a float stays a float), for messages."""
+        return self._value
+
+    @property
+    def shortest(self) -> Fraction | None:
+        """A float target's shortest decimal: "0.1" is an exact answer for the float 0.1."""
+        if self._shortest is None and self._float is not None:
+            self._shortest = Fraction(repr(self._float))
+        return self._shortest
+
+    @property
+    def allowed(self) -> Fraction:
+        """The largest accepted |a − x| from ``rel`` and ``abs`` (exact)."""
+        if self._allowed is None:
+            a = Fraction(0)
+            if self._rel is not None:
+                a = max(a, self._rel * abs(self.target))
+            if self._abs is not None:
+                a = max(a, self._abs)
+            self._allowed = a
+        return self._allowed
+
+    @property
+    def rounded(self) -> Fraction | None:
+        """The target rounded to ``sig_figs`` (None without sig_figs)."""
+        if self._rounded is None and self.sig_figs is not None:
+            self._rounded = round_sig(self.target, self.sig_figs)
+        return self._rounded
+
+    def accepts_criterion(self, other: "Criterion") -> bool:
+        """Does this tolerance accept the other criterion's target? (floats first)"""
+        if self._sure_out is not None:
+            d = abs(other._tf - self._tf)
+            if d > self._sure_out:
+                return False
+            if self._sure_in is not None and d < self._sure_in:
+                return True
+        return self.accepts(other.target, other._tf)
+
+    def accepts(self, a: Fraction, approx: float | None = None) -> bool:
+        """The value test alone (no written-precision rule)."""
+        if self._sure_out is not None:
+            d = abs((_fast_float(a) if approx is None else approx) - self._tf)
+            if d > self._sure_out:
+                return False
+            if self._sure_in is not None and d < self._sure_in:
+                return True
+        if a == self.target:
+            return True
+        if abs(a - self.target) <= self.allowed:
+            return True
+        return self.sig_figs is not None and round_sig(a, self.sig_figs) == self.rounded
+
+    @property
+    def needed(self) -> int:
+        """Significant figures an answer needs: ``sig_figs``, or the fewest whose rounding
+        error (half a unit in the last place) always fits in the allowed error."""
+        if self._needed is None:
+            if self.sig_figs is not None:
+                self._needed = self.sig_figs
+            elif self.target == 0 or self.allowed == 0:
+                self._needed = 17
+            else:
+                # half a unit in the n-th digit must fit in the allowed error
+                half = Fraction(10) ** magnitude(self.target) / 2
+                n = 1
+                while n < 17 and half > self.allowed:
+                    n += 1
+                    half /= 10
+                self._needed = n
+        return self._needed
+
+
+# Tolerances are few and long-lived (one per question of the assignment): their exact and
+# float forms are cached by identity (the object is kept, so its id stays valid).
+_TOL_CACHE: dict[int, tuple] = {}
+
+
+def _tol_cached(tol):
+    hit = _TOL_CACHE.get(id(tol))
+    if hit is not None and hit[0] is tol:
+        return hit
+    rel, ab, sf = _tol_parts(tol)
+    entry = (tol, None if rel is None else _tol_fraction(rel),
+             None if ab is None else _tol_fraction(ab), sf,
+             float(rel) if rel is not None else 0.0, float(ab) if ab is not None else 0.0)
+    if len(_TOL_CACHE) > 4096:
+        _TOL_CACHE.clear()
+    _TOL_CACHE[id(tol)] = entry
+    return entry
+
+
+def _tol_parts(tol):
+    """(rel, abs, sig_figs) of a tolerance, the defaults when it gives none."""
+    rel = getattr(tol, "rel", None)
+    ab = getattr(tol, "abs", None)
+    sf = getattr(tol, "sig_figs", None)
+    if rel is None and ab is None and sf is None:
+        return DEFAULT_TOLERANCE.rel, DEFAULT_TOLERANCE.abs, DEFAULT_TOLERANCE.sig_figs
+    return rel, ab, None if sf is None else int(sf)
+
+
+def near(answer: Parsed, value, tol) -> bool:
+    """Could ``answer`` match ``value`` or be a rounding slip of it? (a cheap float test)
+
+    False only when it certainly cannot, so a candidate can be skipped without exact work.
+
+    >>> near(parse_answer("2.49"), 2.498, None), near(parse_answer("7"), 2.498, None)
+    (True, False)
+    """
+    return near_test(answer, tol)(value)
+
+
+def near_test(answer: Parsed, tol):
+    """:func:`near` for one answer and tolerance against many values (set up once).
+
+    A value that is not a finite number (None, NaN) is never near.
+    """
+    relf, abf, sf = _tol_floats(tol)
+    p = answer.sig_figs
+    af = answer.approx
+    # the largest distance that can still match: max(abs, |v|·m)
+    m = max(relf, 10.0 ** (2 - sf) if sf is not None else 0.0,
+            10.0 ** (2 - p) if p is not None and p >= 2 else 0.0) * (1 + 1e-6) + 1e-12
+    floor = abf * (1 + 1e-6)
+    if not math.isfinite(af):
+        return _always
+
+    def test(value) -> bool:
+        t = type(value)
+        if t is float:
+            if value != value or value in (math.inf, -math.inf):
+                return False
+            vf = value
+        elif t is Fraction or t is int:
+            try:
+                vf = value.numerator / value.denominator
+            except OverflowError:
+                return True
+        else:
+            try:
+                vf = float(value)
+            except (TypeError, ValueError, OverflowError):
+                return False
+            if not math.isfinite(vf):
+                return False
+        a = abs(vf)
+        if not 1e-290 < a < 1e290:
+            return True            # zero, subnormal, huge: leave it to the exact test
+        return abs(af - vf) <= max(floor, a * m)
+    return test
+
+
+def _always(value) -> bool:
+    return True
+
+
+def _tol_floats(tol):
+    """(rel, abs, sig_figs) as floats (0.0 for a missing rel/abs)."""
+    t = _tol_cached(tol)
+    return t[4], t[5], t[3]
+
+
+def judge(answer: Parsed, c: Criterion) -> str | None:
+    """Compare a parsed answer with a criterion.
+
+    Returns ``"match"`` (within tolerance and written precisely enough), ``"coarse"`` (it is
+    the target correctly rounded, but to too few significant figures), ``"truncated"``
+    (it is the target cut off instead of rounded) or ``None`` (neither).
+
+    Rounding verdicts need at least two significant figures written: "2.4" for 2.498 is a
+    truncation slip, "2" is simply wrong. They apply whatever the tolerance: under
+    ``abs = 1e-5`` "2.49" for 2.498 is still recognised as truncated.
+
+    >>> c = Criterion.of(Fraction(1, 500), Tol(sig_figs=3))
+    >>> judge(parse_answer("0.002"), c), judge(parse_answer("2e-3"), c)
+    ('match', 'match')
+    """
+    af, p = answer.approx, answer.sig_figs
+    if c._sure_out is not None:
+        # floats settle the clear cases (see Criterion); exact arithmetic the rest
+        d = abs(af - c._tf)
+        if c._sure_in is not None and d < c._sure_in:
+            return _precision(answer, c)
+        if d > c._sure_out:
+            return _slip(answer, c, p, d)
+    a = answer.value
+    if a == c.target or (c._float is not None and af == c._float and a == c.shortest):
+        return "match"
+    if c.accepts(a, af):
+        return _precision(answer, c)
+    return _slip(answer, c, p, abs(af - c._tf) if c._sure_out is not None else None)
+
+
+def _exact(answer: Parsed, c: Criterion) -> bool:
+    a = answer.value
+    return a == c.target or (c._float is not None and answer.approx == c._float
+                             and a == c.shortest)
+
+
+def _precision(answer: Parsed, c: Criterion) -> str:
+    """An accepted value: is it written with enough significant figures?"""
+    p = answer.sig_figs
+    if c.sig_figs is not None and p is not None and p < c.sig_figs and not _exact(answer, c):
+        return "coarse"
+    return "match"
+
+
+def _slip(answer: Parsed, c: Criterion, p, d) -> str | None:
+    """A value outside the tolerance: the target rounded too coarsely, or truncated?"""
+    if p is None or p < 2 or c._tf == 0:
+        return None
+    # rounded or truncated to p figures, a is less than a unit of the p-th digit from x
+    if d is not None and d > 10.0 * abs(c._tf) * 10.0 ** (1 - p) * (1 + 1e-6):
+        return None
+    a, x = answer.value, c.target
+    if x == 0 or (a < 0) != (x < 0):
+        return None
+    # in units of the p-th significant digit of x: |x| = num/den, |a| must be an integer m
+    num, den, k = _scaled(x, p)
+    an, ad = abs(a.numerator), a.denominator
+    if k >= 0:
+        an, ad = an, ad * 10 ** k
+    else:
+        an = an * 10 ** -k
+    if an % ad:
+        return None
+    m = an // ad
+    if m == (2 * num + den) // (2 * den):          # x rounded (halves away from zero)
+        return "coarse" if p < c.needed else None
+    if m == num // den:                            # x truncated
+        return "truncated"
+    return None
+
+
+class PolicyError(ValueError):
+    """The assignment's [grading] table has a value grading cannot use."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Partial credit, as fractions of a question's points (the assignment's ``[grading]``).
+
+    >>> p = Policy.from_grading({"mistake_credit": {"default": 0.5, "sign_flipped": 0.25}})
+    >>> p.credit_for_mistake("sign_flipped"), p.credit_for_mistake("lr_forgotten")
+    (0.25, 0.5)
+    """
+
+    mistake_credit: float = 0.5      # a catalogued mistake recognised (or the final sign flipped)
+    ecf_credit: float = 1.0          # right, given the student's own earlier wrong answer
+    rounding_credit: float = 0.5     # truncated instead of rounded / too few significant figures
+    mistake_overrides: tuple[tuple[str, float], ...] = ()
+
+    KEYS = ("mistake_credit", "ecf_credit", "rounding_credit")
+
+    def credit_for_mistake(self, mistake_id: str) -> float:
+        """The credit for one catalogued mistake (per-id override, else mistake_credit)."""
+        for k, v in self.mistake_overrides:
+            if k == mistake_id:
+                return v
+        return self.mistake_credit
+
+    @classmethod
+    def from_grading(cls, table) -> "Policy":
+        """Read the credit keys of a ``[grading]`` table; other keys are left to others."""
+        table = dict(table or {})
+        kw = {}
+        for key in cls.KEYS:
+            if key not in table:
+                continue
+            v = table[key]
+            if key == "mistake_credit" and isinstance(v, dict):
+                over = []
+                for mid, c in v.items():
+                    c = _credit(c, f"[grading] mistake_credit.{mid}")
+                    if mid == "default":
+                        kw["mistake_credit"] = c
+                    else:
+                        over.append((str(mid), c))
+                kw["mistake_overrides"] = tuple(over)
+            else:
+                kw[key] = _credit(v, f"[grading] {key}")
+        return cls(**kw)
+
+
+def _credit(v, where) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
+        raise PolicyError(f"{where} = {v!r}: expected a number from 0 to 1 (a fraction of the "
+                          "question's points)")
+    return float(v)
