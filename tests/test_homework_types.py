@@ -1,0 +1,156 @@
+"""Every problem type's answers against an independent computation (not the derivation core).
+
+Networks: SymPy differentiates the loss written as ONE composed expression
+(``derive.composed_loss``), the naive approach the core avoids. Everything else: hand formulas.
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from vgp_symbolic.derive import Names, composed_loss
+from vgp_symbolic.homework import Student, load_assignment, student_set
+from vgp_symbolic.network import Network
+
+ROOT = Path(__file__).resolve().parents[1]
+N_STUDENTS = 12
+
+
+@pytest.fixture(scope="module")
+def sets():
+    a = load_assignment(ROOT / "problems" / "hw1.toml")
+    return [student_set(a, Student(f"t{i}", "T", 2), class_seed=11) for i in range(N_STUDENTS)]
+
+
+def problem(s, kind):
+    return next(p for p in s.problems if p.type == kind)
+
+
+def answers(p):
+    return {q.key: q for q in p.questions}
+
+
+def _rat(v):
+    return sp.Rational(v.numerator, v.denominator)
+
+
+def composed(acts, outputs, P):
+    """Loss, gradient wrt w1_11 and outputs from SymPy on the composed expression."""
+    net = Network.build(3, [(2, acts[0]), (outputs, acts[1])], "mse")
+    n = Names(net)
+    L = composed_loss(net, n)
+    ys = P["y"] if isinstance(P["y"], list) else [P["y"]]
+    subs = {n.x(i + 1): _rat(P["x"][i]) for i in range(3)}
+    subs.update({n.w(1, i + 1, j + 1): _rat(P["W1"][i][j]) for i in range(3) for j in range(2)})
+    subs.update({n.w(2, i + 1, j + 1): _rat(P["W2"][i][j]) for i in range(2)
+                 for j in range(outputs)})
+    subs.update({n.b(k, j + 1): 0 for k, w in ((1, 2), (2, outputs)) for j in range(w)})
+    subs.update({n.y(j + 1): _rat(ys[j]) for j in range(outputs)})
+    g = sp.diff(L, n.w(1, 1, 1)).subs(subs)
+    return (g if acts[0] == "relu" else sp.N(g, 30)), subs, n, net
+
+
+def test_chain_route_by_hand(sets):
+    for s in sets:
+        p = problem(s, "chain_route")
+        P, A = p.params, answers(p)
+        g = P["dL"] * P["out"] * P["local"]
+        assert A["product"].answer == g
+        assert A["new_weight"].answer == P["w"] - P["lr"] * g
+        assert A["min_weight"].answer == P["out"] * 4
+        left = sorted(m.value for m in A["product"].mistakes if m.id == "factor_left_out")
+        assert left == sorted([P["out"] * P["local"], P["dL"] * P["local"], P["dL"] * P["out"]])
+        flipped = [m.value for m in A["new_weight"].mistakes if m.id == "sign_flipped"]
+        assert flipped == [P["w"] + P["lr"] * g]
+
+
+def test_sigmoid_network_against_sympy(sets):
+    for s in sets:
+        p = problem(s, "sigmoid_network")
+        P, A = p.params, answers(p)
+        g, subs, n, net = composed(("sigmoid", "sigmoid"), 1, P)
+        assert A["gradient"].answer == pytest.approx(float(g), rel=1e-12)
+        x, W1, W2 = [float(v) for v in P["x"]], P["W1"], P["W2"]
+        sig = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+        h = [sig(sum(x[i] * float(W1[i][j]) for i in range(3))) for j in range(2)]
+        yhat = sig(sum(h[j] * float(W2[j][0]) for j in range(2)))
+        assert A["hidden"].answer == pytest.approx(h[0], rel=1e-12)
+        assert A["output"].answer == pytest.approx(yhat, rel=1e-12)
+        assert A["update"].answer == pytest.approx(float(P["W1"][0][0]) - float(P["lr"]) * float(g),
+                                                   rel=1e-12)
+        # σ for σ′ at the output: the gradient with ŷ(1 − ŷ) replaced by ŷ
+        wrong = float(g) / (yhat * (1 - yhat)) * yhat
+        assert any(m.id == "sigma_for_sigma_prime" and m.value == pytest.approx(wrong, rel=1e-9)
+                   for m in A["gradient"].mistakes)
+        dropped_x1 = float(g) / x[0]
+        assert any(m.id == "factor_left_out" and m.value == pytest.approx(dropped_x1, rel=1e-9)
+                   for m in A["gradient"].mistakes)
+
+
+def test_relu_network_against_sympy_exactly(sets):
+    for s in sets:
+        p = problem(s, "relu_network")
+        P, A = p.params, answers(p)
+        g, *_ = composed(("relu", "relu"), 1, P)
+        assert A["gradient"].answer == Fraction(int(g.p), int(g.q))
+        g2, *_ = composed(("relu", "relu"), 2, P)
+        assert A["two_outputs"].answer == Fraction(int(g2.p), int(g2.q))
+        routes = [m.value for m in A["two_outputs"].mistakes if m.id == "one_route_not_sum"]
+        assert len(routes) == 2 and sum(routes) == A["two_outputs"].answer
+        assert A["update"].answer == P["W1"][0][0] - P["lr"] * A["gradient"].answer
+        rows = {r["name"]: r for r in p.context["comparison"]}
+        assert rows["f1"]["relu"] == 1 and rows["f2"]["relu"] == 1 and rows["f1"]["changes"]
+        assert not rows["w"]["changes"] and not rows["x"]["changes"]
+
+
+def test_activation_max_numerically(sets):
+    zs = [i / 1000 for i in range(-6000, 6001)]
+    sp_ = [math.exp(-z) / (1 + math.exp(-z)) ** 2 for z in zs]
+    th = [1 - math.tanh(z) ** 2 for z in zs]
+    zmax_s, zmax_t = zs[sp_.index(max(sp_))], zs[th.index(max(th))]
+    for s in sets[:3]:
+        p = problem(s, "activation_max")
+        A = answers(p)
+        assert A["sigmoid_max"].answer == Fraction(1, 4)
+        assert Fraction(max(sp_)).limit_denominator(100) == Fraction(1, 4)
+        assert A["sigmoid_argmax"].answer == zmax_s == 0
+        assert A["tanh_max"].answer == 1 and A["tanh_argmax"].answer == zmax_t == 0
+        z0 = float(p.params["z0"])
+        assert A["sigmoid_prime_at"].answer == pytest.approx(
+            math.exp(-z0) / (1 + math.exp(-z0)) ** 2, rel=1e-14)
+        assert [m.value for m in A["sigmoid_max"].mistakes] == [Fraction(1, 2)]
+
+
+def test_depth_decay_by_hand(sets):
+    for s in sets:
+        p = problem(s, "depth_decay")
+        P, A = p.params, answers(p)
+        n, t, c, m = int(P["n"]), P["threshold"], P["c"], int(P["m"])
+        assert A["decay"].answer == Fraction(1, 4 ** n)
+        N = math.floor(math.log(1 / float(t)) / math.log(4)) + 1   # thresholds are not powers of 4
+        assert A["layers_below"].answer == N
+        assert Fraction(1, 4 ** N) < t <= Fraction(1, 4 ** (N - 1))
+        assert A["chain_product"].answer == c ** m
+        assert sorted(x.value for x in A["decay"].mistakes) == [Fraction(1, 4 ** (n + 1)),
+                                                                 Fraction(1, 4 ** (n - 1))]
+
+
+def test_exploding_by_hand(sets):
+    for s in sets:
+        p = problem(s, "exploding")
+        P, A = p.params, answers(p)
+        a, b = P["triple"][0] * P["scale"], P["triple"][1] * P["scale"]
+        assert A["grad"].answer == P["g_out"] * P["w"] ** int(P["n"])
+        assert A["norm"].answer == math.hypot(a, b)
+        clipped = a * P["clip"] / A["norm"].answer
+        assert A["clipped"].answer == clipped
+        clipped_b = b * P["clip"] / A["norm"].answer
+        assert math.hypot(clipped, clipped_b) == pytest.approx(float(P["clip"]))
+        assert A["update"].answer == P["w_old"] - P["lr"] * clipped
+        # error carried forward: with a wrong norm N, g₁·c/N
+        q = A["clipped"]
+        assert q.recompute({q.depends_on[0]: Fraction(100)}) == a * P["clip"] / 100
