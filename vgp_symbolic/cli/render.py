@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -33,8 +34,8 @@ def render(assignment, roster, out, seed, no_pdf, jobs):
 
     def progress(total):
         nonlocal bar
-        bar = click.progressbar(length=total, label="Compiling PDFs", file=click.get_text_stream(
-            "stderr"), show_pos=True)
+        bar = click.progressbar(length=total, label="Compiling PDFs", file=sys.stderr,
+                                show_pos=True)
         bar.__enter__()
         return lambda: bar.update(1)
 
@@ -50,7 +51,7 @@ def render(assignment, roster, out, seed, no_pdf, jobs):
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-            if not click.get_text_stream("stderr").isatty():
+            if not sys.stderr.isatty():
                 click.echo("", err=True)  # the bar printed only its label
     for w in result.warnings:
         click.echo(f"Warning: {w}", err=True)
