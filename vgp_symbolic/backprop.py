@@ -243,13 +243,9 @@ def fmt(v, digits: int = 10) -> str:
     ('2.498', '1/3 ≈ 0.3333333333', '0.3', '1.0e-400')
     """
     if isinstance(v, Fraction):
-        d = v.denominator
-        while d % 2 == 0:
-            d //= 2
-        while d % 5 == 0:
-            d //= 5
-        if d == 1:
-            s = _decimal(v)
+        places = _decimal_places(v.denominator)
+        if places is not None:
+            s = _decimal(v, places)
             if len(s) <= 24:
                 return s
         return f"{v.numerator}/{v.denominator} ≈ {float(v):.{digits}g}"
@@ -258,11 +254,18 @@ def fmt(v, digits: int = 10) -> str:
     return f"{float(v):.{digits}g}"
 
 
-def _decimal(v: Fraction) -> str:
-    sign = "-" if v < 0 else ""
-    v = abs(v)
-    n = 0
-    while (v * 10 ** n).denominator != 1:
-        n += 1
-    digits = str(int(v * 10 ** n)).rjust(n + 1, "0")
-    return sign + (digits[:-n] + "." + digits[-n:] if n else digits)
+def _decimal_places(d: int) -> int | None:
+    """Digits after the point of 1/d as a terminating decimal (d = 2^a·5^b), else None."""
+    a = (d & -d).bit_length() - 1  # the power of two, from the lowest set bit
+    d >>= a
+    b = 0
+    while d % 5 == 0:
+        d //= 5
+        b += 1
+    return max(a, b) if d == 1 else None
+
+
+def _decimal(v: Fraction, places: int) -> str:
+    digits = str(abs(v.numerator) * 10 ** places // v.denominator).rjust(places + 1, "0")
+    body = digits[:-places] + "." + digits[-places:] if places else digits
+    return ("-" if v < 0 else "") + body
