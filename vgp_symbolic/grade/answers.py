@@ -27,6 +27,7 @@ all (missing, empty, no ``student_id`` column, no answer column) raises
 from __future__ import annotations
 
 import csv
+import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,12 +135,22 @@ def read_answers_text(text: str, questions, students, name: str = "answers.csv",
     With ``decimal_comma``, a long-layout line whose answer (the last column) was split by an
     unquoted decimal comma (``s1,q1a,2,498``) is put back together.
     """
+    was = gc.isenabled()
+    gc.disable()             # many small acyclic objects: the cycle collector finds nothing
+    try:
+        return _read_answers_text(text, questions, students, name, decimal_comma)
+    finally:
+        if was:
+            gc.enable()
+
+
+def _read_answers_text(text, questions, students, name, decimal_comma):
     qids = list(questions)
     qmap = {}
     for q in qids:
         qmap.setdefault(q.strip().lower(), q)
     roster = set(students)
-    lines = _LINES.split(text)
+    lines = _LINES.split(text) if "\r" in text else text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     # the header: the first non-blank line (after Excel's optional "sep=;")
@@ -218,21 +229,10 @@ def _split(line: str, dialect) -> list[str]:
 
 def _records(lines, start, dialect):
     """``(line number, fields, quotes balanced)`` for every non-blank line."""
-    delim = dialect["delimiter"]
     for i in range(start, len(lines)):
-        line = lines[i]
-        if '"' not in line:
-            # the common case, nothing quoted: plain splitting is exactly what csv does
-            if not line.replace(delim, "").strip():
-                continue                # blank, or separators only
-            yield i + 1, line.split(delim), True
-            continue
-        rec = _split(line, dialect)
-        if not any(f.strip() for f in rec):
-            continue
-        # an odd number of '"' means a quoted field opened here is never closed on this line
-        # (a multi-line field, or a stray quote): what it holds is not what was meant
-        yield i + 1, rec, line.count('"') % 2 == 0
+        r = _record(lines[i], dialect)
+        if r is not None:
+            yield i + 1, r[0], r[1]
 
 
 def _unbalanced(sheet, line, raw, roster):
@@ -264,43 +264,90 @@ def _hint(dialect) -> str:
 def _read_long(sheet, lines, start, dialect, sid_col, qcol, acol, width, qmap, roster,
                decimal_comma=False):
     first: dict[tuple[str, str], int] = {}
+    delim = dialect["delimiter"]
+    data_lines, answers = sheet.data_lines, sheet.answers
+    qget = qmap.get
+    # keys that trimming and lower-casing leave as they are: a cell equal to one of them
+    # needs neither
+    qexact = {k: q for k, q in qmap.items() if k.strip().lower() == k}.get
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if '"' not in line:
+            # the common case, a well-formed row: nothing quoted, so plain splitting is what
+            # csv does; every other row takes the general path below
+            rec = line.split(delim)
+            if len(rec) == width:
+                sid = rec[sid_col].strip()
+                if sid and sid in roster:
+                    qraw = rec[qcol]
+                    q = qexact(qraw) or qget(qraw.strip().lower())
+                    if q is not None:
+                        key = (sid, q)
+                        if key not in first:
+                            ln = i + 1
+                            data_lines.append(ln)
+                            first[key] = ln
+                            answers.append(Answer(ln, sid, q, rec[acol]))
+                            continue
+        r = _record(line, dialect)
+        if r is not None:
+            _long_row(sheet, i + 1, r[0], r[1], dialect, sid_col, qcol, acol, width, qmap,
+                      roster, decimal_comma, first)
+
+
+def _record(line, dialect):
+    """``(fields, quotes balanced)`` of one line, or None for a blank line."""
+    if '"' not in line:
+        if not line.replace(dialect["delimiter"], "").strip():
+            return None                 # blank, or separators only
+        return line.split(dialect["delimiter"]), True
+    rec = _split(line, dialect)
+    if not any(f.strip() for f in rec):
+        return None
+    # an odd number of '"' means a quoted field opened here is never closed on this line
+    # (a multi-line field, or a stray quote): what it holds is not what was meant
+    return rec, line.count('"') % 2 == 0
+
+
+def _long_row(sheet, line, rec, balanced, dialect, sid_col, qcol, acol, width, qmap, roster,
+              decimal_comma, first):
+    """One non-blank row of the long layout: an answer to grade, or a problem."""
     need = max(sid_col, qcol, acol) + 1
     rejoin = decimal_comma and dialect["delimiter"] == "," and acol == width - 1
-    for line, rec, balanced in _records(lines, start, dialect):
-        sheet.data_lines.append(line)
-        if not balanced:
-            _unbalanced(sheet, line, rec[sid_col] if sid_col < len(rec) else "", roster)
-            continue
-        if rejoin and len(rec) == width + 1:
-            rec = rec[:acol] + [rec[acol] + "," + rec[acol + 1]]
-        if len(rec) < need:
-            raw = rec[sid_col] if sid_col < len(rec) else ""
-            sid = raw.strip() if raw.strip() in roster else None
-            sheet.problems.append(Problem(line, f"{len(rec)} field(s) where {width} were expected "
-                                          "(missing question or answer)", sid, raw.strip()))
-            continue
-        if len(rec) > width and any(f.strip() for f in rec[width:]):
-            # an unquoted separator inside an answer shifts the fields: which is the answer?
-            sid = rec[sid_col].strip() if rec[sid_col].strip() in roster else None
-            sheet.problems.append(Problem(line, f"{len(rec)} fields where {width} were expected"
-                                          f"{_hint(dialect)}", sid, rec[sid_col].strip()))
-            continue
-        sid = _student(sheet, line, rec[sid_col], roster)
-        if sid is None:
-            continue
-        qraw = rec[qcol].strip()
-        q = qmap.get(qraw.lower())
-        if q is None:
-            why = "empty question" if not qraw else f"unknown question {shown(qraw)}"
-            sheet.problems.append(Problem(line, f"{why} (questions: {', '.join(qmap.values())})",
-                                          sid))
-            continue
-        if (sid, q) in first:
-            sheet.problems.append(Problem(line, f"duplicate answer for {sid} {q} (first given on "
-                                          f"line {first[sid, q]}, which is the one graded)", sid))
-            continue
-        first[sid, q] = line
-        sheet.answers.append(Answer(line, sid, q, rec[acol]))
+    sheet.data_lines.append(line)
+    if not balanced:
+        _unbalanced(sheet, line, rec[sid_col] if sid_col < len(rec) else "", roster)
+        return
+    if rejoin and len(rec) == width + 1:
+        rec = rec[:acol] + [rec[acol] + "," + rec[acol + 1]]
+    if len(rec) < need:
+        raw = rec[sid_col] if sid_col < len(rec) else ""
+        sid = raw.strip() if raw.strip() in roster else None
+        sheet.problems.append(Problem(line, f"{len(rec)} field(s) where {width} were expected "
+                                      "(missing question or answer)", sid, raw.strip()))
+        return
+    if len(rec) > width and any(f.strip() for f in rec[width:]):
+        # an unquoted separator inside an answer shifts the fields: which is the answer?
+        sid = rec[sid_col].strip() if rec[sid_col].strip() in roster else None
+        sheet.problems.append(Problem(line, f"{len(rec)} fields where {width} were expected"
+                                      f"{_hint(dialect)}", sid, rec[sid_col].strip()))
+        return
+    sid = _student(sheet, line, rec[sid_col], roster)
+    if sid is None:
+        return
+    qraw = rec[qcol].strip()
+    q = qmap.get(qraw.lower())
+    if q is None:
+        why = "empty question" if not qraw else f"unknown question {shown(qraw)}"
+        sheet.problems.append(Problem(line, f"{why} (questions: {', '.join(qmap.values())})",
+                                      sid))
+        return
+    if (sid, q) in first:
+        sheet.problems.append(Problem(line, f"duplicate answer for {sid} {q} (first given on "
+                                      f"line {first[sid, q]}, which is the one graded)", sid))
+        return
+    first[sid, q] = line
+    sheet.answers.append(Answer(line, sid, q, rec[acol]))
 
 
 def _read_wide(sheet, lines, start, dialect, sid_col, qcols, width, roster):

@@ -25,11 +25,13 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
+from math import floor as _floor, log10 as _log10
 
 from .parse import Parsed, parse_answer  # noqa: F401  (parse_answer: used in the doctests)
 
-__all__ = ["Tol", "DEFAULT_TOLERANCE", "Criterion", "judge", "near", "near_test", "to_fraction", "round_sig",
-           "trunc_sig", "magnitude", "Policy", "PolicyError"]
+__all__ = ["Tol", "DEFAULT_TOLERANCE", "Criterion", "judge", "near", "near_test", "float_bounds",
+           "not_slip", "to_fraction", "round_sig", "trunc_sig", "magnitude", "Policy",
+           "PolicyError"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Tol:
 
 
 DEFAULT_TOLERANCE = Tol(sig_figs=3)
+_ZERO = Fraction(0)
 
 
 def to_fraction(x) -> Fraction:
@@ -141,14 +144,15 @@ class Criterion:
     Verdicts are those of exact rational arithmetic. Floats only decide the cases that are
     clear by a wide margin — an answer a million times the float error inside the tolerance
     is accepted, one that far outside is rejected — so the exact work is done only near the
-    edge, where it matters.
+    edge, where it matters (see :func:`float_bounds`; a target of exactly 0 included).
     """
 
     __slots__ = ("_target", "_value", "sig_figs", "_float", "_shortest", "_rel", "_abs",
                  "_allowed", "_rounded", "_needed", "_tf", "_sure_in", "_sure_out")
 
     def __init__(self, target, rel: Fraction | None, abs_: Fraction | None,
-                 sig_figs: int | None, relf: float | None = None, absf: float | None = None):
+                 sig_figs: int | None, relf: float | None = None, absf: float | None = None,
+                 _entry=None):
         # ``target`` may be a float: its exact Fraction is made only when exact work is needed
         self._value = target
         self._target = target if type(target) is Fraction else None
@@ -157,18 +161,9 @@ class Criterion:
         self._rel, self._abs = rel, abs_
         self._allowed = self._rounded = self._needed = None
         tf = self._tf = _fast_float(target)
-        self._sure_in = self._sure_out = None
-        if 1e-290 < abs(tf) < 1e290:
-            if relf is None:
-                relf = _fast_float(rel) if rel is not None else 0.0
-                absf = _fast_float(abs_) if abs_ is not None else 0.0
-            ok = max(relf * abs(tf), absf)
-            # agreeing to n significant figures puts a within ten units of the n-th digit
-            # (a generous bound that also covers 9.996 → 10.0)
-            sf = 10.0 * abs(tf) * 10.0 ** (1 - sig_figs) if sig_figs is not None else 0.0
-            self._sure_out = max(ok, sf) * (1 + 1e-6) + 1e-9 * abs(tf)
-            if ok > 1e-9 * abs(tf):
-                self._sure_in = ok * (1 - 1e-6) - 1e-9 * abs(tf)
+        if _entry is None:
+            _entry = _tol_entry(None, rel, abs_, sig_figs, relf, absf)
+        self._sure_in, self._sure_out = float_bounds(tf, tf == 0 and target == 0, _entry)
 
     @property
     def target(self) -> Fraction:
@@ -193,7 +188,8 @@ class Criterion:
             target = to_fraction(target)
         elif type(target) is float and not math.isfinite(target):
             raise ValueError(f"not a finite number: {target!r}")
-        return cls(target, *_tol_cached(tol)[1:])
+        e = _tol_cached(tol)
+        return cls(target, e[1], e[2], e[3], e[4], e[5], e)
 
     @property
     def display(self):
@@ -211,11 +207,13 @@ class Criterion:
     def allowed(self) -> Fraction:
         """The largest accepted |a − x| from ``rel`` and ``abs`` (exact)."""
         if self._allowed is None:
-            a = Fraction(0)
+            a = _ZERO
             if self._rel is not None:
-                a = max(a, self._rel * abs(self.target))
-            if self._abs is not None:
-                a = max(a, self._abs)
+                r = self._rel * abs(self.target)
+                if r > a:
+                    a = r
+            if self._abs is not None and self._abs > a:
+                a = self._abs
             self._allowed = a
         return self._allowed
 
@@ -257,15 +255,18 @@ class Criterion:
         if self._needed is None:
             if self.sig_figs is not None:
                 self._needed = self.sig_figs
-            elif self.target == 0 or self.allowed == 0:
+            elif self.target.numerator == 0 or self.allowed.numerator == 0:
                 self._needed = 17
             else:
-                # half a unit in the n-th digit must fit in the allowed error
-                half = Fraction(10) ** magnitude(self.target) / 2
+                # half a unit in the n-th digit, 10^(mag − n + 1) / 2, must fit in the allowed
+                # error A/B: 10^j·B ≤ 2A with j = mag − n + 1 (in integers)
+                al = self.allowed
+                a2, b = 2 * al.numerator, al.denominator
+                j = magnitude(self.target)
                 n = 1
-                while n < 17 and half > self.allowed:
+                while n < 17 and (10 ** j * b > a2 if j >= 0 else b > a2 * 10 ** -j):
                     n += 1
-                    half /= 10
+                    j -= 1
                 self._needed = n
         return self._needed
 
@@ -280,13 +281,62 @@ def _tol_cached(tol):
     if hit is not None and hit[0] is tol:
         return hit
     rel, ab, sf = _tol_parts(tol)
-    entry = (tol, None if rel is None else _tol_fraction(rel),
-             None if ab is None else _tol_fraction(ab), sf,
-             float(rel) if rel is not None else 0.0, float(ab) if ab is not None else 0.0)
+    entry = _tol_entry(tol, None if rel is None else _tol_fraction(rel),
+                       None if ab is None else _tol_fraction(ab), sf,
+                       float(rel) if rel is not None else 0.0,
+                       float(ab) if ab is not None else 0.0)
     if len(_TOL_CACHE) > 4096:
         _TOL_CACHE.clear()
     _TOL_CACHE[id(tol)] = entry
     return entry
+
+
+def _tol_entry(tol, rel, ab, sf, relf, absf):
+    """``(tol, rel, abs, sig_figs, relf, absf, sig-figs factor, zero-target bounds, reach)``:
+    the exact tolerances, their floats (0.0 when missing), what :func:`float_bounds` needs,
+    and max(relf, 10^(2 − sig_figs)) for :func:`near_test`."""
+    if relf is None:
+        relf = _fast_float(rel) if rel is not None else 0.0
+    if absf is None:
+        absf = _fast_float(ab) if ab is not None else 0.0
+    sfk = 10.0 * 10.0 ** (1 - sf) if sf is not None else 0.0
+    # A target of exactly 0 has an exact float, so only the answer's float and abs's float are
+    # off, each by a relative 2^-53: rel·0 adds nothing, sig_figs accepts only 0 itself, and
+    # the answer is in when |a| < abs·(1 − 10⁻⁶), out when |a| > abs·(1 + 10⁻⁶) (or > 0 with
+    # no abs).
+    if ab is None or ab == 0:
+        zero = (None, 0.0)
+    elif 1e-290 < absf < 1e290:
+        zero = (absf * (1 - 1e-6), absf * (1 + 1e-6))
+    else:
+        zero = (None, None)
+    # near_test's relative reach from rel and sig_figs (the answer's figures are added there)
+    reach = max(relf, 10.0 ** (2 - sf) if sf is not None else 0.0)
+    return (tol, rel, ab, sf, relf, absf, sfk, zero, reach)
+
+
+def float_bounds(tf: float, zero: bool, e) -> tuple:
+    """``(sure_in, sure_out)`` for a target with float ``tf`` under tolerance entry ``e``.
+
+    An answer whose float is closer than ``sure_in`` to ``tf`` is certainly accepted, one
+    farther than ``sure_out`` certainly not (a million times the float error to spare);
+    ``None`` where floats decide nothing. ``zero``: the target is exactly 0.
+    """
+    at = abs(tf)
+    if 1e-290 < at < 1e290:
+        ok = e[4] * at
+        if e[5] > ok:
+            ok = e[5]
+        # agreeing to n significant figures puts a within ten units of the n-th digit
+        # (a generous bound that also covers 9.996 → 10.0)
+        sf = e[6] * at
+        out = (ok if ok >= sf else sf) * (1 + 1e-6) + 1e-9 * at
+        if ok > 1e-9 * at:
+            return ok * (1 - 1e-6) - 1e-9 * at, out
+        return None, out
+    if zero:
+        return e[7]
+    return None, None
 
 
 def _tol_parts(tol):
@@ -409,15 +459,15 @@ def _slip(answer: Parsed, c: Criterion, p, d) -> str | None:
     """A value outside the tolerance: the target rounded too coarsely, or truncated?"""
     if p is None or p < 2 or c._tf == 0:
         return None
-    # rounded or truncated to p figures, a is less than a unit of the p-th digit from x
-    if d is not None and d > 10.0 * abs(c._tf) * 10.0 ** (1 - p) * (1 + 1e-6):
+    if d is not None and not_slip(d, abs(c._tf), p):
         return None
     a, x = answer.value, c.target
-    if x == 0 or (a < 0) != (x < 0):
+    an, xn = a.numerator, x.numerator
+    if xn == 0 or (an < 0) != (xn < 0):
         return None
     # in units of the p-th significant digit of x: |x| = num/den, |a| must be an integer m
     num, den, k = _scaled(x, p)
-    an, ad = abs(a.numerator), a.denominator
+    an, ad = abs(an), a.denominator
     if k >= 0:
         an, ad = an, ad * 10 ** k
     else:
@@ -430,6 +480,20 @@ def _slip(answer: Parsed, c: Criterion, p, d) -> str | None:
     if m == num // den:                            # x truncated
         return "truncated"
     return None
+
+
+def not_slip(d: float, at: float, p: int) -> bool:
+    """Floats alone show that an answer at float distance ``d`` from a target with float
+    magnitude ``at`` is not that target rounded or truncated to ``p`` ≥ 2 figures.
+
+    Rounded or truncated to p figures, |a − x| is at most one unit of the p-th digit of x,
+    10^(⌊log10 |x|⌋ − p + 1); the float ⌊log10⌋ is taken generously (+10⁻⁹: never too small).
+    Only used when ``d`` > 10⁻⁹·|x|: then the float error of ``d`` is under 10⁻⁶ of it (closer
+    than that, exact arithmetic decides).
+    """
+    if not 1e-290 < at < 1e290 or d <= 1e-9 * at:
+        return False
+    return d > 10.0 ** (_floor(_log10(at) + 1e-9) - p + 1) * (1 + 1e-6)
 
 
 class PolicyError(ValueError):

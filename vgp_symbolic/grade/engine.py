@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .answers import Answer, AnswerSheet, Problem
-from .compare import Criterion, Policy
-from .diagnose import Diagnosis, blank, diagnose, unreadable
+from .compare import Policy
+from .diagnose import CORRECT, Diagnosis, _diagnose, _diagnose_fast, blank, unreadable
 from .parse import ParseError, parse_answer
 
 __all__ = ["QuestionResult", "StudentResult", "ClassResult", "grade_sheet", "grade_student"]
@@ -112,33 +112,44 @@ def grade_student(student_set, answers: dict[str, Answer], policy: Policy | None
     >>> grade_student(s, {"q1": Answer(2, "s1", "q1", "0.25^4")}).results["q1"].diagnosis.id
     'wrong'
     """
-    policy = policy or Policy()
+    if not policy:
+        policy = Policy()
     st = student_set.student
     results: dict[str, QuestionResult] = {}
+    # what a later part builds on: the student's own value when readable (for ECF); a Parsed
+    # stands for its exact value, which is made only if error carried forward needs it
     given: dict[str, object] = {}
     ok: dict[str, bool] = {}
+    get = answers.get
     for q in student_set.questions:
-        a = answers.get(q.id)
-        parsed = None
-        if a is None or not a.text.strip():
+        qid = q.id
+        a = get(qid)
+        pts = float(q.points)
+        text = line = None
+        if a is not None:
+            text, line = a.text, a.line
+        if text is None or not text.strip():
             d = blank(q)
+            given[qid] = q.answer
+            ok[qid] = True
         else:
             try:
-                parsed = parse_answer(a.text, decimal_comma)
+                parsed = parse_answer(text, decimal_comma)
             except ParseError as e:
                 d = unreadable(q, str(e))
+                given[qid] = q.answer
+                ok[qid] = True
             else:
-                d = diagnose(q, parsed, given, ok, policy, Criterion.of(q.answer, q.tolerance))
-        # what a later part builds on: the student's own value when readable (for ECF)
-        if parsed is None:
-            given[q.id], ok[q.id] = q.answer, True
-        else:
-            given[q.id], ok[q.id] = parsed.value, d.status == "correct"
-        pts = float(q.points)
-        results[q.id] = QuestionResult(q.id, None if a is None else a.text,
-                                       None if a is None else a.line, d,
-                                       round(pts * d.credit, 6), pts,
-                                       getattr(q, "prompt", ""))
+                d = _diagnose_fast(q, parsed, given, ok, policy)     # diagnose(), inlined
+                if d is None:
+                    d = _diagnose(q, parsed, given, ok, policy, None)
+                given[qid] = parsed
+                ok[qid] = d is CORRECT or d.status == "correct"
+        v = pts * d.credit
+        # round(v, 6) leaves a multiple of 1/64 as it is (its decimals end by the 6th place)
+        results[qid] = QuestionResult(qid, text, line, d,
+                                      v if (v * 64.0).is_integer() else round(v, 6), pts,
+                                      getattr(q, "prompt", ""))
     return StudentResult(st.student_id, getattr(st, "name", ""), results)
 
 
@@ -169,7 +180,10 @@ def _gc_paused():
 def _grade_sheet(student_sets, sheet, policy, decimal_comma, progress):
     by_student: dict[str, dict[str, Answer]] = {}
     for a in sheet.answers:
-        by_student.setdefault(a.student_id, {})[a.question] = a
+        mine = by_student.get(a.student_id)
+        if mine is None:
+            mine = by_student[a.student_id] = {}
+        mine[a.question] = a
     problems: dict[str, list[Problem]] = {}
     unattached = []
     for p in sheet.problems:

@@ -85,19 +85,30 @@ class Parsed:
     ``decimals`` is the number of digits after the decimal point of such a literal
     (None for expressions and for scientific notation); ``text`` is that literal as a plain
     ASCII decimal; ``approx`` is ``float(value)`` (±inf when out of range), for quick checks.
+
+    For a literal or a ratio the exact Fraction is made on first use of ``value``: most
+    answers are settled by ``approx`` alone (see :class:`~.compare.Criterion`).
     """
 
-    __slots__ = ("value", "sig_figs", "decimals", "text", "approx")
+    __slots__ = ("_value", "_nd", "sig_figs", "decimals", "text", "approx")
 
     def __init__(self, value: Fraction, sig_figs: int | None = None,
                  decimals: int | None = None, text: str = "", approx: float | None = None):
-        self.value, self.sig_figs, self.decimals, self.text = value, sig_figs, decimals, text
+        self._value, self.sig_figs, self.decimals, self.text = value, sig_figs, decimals, text
         if approx is None:
             try:
                 approx = float(value)
             except OverflowError:
                 approx = float("inf") if value > 0 else float("-inf")
         self.approx = approx
+
+    @property
+    def value(self) -> Fraction:
+        """The exact value."""
+        v = self._value
+        if v is None:
+            v = self._value = Fraction(*self._nd)
+        return v
 
     def __repr__(self):
         return (f"Parsed(value={self.value!r}, sig_figs={self.sig_figs!r}, "
@@ -109,6 +120,21 @@ class Parsed:
                                                              other.decimals, other.text)
 
     __hash__ = None
+
+
+_new = object.__new__
+
+
+def _lazy(num: int, den: int, sig_figs, decimals, text: str, approx: float) -> Parsed:
+    """A Parsed whose exact value num/den (den > 0) is made only when asked for."""
+    p = _new(Parsed)
+    p._value = None
+    p._nd = (num, den)
+    p.sig_figs = sig_figs
+    p.decimals = decimals
+    p.text = text
+    p.approx = approx
+    return p
 
 
 def parse(text: str, decimal_comma: bool = False) -> Fraction:
@@ -137,7 +163,8 @@ def parse_answer(text, decimal_comma: bool = False) -> Parsed:
     # Cheap bound first: a megabyte of input is rejected before any other work.
     if len(text) > 4 * MAX_LENGTH:
         raise ParseError(f"answer too long ({len(text)} characters; at most {MAX_LENGTH})")
-    s = (text if text.isascii() else text.translate(_TRANSLATE)).strip()
+    ascii_ = text.isascii()
+    s = (text if ascii_ else text.translate(_TRANSLATE)).strip()
     if not s:
         raise ParseError("empty answer")
     if len(s) > MAX_LENGTH:
@@ -149,14 +176,43 @@ def parse_answer(text, decimal_comma: bool = False) -> Parsed:
     elif "," in s:
         raise ParseError("',' in a number: write 2.498 (or the instructor grades with "
                          "--decimal-comma)")
-    m = _PLAIN.fullmatch(s)
+    if ascii_:
+        # The commonest answer, a plain decimal such as -0.0123: what _PLAIN matches without
+        # an exponent, read with string methods (isdigit is 0-9 only on ASCII text)
+        sign = s[0]
+        if sign == "-" or sign == "+":
+            whole, dot, frac = s[1:].partition(".")
+        else:
+            sign = ""
+            whole, dot, frac = s.partition(".")
+        if ((whole.isdigit() if whole else frac) and (not frac or frac.isdigit())
+                and len(whole) <= 60 and len(frac) <= 60):
+            digits = (whole + frac).lstrip("0")
+            if digits:
+                sig, n = len(digits), int(digits)
+            else:
+                sig, n = 1, 0                    # "0", "0.000": one significant zero
+            k = len(frac)
+            p = _new(Parsed)
+            p._value = None
+            p._nd = (-n if sign == "-" else n, 10 ** k)
+            p.sig_figs = sig
+            p.decimals = k
+            # the literal as a plain decimal: s itself unless it is ".5" or "5."
+            p.text = (s if whole and (frac or not dot) else
+                      sign + (whole or "0") + ("." + frac if frac else ""))
+            p.approx = float(s)                 # correctly rounded, as float(value) is
+            return p
+    m = None if "/" in s else _PLAIN.fullmatch(s)
     if m and (m.group(2) or m.group(3)):
         return _plain(m, s)
     m = _RATIO.fullmatch(s)
     if m:                       # the other common case, p/q: exact by construction
-        if int(m.group(3)) == 0:
+        num, den = int(m.group(1) + m.group(2)), int(m.group(3))
+        if den == 0:
             raise ParseError("division by zero")
-        return Parsed(Fraction(int(m.group(1) + m.group(2)), int(m.group(3))))
+        # int / int is correctly rounded: the same float as float(Fraction(num, den))
+        return _lazy(num, den, None, None, "", num / den)
     if _WORDS.search(s):
         raise ParseError("not a finite number")
     p = _Parser(s)
@@ -166,23 +222,32 @@ def parse_answer(text, decimal_comma: bool = False) -> Parsed:
 
 def _plain(m, s: str) -> Parsed:
     sign, whole, frac, exp = m.groups()
-    whole, frac = whole or "", frac or ""
+    if whole is None:
+        whole = ""
+    if frac is None:
+        frac = ""
     digits = (whole + frac).lstrip("0")
-    sig = len(digits) if digits else 1           # "0", "0.000": one significant zero
-    n = int(digits or "0")
+    if digits:
+        sig, n = len(digits), int(digits)
+    else:
+        sig, n = 1, 0                            # "0", "0.000": one significant zero
     if sign == "-":
         n = -n
     k = len(frac)
     if exp is None:
-        value = Fraction(n, 10 ** k)
         plain = sign + (whole or "0") + ("." + frac if frac else "")
-        return Parsed(value, sig, k, plain, float(s))
+        # float(s) is correctly rounded, as float(n / 10^k) is: the same float
+        return _lazy(n, 10 ** k, sig, k, plain, float(s))
     e = int(exp)
     if abs(e) > MAX_SCI_EXPONENT:
         raise ParseError(f"exponent in scientific notation too large (at most {MAX_SCI_EXPONENT})")
     e -= k
-    value = Fraction(n * 10 ** e, 1) if e >= 0 else Fraction(n, 10 ** -e)
-    return Parsed(value, sig, None, "")
+    # float(s): correctly rounded, as float(value) is (inf beyond range, as an overflowing
+    # float(value) is taken); a zero value is +0.0, as float(Fraction(0)), also for "-0e5"
+    approx = float(s) if n else 0.0
+    if e >= 0:
+        return _lazy(n * 10 ** e, 1, sig, None, "", approx)
+    return _lazy(n, 10 ** -e, sig, None, "", approx)
 
 
 def _bits(x: Fraction) -> int:
