@@ -8,7 +8,8 @@ from hypothesis import given, settings
 
 from conftest import networks
 from vgp_symbolic.activations import ACTIVATIONS
-from vgp_symbolic.backprop import EvaluationError, fmt, forward_backward
+from vgp_symbolic.backprop import EvaluationError, forward_backward
+from vgp_symbolic.numbers import fmt
 from vgp_symbolic.network import Network, Values, random_values
 
 

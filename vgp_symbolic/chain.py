@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .backprop import fmt as _dec
+from .numbers import fmt as _dec, round_places
 from .network import to_number
 
 __all__ = ["FactorChain", "factor_chain", "SEED_EXAMPLE", "rounding_note"]
@@ -97,7 +97,7 @@ def rounding_note(value: Fraction, claimed: str) -> str | None:
     q = Fraction(1, 10 ** places)
     if c == value:
         return None
-    rounded = Fraction(round(value / q)) * q
+    rounded = round_places(value, places)  # halves away from zero, as the grader rounds
     truncated = Fraction(int(value / q)) * q
     exact = _dec(value)
     shown = f"{float(rounded):.{places}f}"

@@ -30,8 +30,8 @@ from fractions import Fraction
 
 import mpmath
 
-from .backprop import (EvaluationError, Pass, finite_difference, forward_backward, layer_table,
-                       to_mpf)
+from .backprop import EvaluationError, Pass, finite_difference, forward_backward, layer_table
+from .numbers import to_mpf
 from .derive import Derivation
 from .network import Values
 

@@ -20,7 +20,7 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
-from .backprop import fmt, to_mpf
+from .numbers import fmt, to_mpf
 from .chain import FactorChain, rounding_note
 from .derive import Derivation
 from .evaluate import Evaluation, log10_abs

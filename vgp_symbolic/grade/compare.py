@@ -27,6 +27,7 @@ from fractions import Fraction
 from functools import lru_cache
 from math import floor as _floor, log10 as _log10
 
+from ..numbers import magnitude, round_sig, scale_to_sig, trunc_sig
 from .parse import Parsed, parse_answer  # noqa: F401  (parse_answer: used in the doctests)
 
 __all__ = ["Tol", "DEFAULT_TOLERANCE", "Criterion", "judge", "near", "near_test", "float_bounds",
@@ -73,59 +74,6 @@ def to_fraction(x) -> Fraction:
 def _tol_fraction(v) -> Fraction:
     # 1e-3 as written (1/1000), not as the binary float 0.001000000000000000020816...
     return Fraction(repr(v)) if isinstance(v, float) else to_fraction(v)
-
-
-def magnitude(x: Fraction) -> int:
-    """``⌊log10 |x|⌋`` exactly, for x ≠ 0.
-
-    >>> magnitude(Fraction(1249, 500)), magnitude(Fraction(1, 500)), magnitude(Fraction(1000))
-    (0, -3, 3)
-    """
-    n, d = abs(x.numerator), x.denominator
-    e = len(str(n)) - len(str(d))
-    # now 10^(e-1) < |x| < 10^(e+1); settle which side of 10^e it is (integers only)
-    return e if (n >= d * 10 ** e if e >= 0 else n * 10 ** -e >= d) else e - 1
-
-
-def _scaled(x: Fraction, n: int):
-    """|x| / 10^k as an integer ratio (N, D), with k = magnitude − n + 1, and k."""
-    k = magnitude(x) - n + 1
-    num, den = abs(x.numerator), x.denominator
-    if k >= 0:
-        den *= 10 ** k
-    else:
-        num *= 10 ** -k
-    return num, den, k
-
-
-def _unscale(m: int, k: int, negative: bool) -> Fraction:
-    if negative:
-        m = -m
-    return Fraction(m * 10 ** k) if k >= 0 else Fraction(m, 10 ** -k)
-
-
-def round_sig(x: Fraction, n: int) -> Fraction:
-    """``x`` rounded to ``n`` significant figures, halves away from zero (as taught).
-
-    >>> round_sig(Fraction(1249, 500), 3), round_sig(Fraction(-5, 2), 1)
-    (Fraction(5, 2), Fraction(-3, 1))
-    """
-    if x == 0:
-        return x
-    num, den, k = _scaled(x, n)
-    return _unscale((2 * num + den) // (2 * den), k, x < 0)     # ⌊q + ½⌋ in integers
-
-
-def trunc_sig(x: Fraction, n: int) -> Fraction:
-    """``x`` truncated (toward zero) to ``n`` significant figures.
-
-    >>> trunc_sig(Fraction(1249, 500), 3)
-    Fraction(249, 100)
-    """
-    if x == 0:
-        return x
-    num, den, k = _scaled(x, n)
-    return _unscale(num // den, k, x < 0)
 
 
 def _fast_float(x) -> float:
@@ -466,7 +414,7 @@ def _slip(answer: Parsed, c: Criterion, p, d) -> str | None:
     if xn == 0 or (an < 0) != (xn < 0):
         return None
     # in units of the p-th significant digit of x: |x| = num/den, |a| must be an integer m
-    num, den, k = _scaled(x, p)
+    num, den, k = scale_to_sig(x, p)
     an, ad = abs(an), a.denominator
     if k >= 0:
         an, ad = an, ad * 10 ** k

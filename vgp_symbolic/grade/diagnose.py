@@ -27,7 +27,7 @@ import math
 from fractions import Fraction
 from typing import NamedTuple
 
-from ..backprop import fmt
+from ..numbers import fmt
 from ..chain import rounding_note  # noqa: F401  (what _truncation_note reproduces; doctests)
 from .compare import (_TOL_CACHE, Criterion, Policy, _tol_cached, float_bounds, judge, near_test,
                       magnitude, not_slip, round_sig, to_fraction)
@@ -495,8 +495,8 @@ def _truncation_note(x: Fraction, answer: Parsed, exact: str) -> str | None:
     if a.numerator * x.denominator == x.numerator * ad:
         return None                            # a == x
     floor, rem = divmod(n, d)
-    # round(): halves to even, as Fraction.__round__; int(): toward zero
-    if 2 * rem < d or (2 * rem == d and floor % 2 == 0):
+    # halves away from zero, as numbers.round_places; int(): toward zero
+    if 2 * rem < d or (2 * rem == d and n < 0):
         rounded = floor
     else:
         rounded = floor + 1

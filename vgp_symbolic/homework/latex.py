@@ -25,7 +25,7 @@ from pathlib import Path
 
 import jinja2
 
-from ..backprop import fmt
+from ..numbers import fmt
 from ..report import number_latex
 
 __all__ = ["TeX", "latex_escape", "make_env", "typesettable", "unsupported_characters",

@@ -18,6 +18,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Union
 
+from ..numbers import round_sig
+
 __all__ = ["HomeworkError", "Tolerance", "Mistake", "Question", "Student", "StudentSet",
            "QuestionInfo", "Assignment", "ProblemSpec", "ProblemUse", "ProblemRender", "Number"]
 
@@ -26,28 +28,6 @@ Number = Union[Fraction, float]
 
 class HomeworkError(ValueError):
     """Bad homework input; ``str()`` names the file and line (and the student when known)."""
-
-
-def round_sig(v, n: int) -> Fraction:
-    """``v`` rounded to ``n`` significant figures, exactly (half away from zero).
-
-    >>> round_sig(Fraction(1249, 500), 2), round_sig(-0.0123456, 3)
-    (Fraction(5, 2), Fraction(-123, 10000))
-    """
-    v = Fraction(v)
-    if v == 0:
-        return v
-    a = abs(v)
-    e = math.floor(math.log10(a.numerator) - math.log10(a.denominator))
-    # log10 of a huge rational can be off by one at an exact power of ten: fix it exactly
-    while Fraction(10) ** e > a:
-        e -= 1
-    while Fraction(10) ** (e + 1) <= a:
-        e += 1
-    q = Fraction(10) ** (e - n + 1)
-    k = a / q
-    r = math.floor(k + Fraction(1, 2))
-    return (r * q) if v > 0 else -(r * q)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ import mpmath
 from mpmath import iv
 from mpmath.libmp import to_rational
 
+from ..numbers import exact_decimal  # noqa: F401  (re-exported for the proof modules)
+
 __all__ = ["PREC", "ivprec", "Enclosure", "enclose", "iv_sigmoid", "iv_erf", "sign",
            "sign_change", "sign_scan", "round_sig", "exact_decimal"]
 
@@ -136,26 +138,6 @@ def round_sig(q: Fraction, n: int, mode: str = "nearest") -> str:
     else:
         s = digits[:point] + "." + digits[point:]
     return sign + s
-
-
-def exact_decimal(q: Fraction, max_len: int = 24) -> str | None:
-    """The exact decimal expansion of q if it terminates within ``max_len`` characters.
-
-    >>> exact_decimal(Fraction(1, 4)), exact_decimal(Fraction(1, 3)), exact_decimal(Fraction(-3))
-    ('0.25', None, '-3')
-    """
-    d = q.denominator
-    for p in (2, 5):
-        while d % p == 0:
-            d //= p
-    if d != 1:
-        return None
-    k = 0
-    while (q * 10**k).denominator != 1:
-        k += 1
-    digits = str(abs(q.numerator) * 10**k // q.denominator).rjust(k + 1, "0")
-    s = ("-" if q < 0 else "") + (digits[:-k] + "." + digits[-k:] if k else digits)
-    return s if len(s) <= max_len else None
 
 
 def enclose(f, a, b=None) -> Enclosure:

@@ -18,7 +18,7 @@ import mpmath
 import sympy as sp
 
 from ...activations import get_activation
-from ...backprop import to_mpf
+from ...numbers import to_mpf
 from ..latex import TeX
 from ..model import Mistake
 from .base import Answer, ProblemType, Solved, as_number, to_fraction

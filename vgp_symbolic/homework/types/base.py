@@ -21,7 +21,7 @@ from typing import Callable
 import sympy as sp
 
 from ...activations import get_activation
-from ...backprop import fmt
+from ...numbers import fmt
 from ...derive import Derivation, derive
 from ...network import Network
 from ..model import Mistake, Number

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from ...backprop import fmt
+from ...numbers import fmt
 from ...chain import factor_chain
 from ..model import Mistake
 from .base import Answer, ProblemType, Reject, Solved, sigmoid, to_fraction

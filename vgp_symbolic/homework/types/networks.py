@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ...backprop import fmt
+from ...numbers import fmt
 from ...evaluate import Evaluation, evaluate
 from ...network import Values
 from ...report import derivation_latex, number_latex

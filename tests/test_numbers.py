@@ -1,0 +1,43 @@
+"""The shared number helpers: one meaning of rounding and decimals across the package."""
+from fractions import Fraction
+
+import mpmath
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vgp_symbolic.numbers import (exact_decimal, fmt, magnitude, round_places, round_sig,
+                                  to_mpf, trunc_sig)
+
+fractions = st.fractions(min_value=-10**6, max_value=10**6, max_denominator=10**6).filter(bool)
+
+
+@given(fractions, st.integers(1, 8))
+def test_round_and_trunc_sig_bracket_the_value(x, n):
+    r, t = round_sig(x, n), trunc_sig(x, n)
+    unit = Fraction(10) ** (magnitude(x) - n + 1)
+    assert abs(x - r) <= unit / 2 and abs(t) <= abs(x) < abs(t) + unit
+
+
+@given(fractions)
+def test_magnitude_is_floor_log10(x):
+    e = magnitude(x)
+    assert Fraction(10) ** e <= abs(x) < Fraction(10) ** (e + 1)
+
+
+@given(fractions, st.integers(0, 6))
+def test_round_places_halves_away_from_zero(x, places):
+    r = round_places(x, places)
+    q = Fraction(1, 10 ** places)
+    assert abs(x - r) <= q / 2 and (r * 10 ** places).denominator == 1
+    if abs(x - r) == q / 2:
+        assert abs(r) > abs(x)
+
+
+def test_exact_decimal_and_fmt():
+    assert exact_decimal(Fraction(1249, 500)) == "2.498"
+    assert exact_decimal(Fraction(1, 3)) is None
+    assert exact_decimal(Fraction(1, 10 ** 30)) is None  # longer than 24 characters
+    assert fmt(Fraction(-29, 40)) == "-0.725"
+    assert fmt(Fraction(1, 3)) == "1/3 ≈ 0.3333333333"
+    assert float(to_mpf(Fraction(1, 3))) == 1 / 3
+    assert fmt(mpmath.mpf("1e-400")) == "1.0e-400"

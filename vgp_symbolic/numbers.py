@@ -1,0 +1,126 @@
+"""Exact numbers as people write them: decimals, significant figures, rounding, formatting.
+
+One home for what the derivation core, the proofs, the homework and the grader all need, so
+that "2.498 rounded to 3 significant figures" means the same thing everywhere: halves are
+rounded away from zero, as taught, and every test is done in integers.
+
+>>> fmt(Fraction(1249, 500)), round_sig(Fraction(1249, 500), 2), trunc_sig(Fraction(1249, 500), 3)
+('2.498', Fraction(5, 2), Fraction(249, 100))
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+from mpmath.libmp import from_rational
+
+__all__ = ["to_mpf", "exact_decimal", "fmt", "magnitude", "round_sig", "trunc_sig",
+           "round_places", "scale_to_sig"]
+
+
+def to_mpf(v):
+    """Any number (Fraction included, which mpmath does not take) as an mpf."""
+    if isinstance(v, Fraction):
+        # one correctly rounded division, without building two intermediate mpfs
+        return mpmath.mp.make_mpf(from_rational(v.numerator, v.denominator, mpmath.mp.prec, "n"))
+    return mpmath.mpf(v)
+
+
+def exact_decimal(q: Fraction, max_len: int = 24) -> str | None:
+    """The decimal expansion of q if it terminates within ``max_len`` characters, else None.
+
+    >>> exact_decimal(Fraction(1, 4)), exact_decimal(Fraction(1, 3)), exact_decimal(Fraction(-3))
+    ('0.25', None, '-3')
+    """
+    d = q.denominator
+    a = (d & -d).bit_length() - 1  # the power of two, from the lowest set bit
+    d >>= a
+    b = 0
+    while d % 5 == 0:
+        d //= 5
+        b += 1
+    if d != 1:
+        return None
+    places = max(a, b)  # q·10^places is an integer
+    digits = str(abs(q.numerator) * 10 ** places // q.denominator).rjust(places + 1, "0")
+    s = ("-" if q < 0 else "") + (digits[:-places] + "." + digits[-places:] if places else digits)
+    return s if len(s) <= max_len else None
+
+
+def fmt(v, digits: int = 10) -> str:
+    """Format a number: exact decimals for terminating fractions, else ``digits`` significant.
+
+    >>> fmt(Fraction(1249, 500)), fmt(Fraction(1, 3)), fmt(0.1 + 0.2), fmt(mpmath.mpf("1e-400"))
+    ('2.498', '1/3 ≈ 0.3333333333', '0.3', '1.0e-400')
+    """
+    if isinstance(v, Fraction):
+        s = exact_decimal(v)
+        if s is not None:
+            return s
+        return f"{v.numerator}/{v.denominator} ≈ {float(v):.{digits}g}"
+    if isinstance(v, mpmath.mpf):
+        return mpmath.nstr(v, digits, min_fixed=-5, max_fixed=10)
+    return f"{float(v):.{digits}g}"
+
+
+def magnitude(x: Fraction) -> int:
+    """``⌊log10 |x|⌋`` exactly, for x ≠ 0.
+
+    >>> magnitude(Fraction(1249, 500)), magnitude(Fraction(1, 500)), magnitude(Fraction(1000))
+    (0, -3, 3)
+    """
+    n, d = abs(x.numerator), x.denominator
+    e = len(str(n)) - len(str(d))
+    # now 10^(e-1) < |x| < 10^(e+1); settle which side of 10^e it is (integers only)
+    return e if (n >= d * 10 ** e if e >= 0 else n * 10 ** -e >= d) else e - 1
+
+
+def scale_to_sig(x: Fraction, n: int):
+    """|x| / 10^k as an integer ratio (N, D), with k = magnitude − n + 1, and k."""
+    k = magnitude(x) - n + 1
+    num, den = abs(x.numerator), x.denominator
+    if k >= 0:
+        den *= 10 ** k
+    else:
+        num *= 10 ** -k
+    return num, den, k
+
+
+def _unscale(m: int, k: int, negative: bool) -> Fraction:
+    if negative:
+        m = -m
+    return Fraction(m * 10 ** k) if k >= 0 else Fraction(m, 10 ** -k)
+
+
+def round_sig(x: Fraction, n: int) -> Fraction:
+    """``x`` rounded to ``n`` significant figures, halves away from zero (as taught).
+
+    >>> round_sig(Fraction(1249, 500), 3), round_sig(Fraction(-5, 2), 1)
+    (Fraction(5, 2), Fraction(-3, 1))
+    """
+    if x == 0:
+        return x
+    num, den, k = scale_to_sig(x, n)
+    return _unscale((2 * num + den) // (2 * den), k, x < 0)     # ⌊q + ½⌋ in integers
+
+
+def trunc_sig(x: Fraction, n: int) -> Fraction:
+    """``x`` truncated (toward zero) to ``n`` significant figures.
+
+    >>> trunc_sig(Fraction(1249, 500), 3)
+    Fraction(249, 100)
+    """
+    if x == 0:
+        return x
+    num, den, k = scale_to_sig(x, n)
+    return _unscale(num // den, k, x < 0)
+
+def round_places(x: Fraction, places: int) -> Fraction:
+    """``x`` rounded to ``places`` decimals, halves away from zero (unlike Python's ``round``).
+
+    >>> round_places(Fraction(2485, 1000), 2), round(Fraction(2485, 1000), 2)
+    (Fraction(249, 100), Fraction(62, 25))
+    """
+    q = 10 ** places
+    m = (2 * abs(x.numerator) * q + x.denominator) // (2 * x.denominator)
+    return Fraction(-m if x < 0 else m, q)
