@@ -79,15 +79,22 @@ def test_exact_answers_are_fractions(class_sets):
 
 
 def test_mistakes_are_distinguishable(class_sets):
-    """No mistake collides with the answer, its sign flip or another mistake."""
+    """No mistake collides with the answer, its sign flip or another mistake, as the grader
+    itself judges them."""
+    from vgp_symbolic.grade.compare import Criterion, to_fraction
+
+    def accepts(target, value, tol):
+        return Criterion.of(target, tol).accepts(to_fraction(value))
+
     for s in class_sets:
         for q in s.questions:
+            tol = q.tolerance
             vals = [q.answer] + [m.value for m in q.mistakes]
             for i, a in enumerate(vals):
                 if i and q.answer != 0:
-                    assert not q.tolerance.accepts(-q.answer, a), (s.student, q.id)
+                    assert not accepts(-q.answer, a, tol), (s.student, q.id)
                 for b in vals[i + 1:]:
-                    assert not q.tolerance.accepts(a, b) and not q.tolerance.accepts(b, a), \
+                    assert not accepts(a, b, tol) and not accepts(b, a, tol), \
                         (s.student.student_id, q.id, a, b)
                 assert math.isfinite(float(a))
 
@@ -282,10 +289,16 @@ def test_roster_not_utf8(tmp_path):
 
 
 def test_tolerance_semantics():
+    """A homework Tolerance means the same to the grader that judges with it."""
+    from vgp_symbolic.grade.compare import Criterion, to_fraction
+
+    def accepts(t, target, value):
+        return Criterion.of(target, t).accepts(to_fraction(value))
+
     t = Tolerance(rel=1e-3)
-    assert t.accepts(Fraction(1, 500), Fraction(2002, 1000000))
-    assert not t.accepts(Fraction(1, 500), Fraction(2003, 1000000))
-    assert Tolerance(sig_figs=3).accepts(Fraction(1249, 500), Fraction(25, 10))
-    assert not Tolerance(sig_figs=3).accepts(Fraction(1249, 500), Fraction(249, 100))
-    assert Tolerance(abs=0).accepts(7, Fraction(7)) and not Tolerance(abs=0).accepts(7, 8)
+    assert accepts(t, Fraction(1, 500), Fraction(2002, 1000000))
+    assert not accepts(t, Fraction(1, 500), Fraction(2003, 1000000))
+    assert accepts(Tolerance(sig_figs=3), Fraction(1249, 500), Fraction(25, 10))
+    assert not accepts(Tolerance(sig_figs=3), Fraction(1249, 500), Fraction(249, 100))
+    assert accepts(Tolerance(abs=0), 7, Fraction(7)) and not accepts(Tolerance(abs=0), 7, 8)
     assert Tolerance(rel=0.01).describe() == "within 1 %"

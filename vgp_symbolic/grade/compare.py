@@ -5,8 +5,8 @@ tolerances are read from their decimal text (``1e-3`` is exactly 1/1000).
 
 * **rel** — ``|a − x| ≤ rel·|x|``; **abs** — ``|a − x| ≤ abs``.
 * **sig_figs = n** — ``a`` agrees with ``x`` to n significant figures when both, rounded to n
-  significant figures (halves away from zero), are the same number — the definition
-  ``homework.Tolerance.accepts`` uses, so the sheet, the key and the grader agree. For x = 2.498
+  significant figures (halves away from zero, :func:`vgp_symbolic.numbers.round_sig`), are the
+  same number. For x = 2.498
   and n = 3: 2.50, 2.4980 and 2.502 agree (2.50), 2.49 does not. In addition the answer must
   be *written* with at least n significant figures unless it equals x exactly: "2.5" for
   2.498 is "rounded too coarsely" (partial credit), while "0.002" for exactly 1/500 is simply

@@ -10,9 +10,8 @@ Every answer, tolerance and catalogued mistake comes from the derivation core (`
 ``evaluate``, ``factor_chain``, ``activations``) for the student's own parameters; the PDF,
 the worked solution, ``key.csv`` and the grader all read the same :class:`StudentSet`.
 
->>> from fractions import Fraction
->>> Tolerance(rel=1e-3).accepts(Fraction(1249, 500), 2.4981)
-True
+>>> Tolerance(rel=1e-3).describe()
+'within 0.1 %'
 """
 from .assignment import load_assignment, load_problem_spec
 from .model import (Assignment, HomeworkError, Mistake, ProblemRender, ProblemSpec, ProblemUse,
