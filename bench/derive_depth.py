@@ -22,9 +22,9 @@ import time
 
 import sympy as sp
 
-from vgp_symbolic.derive import composed_loss, derive
-from vgp_symbolic.evaluate import evaluate
-from vgp_symbolic.network import Network, random_values
+from vgp_symbolic.core.derive import composed_loss, derive
+from vgp_symbolic.core.evaluate import evaluate
+from vgp_symbolic.core.network import Network, random_values
 
 
 def build(depth: int):

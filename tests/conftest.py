@@ -6,8 +6,8 @@ from fractions import Fraction
 import pytest
 from hypothesis import strategies as st
 
-from vgp_symbolic.activations import ACTIVATIONS
-from vgp_symbolic.network import Network, Values
+from vgp_symbolic.core.activations import ACTIVATIONS
+from vgp_symbolic.core.network import Network, Values
 
 
 def make_values(net: Network, draw_float, y_draw=None) -> Values:

@@ -8,7 +8,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vgp_symbolic.activations import ACTIVATIONS, UnknownActivation, get_activation
+from vgp_symbolic.core.activations import ACTIVATIONS, UnknownActivation, get_activation
 
 z = sp.Symbol("z", real=True)
 POINTS = [-7.5, -2.0, -0.3, 0.4, 1.0, 3.25, 9.0]

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 
 from conftest import networks
-from vgp_symbolic.activations import ACTIVATIONS
-from vgp_symbolic.backprop import EvaluationError, forward_backward
+from vgp_symbolic.core.activations import ACTIVATIONS
+from vgp_symbolic.core.backprop import EvaluationError, forward_backward
 from vgp_symbolic.numbers import fmt
-from vgp_symbolic.network import Network, Values, random_values
+from vgp_symbolic.core.network import Network, Values, random_values
 
 
 def numpy_loss(net, vals, override=None):

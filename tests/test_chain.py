@@ -3,7 +3,7 @@ from fractions import Fraction
 
 import pytest
 
-from vgp_symbolic.chain import SEED_EXAMPLE, factor_chain, rounding_note
+from vgp_symbolic.core.chain import SEED_EXAMPLE, factor_chain, rounding_note
 
 
 def test_seed_example_exact():

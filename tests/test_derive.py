@@ -8,10 +8,10 @@ import sympy as sp
 from hypothesis import given, settings
 
 from conftest import networks
-from vgp_symbolic.backprop import forward_backward
-from vgp_symbolic.derive import composed_loss, derive, parse_route
-from vgp_symbolic.evaluate import evaluate
-from vgp_symbolic.network import Network, SpecError, random_values
+from vgp_symbolic.core.backprop import forward_backward
+from vgp_symbolic.core.derive import composed_loss, derive, parse_route
+from vgp_symbolic.core.evaluate import evaluate
+from vgp_symbolic.core.network import Network, SpecError, random_values
 
 
 def test_seed_four_factor_chain(seed_net):

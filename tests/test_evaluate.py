@@ -4,10 +4,10 @@ from fractions import Fraction
 import mpmath
 import pytest
 
-from vgp_symbolic.derive import derive
-from vgp_symbolic.evaluate import evaluate, log10_abs
+from vgp_symbolic.core.derive import derive
+from vgp_symbolic.core.evaluate import evaluate, log10_abs
 from vgp_symbolic.examples import load_example
-from vgp_symbolic.network import Network, random_values
+from vgp_symbolic.core.network import Network, random_values
 
 
 def test_relu_example_is_exact():
@@ -63,7 +63,7 @@ def test_vanishing_shows_in_the_layer_table():
 def test_symbolic_only_when_values_missing(seed_net):
     net, _ = seed_net
     d = derive(net, "w1_11")
-    from vgp_symbolic.network import Values
+    from vgp_symbolic.core.network import Values
     with pytest.raises(ValueError, match="no values for"):
         evaluate(d, Values())
 

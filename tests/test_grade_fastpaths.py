@@ -13,7 +13,7 @@ import pytest
 
 from test_grade_fakes import Mistake, Question, Student, StudentSet, Tolerance
 from vgp_symbolic.numbers import fmt
-from vgp_symbolic.chain import rounding_note
+from vgp_symbolic.core.chain import rounding_note
 from vgp_symbolic.grade import Policy, grade_sheet, read_answers_text
 from vgp_symbolic.grade.answers import AnswerSheet, _long_row, _record
 from vgp_symbolic.grade.compare import (Criterion, Tol, float_bounds, judge, magnitude,

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from vgp_symbolic.derive import Names, composed_loss
+from vgp_symbolic.core.derive import Names, composed_loss
 from vgp_symbolic.homework import Student, load_assignment, student_set
-from vgp_symbolic.network import Network
+from vgp_symbolic.core.network import Network
 
 ROOT = Path(__file__).resolve().parents[1]
 N_STUDENTS = 12

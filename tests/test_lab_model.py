@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vgp_symbolic.backprop import forward_backward
+from vgp_symbolic.core.backprop import forward_backward
 from vgp_symbolic.lab.model import MLP
-from vgp_symbolic.network import Network, Values
+from vgp_symbolic.core.network import Network, Values
 
 SETTINGS = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -3,7 +3,7 @@ from fractions import Fraction
 
 import pytest
 
-from vgp_symbolic.network import Network, SpecError, load_spec, parse_spec, random_values, to_number
+from vgp_symbolic.core.network import Network, SpecError, load_spec, parse_spec, random_values, to_number
 
 GOOD = """
 [network]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from vgp_symbolic.activations import ACTIVATIONS, get_activation
+from vgp_symbolic.core.activations import ACTIVATIONS, get_activation
 from vgp_symbolic.proofs import prove_activation, sup_abs_derivative
 
 JSON_KEYS = {"activation", "derivative", "sup", "sup_float", "argmax", "saturates", "steps"}
@@ -69,7 +69,7 @@ def test_piecewise_family():
     e1 = prove_activation("elu")
     assert e1.sup == 1 and e1.range_text == "(0, 1]" and e1.argmax == "every z ≥ 0"
     se = prove_activation("selu")
-    from vgp_symbolic.activations import SELU_ALPHA, SELU_LAMBDA
+    from vgp_symbolic.core.activations import SELU_ALPHA, SELU_LAMBDA
     assert sp.simplify(se.sup - SELU_LAMBDA * SELU_ALPHA) == 0
     assert se.sup_digits == "1.758099341" and se.argmax.startswith("z = 0")
     lin = prove_activation("linear")

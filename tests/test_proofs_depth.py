@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vgp_symbolic.activations import ACTIVATIONS
-from vgp_symbolic.backprop import forward_backward
-from vgp_symbolic.network import Network, Values
+from vgp_symbolic.core.activations import ACTIVATIONS
+from vgp_symbolic.core.backprop import forward_backward
+from vgp_symbolic.core.network import Network, Values
 from vgp_symbolic.proofs import (depth_bound_proof, depth_report, explosion_depth,
                                  gradient_bound, gradient_bounds, power_table, prove_activation,
                                  threshold_depth)

@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import pytest
 
-from vgp_symbolic.chain import factor_chain
-from vgp_symbolic.derive import derive
-from vgp_symbolic.evaluate import evaluate
+from vgp_symbolic.core.chain import factor_chain
+from vgp_symbolic.core.derive import derive
+from vgp_symbolic.core.evaluate import evaluate
 from vgp_symbolic.examples import load_example
 from vgp_symbolic.report import (chain_dict, chain_latex, derivation_dict, derivation_latex,
                                  derivation_text, number_json, number_latex)

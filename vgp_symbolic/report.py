@@ -3,7 +3,7 @@
 The homework solutions embed :func:`derivation_latex`, so a student's worked solution shows the
 same steps as ``vgp derive``.
 
->>> from vgp_symbolic.chain import factor_chain
+>>> from vgp_symbolic.core.chain import factor_chain
 >>> print(chain_text(factor_chain("0.1,0.1,0.1,0.1")))
 Chain of 4 factors
   factor 1 = 0.1
@@ -21,10 +21,10 @@ import mpmath
 import sympy as sp
 
 from .numbers import fmt, to_mpf
-from .chain import FactorChain, rounding_note
-from .derive import Derivation
-from .evaluate import Evaluation, log10_abs
-from .network import LOSSES, Param
+from .core.chain import FactorChain, rounding_note
+from .core.derive import Derivation
+from .core.evaluate import Evaluation, log10_abs
+from .core.network import LOSSES, Param
 
 __all__ = ["derivation_text", "derivation_latex", "derivation_dict", "chain_text",
            "chain_latex", "chain_dict", "number_json", "number_latex"]
@@ -262,8 +262,8 @@ def _neg(v) -> bool:
 def derivation_dict(x: Derivation | Evaluation) -> dict:
     """A JSON-ready dict: wrt, loss, gradient, exact, expression, factors, update, ...
 
-    >>> from vgp_symbolic.network import Network
-    >>> from vgp_symbolic.derive import derive
+    >>> from vgp_symbolic.core.network import Network
+    >>> from vgp_symbolic.core.derive import derive
     >>> sorted(derivation_dict(derive(Network.build(1, [(1, "tanh")]), "b1_1")))[:4]
     ['expanded', 'expression', 'expression_latex', 'factors']
     """

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import click
 
-from ..backprop import EvaluationError
-from ..chain import SEED_EXAMPLE, factor_chain
-from ..derive import derive as build_derivation
-from ..evaluate import evaluate
+from ..core.backprop import EvaluationError
+from ..core.chain import SEED_EXAMPLE, factor_chain
+from ..core.derive import derive as build_derivation
+from ..core.evaluate import evaluate
 from ..examples import EXAMPLES, load_example
-from ..network import SpecError, load_spec
+from ..core.network import SpecError, load_spec
 from ..report import (chain_dict, chain_latex, chain_text, derivation_dict, derivation_latex,
                       derivation_text)
 from ._common import echo_json, fail
@@ -73,7 +73,7 @@ def derive(spec, wrt, route, example, factors, old, lr, precision, symbolic, no_
 def _number(text, where):
     if text is None:
         return None
-    from ..network import to_number
+    from ..core.network import to_number
     return to_number(text, where)
 
 

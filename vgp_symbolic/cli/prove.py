@@ -13,7 +13,7 @@ _DEPTH_OPTS = ("activation", "weight_norm", "layers", "below", "above", "factor"
 
 
 def _number(value, option, positive=False, nonnegative=False):
-    from ..network import to_number  # exact: "0.1" is 1/10, "1e-6" is 1/1000000, "1/4" too
+    from ..core.network import to_number  # exact: "0.1" is 1/10, "1e-6" is 1/1000000, "1/4" too
     try:
         q = to_number(str(value).strip(), option)
     except ValueError as e:
@@ -65,7 +65,7 @@ def prove(targets, fmt, summary, slope, alpha, activation, weight_norm, layers, 
       vgp prove depth --factor 0.1 --layers 4          0.1⁴ = 1/10000 = 0.0001
       vgp prove depth --activation tanh --weight-norm 1.5
     """
-    from ..activations import ACTIVATIONS, UnknownActivation, get_activation
+    from ..core.activations import ACTIVATIONS, UnknownActivation, get_activation
 
     if not targets:
         fail("name what to prove: an activation (" + ", ".join(ACTIVATIONS)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from ..network import Network, Values, parse_spec, random_values
+from ..core.network import Network, Values, parse_spec, random_values
 
 __all__ = ["EXAMPLES", "load_example"]
 

@@ -28,7 +28,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from ..numbers import fmt
-from ..chain import rounding_note  # noqa: F401  (what _truncation_note reproduces; doctests)
+from ..core.chain import rounding_note  # noqa: F401  (what _truncation_note reproduces; doctests)
 from .compare import (_TOL_CACHE, Criterion, Policy, _tol_cached, float_bounds, judge, near_test,
                       magnitude, not_slip, round_sig, to_fraction)
 from .parse import Parsed, parse_answer  # noqa: F401  (parse_answer: used in the doctests)

@@ -23,7 +23,7 @@ import random
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..network import to_number
+from ..core.network import to_number
 
 __all__ = ["ParamSpec", "parse_param_spec", "draw_value", "draw_params"]
 

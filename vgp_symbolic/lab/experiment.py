@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from ..activations import UnknownActivation, get_activation
+from ..core.activations import UnknownActivation, get_activation
 from .data import Split, load_moons
 from .model import INITS, MLP
 from .optim import DEFAULT_LR, OPTIMIZERS, clip_by_global_norm, make_optimizer

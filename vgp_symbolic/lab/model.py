@@ -1,9 +1,9 @@
 """The lab's network: a dense MLP trained in numpy, with the derivation core's activations.
 
-Conventions are the core's (:mod:`vgp_symbolic.network`): ``W[k]`` has shape (n_{k−1}, n_k), so a
+Conventions are the core's (:mod:`vgp_symbolic.core.network`): ``W[k]`` has shape (n_{k−1}, n_k), so a
 batch of rows ``O`` (one sample per row) goes through ``Z = O @ W + b``, which is zᵏ = Wᵏᵀ oᵏ⁻¹ + bᵏ
 for every sample at once. Every activation and derivative comes from
-:func:`vgp_symbolic.activations.get_activation` (``np_f``, ``np_df``): the lab trains with the
+:func:`vgp_symbolic.core.activations.get_activation` (``np_f``, ``np_df``): the lab trains with the
 same definitions that the derivations and proofs are about.
 
 Options, each one of the remedies the lab compares:
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..activations import Activation, get_activation
+from ..core.activations import Activation, get_activation
 
 __all__ = ["MLP", "INITS", "LOSSES"]
 

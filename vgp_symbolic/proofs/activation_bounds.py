@@ -21,7 +21,7 @@ import mpmath
 import sympy as sp
 from mpmath import iv
 
-from ..activations import ACTIVATIONS, Activation, get_activation
+from ..core.activations import ACTIVATIONS, Activation, get_activation
 from . import checks as C
 from .activation_facts import (ActivationBound, _num_latex, _num_text, _point, _set_text,
                                _uni)
@@ -160,7 +160,7 @@ def _piecewise(act: Activation) -> ActivationBound:
     steps: list[Step] = []
     params: dict = {}
     if name == "selu":
-        from ..activations import SELU_ALPHA, SELU_LAMBDA
+        from ..core.activations import SELU_ALPHA, SELU_LAMBDA
         lam, al = sp.Symbol("lambda", positive=True), sp.Symbol("alpha", positive=True)
         params = {lam: SELU_LAMBDA, al: SELU_ALPHA}
         f = lam * sp.Piecewise((z, z > 0), (al * (sp.exp(z) - 1), True))

@@ -208,7 +208,7 @@ def _mpf(v):
 
 
 def delta_bounds(net, p, sups: dict | None = None) -> dict[int, mpmath.mpf]:
-    """B_j ≥ ‖δʲ‖₂ for each layer j, from a :class:`~vgp_symbolic.backprop.Pass`.
+    """B_j ≥ ‖δʲ‖₂ for each layer j, from a :class:`~vgp_symbolic.core.backprop.Pass`.
 
     ``sups`` maps a layer's activation label to sup|f′| (default: the proven values, rounded
     up). The spectral norms come from numpy (float64, relative error ~1e-15).
@@ -243,8 +243,8 @@ def _sup_of(act) -> Enclosure:
 def gradient_bound(net, p, param, sups=None):
     """The theorem's bound on |∂L/∂param| (a weight w^j_ab or bias b^j_b) at this pass.
 
-    >>> from vgp_symbolic.network import Network, random_values
-    >>> from vgp_symbolic.backprop import forward_backward
+    >>> from vgp_symbolic.core.network import Network, random_values
+    >>> from vgp_symbolic.core.backprop import forward_backward
     >>> net = Network.build(2, [(3, "sigmoid"), (1, "sigmoid")], "mse")
     >>> ps = forward_backward(net, random_values(net, seed=1))
     >>> w = net.parse_param("w1_21")

@@ -17,7 +17,7 @@ from functools import lru_cache
 import mpmath
 import sympy as sp
 
-from ...activations import get_activation
+from ...core.activations import get_activation
 from ...numbers import to_mpf
 from ..latex import TeX
 from ..model import Mistake

@@ -20,10 +20,10 @@ from typing import Callable
 
 import sympy as sp
 
-from ...activations import get_activation
+from ...core.activations import get_activation
 from ...numbers import fmt
-from ...derive import Derivation, derive
-from ...network import Network
+from ...core.derive import Derivation, derive
+from ...core.network import Network
 from ..model import Mistake, Number
 
 __all__ = ["Answer", "Solved", "ProblemType", "update_answer", "left_out", "cached_derivation",

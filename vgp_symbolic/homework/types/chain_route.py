@@ -17,7 +17,7 @@ from fractions import Fraction
 import sympy as sp
 
 from ...numbers import fmt
-from ...chain import SEED_EXAMPLE, factor_chain, rounding_note
+from ...core.chain import SEED_EXAMPLE, factor_chain, rounding_note
 from ...report import chain_latex
 from ..latex import TeX
 from ..model import Mistake

@@ -2,7 +2,7 @@
 
 Each sigmoid layer multiplies the backpropagated gradient by σ′(z) ≤ 1/4 (times a weight), so
 through n layers the slope factor is at most (1/4)ⁿ. Seed 001 does the same with 0.1 per layer:
-0.1⁴ = 0.0001. Products come from :func:`~vgp_symbolic.chain.factor_chain` (exact).
+0.1⁴ = 0.0001. Products come from :func:`~vgp_symbolic.core.chain.factor_chain` (exact).
 
 >>> from fractions import Fraction as F
 >>> s = DepthDecay().solve({"n": F(5), "threshold": F(1, 1000), "c": F(1, 10), "m": F(4)})
@@ -15,7 +15,7 @@ import math
 from fractions import Fraction
 
 from ...numbers import fmt
-from ...chain import factor_chain
+from ...core.chain import factor_chain
 from ..model import Mistake
 from .base import Answer, ProblemType, Reject, Solved, sigmoid, to_fraction
 

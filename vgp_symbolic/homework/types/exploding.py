@@ -17,7 +17,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from ...chain import factor_chain
+from ...core.chain import factor_chain
 from ..model import Mistake
 from .base import Answer, ProblemType, Reject, Solved, update_answer
 

@@ -1,7 +1,7 @@
 """Types 2 and 5: ∂L/∂w₁₁ in the seeds' 3 → 2 → 1 network, with sigmoid and with ReLU.
 
-Everything numeric comes from :func:`~vgp_symbolic.derive.derive` +
-:func:`~vgp_symbolic.evaluate.evaluate` (the same derivation ``vgp derive`` prints, checked
+Everything numeric comes from :func:`~vgp_symbolic.core.derive.derive` +
+:func:`~vgp_symbolic.core.evaluate.evaluate` (the same derivation ``vgp derive`` prints, checked
 against a finite difference); the worked solution embeds
 :func:`~vgp_symbolic.report.derivation_latex` of that evaluation.
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ...numbers import fmt
-from ...evaluate import Evaluation, evaluate
-from ...network import Values
+from ...core.evaluate import Evaluation, evaluate
+from ...core.network import Values
 from ...report import derivation_latex, number_latex
 from ..latex import TeX
 from ..model import Mistake

@@ -1,4 +1,4 @@
-"""Numeric forward and backward pass through a :class:`~vgp_symbolic.network.Network`.
+"""Numeric forward and backward pass through a :class:`~vgp_symbolic.core.network.Network`.
 
 Three number systems, chosen by :func:`choose_mode`:
 
@@ -11,7 +11,7 @@ Three number systems, chosen by :func:`choose_mode`:
 The cost is one matrix-vector product per layer each way, so time grows linearly with depth.
 
 >>> from fractions import Fraction as F
->>> from vgp_symbolic.network import Network, Values
+>>> from vgp_symbolic.core.network import Network, Values
 >>> net = Network.build(1, [(1, "relu"), (1, "linear")], "half_mse")
 >>> vals = Values([F(2)], [F(1)], {1: [[F(3)]], 2: [[F(1, 2)]]})
 >>> p = forward_backward(net, vals)
@@ -28,7 +28,7 @@ import mpmath
 import numpy as np
 
 from .network import Network, Param, Values
-from .numbers import fmt, to_mpf
+from ..numbers import fmt, to_mpf
 
 __all__ = ["Pass", "EvaluationError", "choose_mode", "forward_backward", "finite_difference",
            "layer_table"]
@@ -175,7 +175,7 @@ def finite_difference(net: Network, values: Values, p: Param, h=None, mode: str 
                       dps: int = 50):
     """Central difference (L(w + h) − L(w − h)) / 2h; ``mode='mp'`` resolves tiny gradients.
 
-    >>> from vgp_symbolic.network import random_values
+    >>> from vgp_symbolic.core.network import random_values
     >>> net = Network.build(2, [(3, "tanh"), (1, "sigmoid")], "bce")
     >>> v = random_values(net, seed=3)
     >>> w = net.parse_param("w1_21")

@@ -164,7 +164,7 @@ class Network:
         >>> Network.build(3, [(2, "relu"), (1, "linear")]).parse_param("w3_11")
         Traceback (most recent call last):
         ...
-        vgp_symbolic.network.SpecError: <spec>, --wrt: w3_11 names layer 3, but the network has layers 1..2
+        vgp_symbolic.core.network.SpecError: <spec>, --wrt: w3_11 names layer 3, but the network has layers 1..2
         """
         m = _PARAM_RE.match(name or "")
         if not m:

@@ -12,7 +12,7 @@ Two views of the same gradient:
 
 When only one route exists (3 → 2 → 1, first-layer weight) the two coincide.
 
->>> from vgp_symbolic.network import Network
+>>> from vgp_symbolic.core.network import Network
 >>> net = Network.build(3, [(2, "sigmoid"), (1, "sigmoid")], "mse")
 >>> d = derive(net, "w1_11")
 >>> [f.name for f in d.factors]
@@ -42,7 +42,7 @@ EXPAND_LIMIT = 64
 class Names:
     """The named symbols of a network, with their LaTeX spellings.
 
-    >>> from vgp_symbolic.network import Network
+    >>> from vgp_symbolic.core.network import Network
     >>> n = Names(Network.build(2, [(3, "tanh"), (1, "sigmoid")]))
     >>> n.o(1, 2), n.o(2, 1), n.w(1, 2, 3), n.latex[n.w(1, 2, 3)]
     (o1_2, ŷ, w1_23, 'w^{(1)}_{23}')
@@ -164,7 +164,7 @@ class _LatexPrinter(LatexPrinter):
 class Factor:
     """One factor of the chain: its name (text and LaTeX), formula, and how to evaluate it.
 
-    ``kind`` tells :mod:`vgp_symbolic.evaluate` which backpropagated number it is:
+    ``kind`` tells :mod:`vgp_symbolic.core.evaluate` which backpropagated number it is:
     ``("dL", j)``, ``("fprime", k, j)``, ``("weight", k, i, j)``, ``("local", k, i, j)``
     (f'(zᵏ_j)·oᵏ⁻¹_i, with i = None for a bias), ``("delta", k, j)`` or ``("input", k, i)``.
     """
@@ -201,7 +201,7 @@ def _frac(num: str, den: str) -> tuple[str, str]:
 def parse_route(net: Network, p: Param, route) -> tuple[int, ...]:
     """Normalise ``--route``: the units of layers k..K (or k-1..K for a weight, starting i, j).
 
-    >>> from vgp_symbolic.network import Network
+    >>> from vgp_symbolic.core.network import Network
     >>> net = Network.build(3, [(2, "sigmoid"), (1, "sigmoid")])
     >>> parse_route(net, net.parse_param("w1_11"), "1,1,1")
     (1, 1)
@@ -241,7 +241,7 @@ def derive(net: Network, param, route=None) -> Derivation:
     chain ∂L/∂ŷ · ∂ŷ/∂z · ∂z/∂o · … · ∂o/∂w; otherwise they are δᵏ_j · ∂zᵏ_j/∂w with δ
     backpropagated over every route. Cost is linear in depth: nothing is enumerated.
 
-    >>> from vgp_symbolic.network import Network
+    >>> from vgp_symbolic.core.network import Network
     >>> deep = Network.build(2, [(10, "sigmoid")] * 200 + [(1, "sigmoid")], "bce")
     >>> d = derive(deep, "w1_11")
     >>> d.n_routes == 10 ** 199, [f.name for f in d.factors]
@@ -346,7 +346,7 @@ def composed_loss(net: Network, names: Names | None = None) -> sp.Expr:
     Its size grows exponentially with depth (each layer repeats the one below in every unit),
     which is exactly why :func:`derive` never builds it.
 
-    >>> from vgp_symbolic.network import Network
+    >>> from vgp_symbolic.core.network import Network
     >>> net = Network.build(1, [(1, "linear")], "half_mse")
     >>> composed_loss(net)
     (b1_1 + w1_11*x_1 - y)**2/2

@@ -1,12 +1,12 @@
-"""Numbers for a :class:`~vgp_symbolic.derive.Derivation`: factor values, gradient, update, check.
+"""Numbers for a :class:`~vgp_symbolic.core.derive.Derivation`: factor values, gradient, update, check.
 
-The numbers come from one forward/backward pass (:mod:`vgp_symbolic.backprop`); each factor of the
+The numbers come from one forward/backward pass (:mod:`vgp_symbolic.core.backprop`); each factor of the
 symbolic chain is looked up there by its ``kind``, and the gradient is checked against an
 independent central finite difference in mpmath with enough digits to resolve it (a first-layer
 gradient through 200 sigmoid layers is ~1e-131, far below float64's finite-difference resolution).
 
->>> from vgp_symbolic.network import parse_spec
->>> from vgp_symbolic.derive import derive
+>>> from vgp_symbolic.core.network import parse_spec
+>>> from vgp_symbolic.core.derive import derive
 >>> net, vals = parse_spec('''
 ... [network]
 ... inputs = 1
@@ -31,7 +31,7 @@ from fractions import Fraction
 import mpmath
 
 from .backprop import EvaluationError, Pass, finite_difference, forward_backward, layer_table
-from .numbers import to_mpf
+from ..numbers import to_mpf
 from .derive import Derivation
 from .network import Values
 

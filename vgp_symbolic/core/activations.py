@@ -13,7 +13,7 @@ Each :class:`Activation` holds
 
 Convention at a kink (z = 0): the left branch, as PyTorch does (relu'(0) = 0, leaky'(0) = slope).
 
->>> from vgp_symbolic.activations import get_activation
+>>> from vgp_symbolic.core.activations import get_activation
 >>> from sympy import Symbol
 >>> sig = get_activation("sigmoid")
 >>> sig.deriv(Symbol("z"), Symbol("o"))
@@ -254,7 +254,7 @@ def get_activation(name: str, slope=None, alpha=None) -> Activation:
     >>> get_activation("softmax")
     Traceback (most recent call last):
     ...
-    vgp_symbolic.activations.UnknownActivation: unknown activation 'softmax'; choose one of sigmoid, tanh, relu, leaky_relu, elu, selu, swish, gelu, softplus, linear
+    vgp_symbolic.core.activations.UnknownActivation: unknown activation 'softmax'; choose one of sigmoid, tanh, relu, leaky_relu, elu, selu, swish, gelu, softplus, linear
     """
     key = _ALIASES.get(str(name).strip().lower(), str(name).strip().lower())
     if key not in ACTIVATIONS:

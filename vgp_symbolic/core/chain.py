@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .numbers import fmt as _dec, round_places
+from ..numbers import fmt as _dec, round_places
 from .network import to_number
 
 __all__ = ["FactorChain", "factor_chain", "SEED_EXAMPLE", "rounding_note"]
