@@ -4,7 +4,7 @@ from fractions import Fraction as F
 import pytest
 
 from test_grade_fakes import Mistake, Question, Tolerance, questions_for
-from vgp_symbolic.grade.compare import (Criterion, Policy, PolicyError, Tol, judge, magnitude,
+from vgp_symbolic.grade.compare import (Criterion, Policy, PolicyError, Tolerance, judge, magnitude,
                                         round_sig, trunc_sig)
 from vgp_symbolic.grade.diagnose import diagnose
 from vgp_symbolic.grade.parse import parse_answer
@@ -33,19 +33,19 @@ def test_exact_answers_need_no_extra_digits():
 
 
 def test_rel_and_abs():
-    t = Tol(rel=1e-3)
+    t = Tolerance(rel=1e-3)
     assert verdict("2.5", X, t) == "match"          # |0.002| <= 0.002498
     assert verdict("2.501", X, t) is None
     assert verdict("2.49", X, t) == "truncated"
-    assert verdict("0.5", F(0), Tol(abs=0.5)) == "match"
-    assert verdict("0.6", F(0), Tol(abs=0.5)) is None
-    assert Criterion.of(X, Tol(rel=1e-3)).allowed == F(1249, 500000)   # 1e-3 read as 1/1000
-    assert Criterion.of(F(0), Tol(sig_figs=3)).accepts(F(0))
-    assert not Criterion.of(F(0), Tol(sig_figs=3)).accepts(F(1, 10 ** 30))
+    assert verdict("0.5", F(0), Tolerance(abs=0.5)) == "match"
+    assert verdict("0.6", F(0), Tolerance(abs=0.5)) is None
+    assert Criterion.of(X, Tolerance(rel=1e-3)).allowed == F(1249, 500000)   # 1e-3 read as 1/1000
+    assert Criterion.of(F(0), Tolerance(sig_figs=3)).accepts(F(0))
+    assert not Criterion.of(F(0), Tolerance(sig_figs=3)).accepts(F(1, 10 ** 30))
 
 
 def test_float_targets_and_negative_values():
-    assert verdict("0.1", 0.1, Tol(sig_figs=3)) == "match"
+    assert verdict("0.1", 0.1, Tolerance(sig_figs=3)) == "match"
     assert verdict("-2.49", -X) == "truncated"
     assert verdict("-2.5", -X) == "coarse"
 

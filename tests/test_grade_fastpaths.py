@@ -16,7 +16,7 @@ from vgp_symbolic.numbers import fmt
 from vgp_symbolic.core.chain import rounding_note
 from vgp_symbolic.grade import Policy, grade_sheet, read_answers_text
 from vgp_symbolic.grade.answers import AnswerSheet, _long_row, _record
-from vgp_symbolic.grade.compare import (Criterion, Tol, float_bounds, judge, magnitude,
+from vgp_symbolic.grade.compare import (Criterion, Tolerance, float_bounds, judge, magnitude,
                                         not_slip, round_sig, trunc_sig, _tol_cached)
 from vgp_symbolic.grade.diagnose import _show, _truncation_note, diagnose
 from vgp_symbolic.grade.parse import _PLAIN, _plain, parse_answer
@@ -155,14 +155,14 @@ def test_show_is_fmt():
 
 
 def test_zero_target_decided_by_floats_exactly():
-    c = Criterion.of(F(0), Tol(abs=1e-3))
+    c = Criterion.of(F(0), Tolerance(abs=1e-3))
     assert c._sure_in is not None and c._sure_out is not None
     for a in (F(1, 1000), F(-1, 1000), F(1001, 1000000), F(999, 1000000), F(1, 10 ** 30), F(0)):
         assert c.accepts(a) == (abs(a) <= F(1, 1000))
-    assert not Criterion.of(F(0), Tol(sig_figs=3)).accepts(F(1, 10 ** 30))
+    assert not Criterion.of(F(0), Tolerance(sig_figs=3)).accepts(F(1, 10 ** 30))
     # an abs tolerance too small for floats leaves everything to exact work
-    assert float_bounds(0.0, True, _tol_cached(Tol(abs=F(1, 10 ** 400)))) == (None, None)
-    assert Criterion.of(F(0), Tol(abs=F(1, 10 ** 400))).accepts(F(1, 10 ** 401))
+    assert float_bounds(0.0, True, _tol_cached(Tolerance(abs=F(1, 10 ** 400)))) == (None, None)
+    assert Criterion.of(F(0), Tolerance(abs=F(1, 10 ** 400))).accepts(F(1, 10 ** 401))
 
 
 def test_not_slip_never_rules_out_a_real_slip():
@@ -182,14 +182,14 @@ def test_many_digit_truncation_is_recognised():
     x = F(253611, 1380394)
     p = parse_answer("0.183723632528104294")
     assert p.value == trunc_sig(x, 18) != round_sig(x, 18)
-    assert judge(p, Criterion.of(x, Tol(abs=0.0))) == "truncated"
+    assert judge(p, Criterion.of(x, Tolerance(abs=0.0))) == "truncated"
 
 
 def test_needed_figures():
     rng = random.Random(13)
     for _ in range(500):
         x = F(rng.randint(1, 10 ** 6), rng.randint(1, 10 ** 4))
-        c = Criterion.of(x, Tol(rel=rng.choice([1e-2, 1e-3, 5e-4, 1e-9]),
+        c = Criterion.of(x, Tolerance(rel=rng.choice([1e-2, 1e-3, 5e-4, 1e-9]),
                                 abs=rng.choice([None, 1e-5, 0.0])))
         half, n = F(10) ** magnitude(x) / 2, 1       # the definition: half a unit must fit
         while n < 17 and half > c.allowed:

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from vgp_symbolic.cli import main
 from vgp_symbolic.homework import load_assignment, load_roster, student_set
-from vgp_symbolic.homework.build import KEY_COLUMNS, decimal17
+from vgp_symbolic.homework.build import decimal17
+from vgp_symbolic.question import KEY_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 HW1 = str(ROOT / "problems" / "hw1.toml")

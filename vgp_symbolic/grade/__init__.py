@@ -20,7 +20,7 @@ from fractions import Fraction  # noqa: F401  (doctest namespace)
 from types import SimpleNamespace
 
 from .answers import Answer, AnswerSheet, AnswersError, Problem, read_answers, read_answers_text
-from .compare import DEFAULT_TOLERANCE, Criterion, Policy, PolicyError, Tol, judge
+from .compare import DEFAULT_TOLERANCE, Criterion, Policy, PolicyError, Tolerance, judge
 from .diagnose import Diagnosis, diagnose
 from .engine import ClassResult, QuestionResult, StudentResult, grade_sheet, grade_student
 from .gradebook import (class_stats, feedback_text, format_stats, gradebook_rows,
@@ -30,7 +30,7 @@ from .parse import ParseError, Parsed, parse, parse_answer
 
 __all__ = [
     "parse", "parse_answer", "Parsed", "ParseError",
-    "Tol", "DEFAULT_TOLERANCE", "Criterion", "Policy", "PolicyError", "judge",
+    "Tolerance", "DEFAULT_TOLERANCE", "Criterion", "Policy", "PolicyError", "judge",
     "Diagnosis", "diagnose",
     "Answer", "AnswerSheet", "AnswersError", "Problem", "read_answers", "read_answers_text",
     "read_key", "KeyFileError",

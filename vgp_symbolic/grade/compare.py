@@ -15,7 +15,7 @@ tolerances are read from their decimal text (``1e-3`` is exactly 1/1000).
   under ``rel``).
 * None given: :data:`DEFAULT_TOLERANCE` (3 significant figures).
 
->>> c = Criterion.of(Fraction(1249, 500), Tol(sig_figs=3))
+>>> c = Criterion.of(Fraction(1249, 500), Tolerance(sig_figs=3))
 >>> [judge(parse_answer(s), c) for s in ("2.498", "2.4980", "2.50", "1249/500", "2.5", "2.49", "2.4")]
 ['match', 'match', 'match', 'match', 'coarse', 'truncated', 'truncated']
 """
@@ -28,23 +28,15 @@ from functools import lru_cache
 from math import floor as _floor, log10 as _log10
 
 from ..numbers import magnitude, round_sig, scale_to_sig, trunc_sig
+from ..question import Tolerance
 from .parse import Parsed, parse_answer  # noqa: F401  (parse_answer: used in the doctests)
 
-__all__ = ["Tol", "DEFAULT_TOLERANCE", "Criterion", "judge", "near", "near_test", "float_bounds",
+__all__ = ["Tolerance", "DEFAULT_TOLERANCE", "Criterion", "judge", "near", "near_test", "float_bounds",
            "not_slip", "to_fraction", "round_sig", "trunc_sig", "magnitude", "Policy",
            "PolicyError"]
 
 
-@dataclass(frozen=True)
-class Tol:
-    """A tolerance of the same shape as ``homework.Tolerance`` (any of the three may be None)."""
-
-    rel: float | None = None
-    abs: float | None = None
-    sig_figs: int | None = None
-
-
-DEFAULT_TOLERANCE = Tol(sig_figs=3)
+DEFAULT_TOLERANCE = Tolerance(sig_figs=3)
 _ZERO = Fraction(0)
 
 
@@ -128,7 +120,7 @@ class Criterion:
     def of(cls, target, tol=None) -> "Criterion":
         """Build from a target (Fraction or float) and a tolerance (rel/abs/sig_figs).
 
-        >>> c = Criterion.of(Fraction(1249, 500), Tol(rel=1e-3, sig_figs=3))
+        >>> c = Criterion.of(Fraction(1249, 500), Tolerance(rel=1e-3, sig_figs=3))
         >>> c.allowed, c.rounded
         (Fraction(1249, 500000), Fraction(5, 2))
         """
@@ -369,7 +361,7 @@ def judge(answer: Parsed, c: Criterion) -> str | None:
     truncation slip, "2" is simply wrong. They apply whatever the tolerance: under
     ``abs = 1e-5`` "2.49" for 2.498 is still recognised as truncated.
 
-    >>> c = Criterion.of(Fraction(1, 500), Tol(sig_figs=3))
+    >>> c = Criterion.of(Fraction(1, 500), Tolerance(sig_figs=3))
     >>> judge(parse_answer("0.002"), c), judge(parse_answer("2e-3"), c)
     ('match', 'match')
     """

@@ -11,7 +11,7 @@ read as carefully as any input: errors name the line.
 ...                  "s1,q1,0.002,1/500,,,3,2\\n", encoding="utf-8")
 >>> k = read_key(p)
 >>> k["s1", "q1"]
-KeyEntry(answer=Fraction(1, 500), tolerance=Tol(rel=None, abs=None, sig_figs=3), points=2.0)
+KeyEntry(answer=Fraction(1, 500), tolerance=Tolerance(rel=None, abs=None, sig_figs=3), points=2.0)
 """
 from __future__ import annotations
 
@@ -21,12 +21,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from .compare import Tol
+from ..question import KEY_COLUMNS, Tolerance
 
-__all__ = ["KeyEntry", "KeyFileError", "read_key", "KEY_COLUMNS"]
+__all__ = ["KeyEntry", "KeyFileError", "read_key"]
 
-KEY_COLUMNS = ("student_id", "question", "answer", "exact", "rel_tol", "abs_tol", "sig_figs",
-               "points")
 
 
 class KeyFileError(ValueError):
@@ -36,7 +34,7 @@ class KeyFileError(ValueError):
 @dataclass(frozen=True)
 class KeyEntry:
     answer: Fraction | float
-    tolerance: Tol
+    tolerance: Tolerance
     points: float
 
 
@@ -82,7 +80,7 @@ def read_key(path) -> dict[tuple[str, str], KeyEntry]:
         if answer is None:
             raise KeyFileError(f"{where}: no answer")
         sf = _opt(rec[ix["sig_figs"]], int, where)
-        tol = Tol(_opt(rec[ix["rel_tol"]], float, where), _opt(rec[ix["abs_tol"]], float, where),
+        tol = Tolerance(_opt(rec[ix["rel_tol"]], float, where), _opt(rec[ix["abs_tol"]], float, where),
                   sf)
         pts = _opt(rec[ix["points"]], float, where)
         k = (rec[ix["student_id"]].strip(), rec[ix["question"]].strip())

@@ -33,16 +33,15 @@ from typing import Callable, Iterable
 
 from ..fileio import atomic_write_text
 from .latex import make_env, unsupported_characters
+from ..question import KEY_COLUMNS
 from .model import Assignment, HomeworkError, Student, StudentSet
 from .sets import student_set
 
-__all__ = ["KEY_COLUMNS", "DOCUMENTS", "RenderResult", "render_assignment", "student_dirs",
+__all__ = ["DOCUMENTS", "RenderResult", "render_assignment", "student_dirs",
            "render_all", "render_tex", "write_tex", "compile_pdfs", "latexmk_command",
            "check_tex", "key_rows", "key_csv_text", "decimal17", "TexMissing", "LatexFailure",
            "TEX_INSTALL"]
 
-KEY_COLUMNS = ("student_id", "question", "answer", "exact", "rel_tol", "abs_tol", "sig_figs",
-               "points")
 DOCUMENTS = ("problems", "solutions")
 TEX_INSTALL = ("sudo apt-get install latexmk texlive-latex-base texlive-latex-recommended "
                "texlive-latex-extra texlive-fonts-recommended")
