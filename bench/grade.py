@@ -42,7 +42,7 @@ def question_sets(k: int):
         sys.path.insert(0, str(ROOT / "tests"))
         from test_grade_fakes import questions_for, Student as S, StudentSet
         return [StudentSet(S(f"x{i}"), questions_for(i)) for i in range(k)], Policy(), "fake"
-    a = load_assignment(ROOT / "problems" / "hw1.toml")
+    a = load_assignment(ROOT / "vgp_symbolic" / "problems" / "hw1.toml")
     sets = [student_set(a, Student(f"bench{i:03d}", "", i + 2)) for i in range(k)]
     return sets, Policy.from_grading(a.grading), "problems/hw1.toml"
 

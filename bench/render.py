@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HW1 = ROOT / "problems" / "hw1.toml"
+HW1 = ROOT / "vgp_symbolic" / "problems" / "hw1.toml"
 NAMES = ["Ada Lovelace", "Alan Turing", "Zoë Ørsted-Łukasz", "李雷", r"\input{/etc/passwd}",
          "Grace Hopper", "Kurt Gödel", "Emmy Noether"]
 

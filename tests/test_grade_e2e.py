@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-homework = pytest.importorskip("vgp_symbolic.homework")
-
-from vgp_symbolic.cli import main  # noqa: E402
-from vgp_symbolic.grade.compare import (Criterion, magnitude, round_sig, to_fraction,  # noqa: E402
+from vgp_symbolic import homework
+from vgp_symbolic.cli import main
+from vgp_symbolic.grade.compare import (Criterion, magnitude, round_sig, to_fraction,
                                         trunc_sig)
-from vgp_symbolic.grade.diagnose import _show  # noqa: E402
+from vgp_symbolic.grade.diagnose import _show
 
-HW1 = Path(__file__).resolve().parent.parent / "problems" / "hw1.toml"
+HW1 = Path(__file__).resolve().parent.parent / "vgp_symbolic" / "problems" / "hw1.toml"
 STUDENTS = ["correct", "near", "mistake0", "mistake1", "mistake2", "trunc", "ecf", "sign",
             "hostile", "blank"]
 HOSTILE = ["__import__('os').system('touch PWNED')", "9**9**9**9", "=cmd|' /C calc'!A0",

@@ -14,7 +14,7 @@ from vgp_symbolic.homework import (HomeworkError, Mistake, Question, Student, St
 from vgp_symbolic.homework.types import TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
-HW1 = ROOT / "problems" / "hw1.toml"
+HW1 = ROOT / "vgp_symbolic" / "problems" / "hw1.toml"
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +29,8 @@ def class_sets(hw1):
 
 def copy_library(tmp_path: Path) -> Path:
     """problems/ and templates/ in a temporary tree, for assignments written by a test."""
-    shutil.copytree(ROOT / "problems", tmp_path / "problems")
-    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copytree(ROOT / "vgp_symbolic" / "problems", tmp_path / "problems")
+    shutil.copytree(ROOT / "vgp_symbolic" / "templates", tmp_path / "templates")
     return tmp_path / "problems"
 
 
@@ -47,12 +47,12 @@ def test_hw1_uses_every_problem_type(hw1):
 
 
 def test_every_problem_toml_names_existing_template():
-    for p in (ROOT / "problems").glob("*.toml"):
+    for p in (ROOT / "vgp_symbolic" / "problems").glob("*.toml"):
         if p.name == "hw1.toml":
             continue
         from vgp_symbolic.homework import load_problem_spec
         spec = load_problem_spec(p)
-        assert (ROOT / "templates" / spec.template).is_file(), spec.template
+        assert (ROOT / "vgp_symbolic" / "templates" / spec.template).is_file(), spec.template
 
 
 def test_student_set_shape(hw1, class_sets):

@@ -22,7 +22,7 @@ N_STUDENTS = 12
 
 @pytest.fixture(scope="module")
 def sets():
-    a = load_assignment(ROOT / "problems" / "hw1.toml")
+    a = load_assignment(ROOT / "vgp_symbolic" / "problems" / "hw1.toml")
     return [student_set(a, Student(f"t{i}", "T", 2), class_seed=11) for i in range(N_STUDENTS)]
 
 

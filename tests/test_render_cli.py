@@ -18,7 +18,7 @@ from vgp_symbolic.homework.build import decimal17
 from vgp_symbolic.question import KEY_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
-HW1 = str(ROOT / "problems" / "hw1.toml")
+HW1 = str(ROOT / "vgp_symbolic" / "problems" / "hw1.toml")
 HOSTILE = [("s1", r"\input{/etc/passwd}"), ("s2", r"}\end{document}"), ("s3", "$x$ & 100%"),
            ("s4", "Zoë Ørsted-Łukasz"), ("s5", "李雷"), ("../up", "Path Traversal")]
 
@@ -156,8 +156,8 @@ def test_bad_roster_exit_2_no_key(tmp_path, rows, header, words):
 
 
 def test_unknown_problem_type_exit_2(tmp_path):
-    shutil.copytree(ROOT / "problems", tmp_path / "problems")
-    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copytree(ROOT / "vgp_symbolic" / "problems", tmp_path / "problems")
+    shutil.copytree(ROOT / "vgp_symbolic" / "templates", tmp_path / "templates")
     hw = tmp_path / "problems" / "hw1.toml"
     hw.write_text(hw.read_text(encoding="utf-8").replace('type = "exploding"', 'type = "exploded"'),
                   encoding="utf-8")
@@ -202,8 +202,8 @@ def test_process_pool_gives_the_same_bytes(tmp_path):
 
 
 def test_error_in_worker_names_student(tmp_path):
-    shutil.copytree(ROOT / "problems", tmp_path / "problems")
-    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copytree(ROOT / "vgp_symbolic" / "problems", tmp_path / "problems")
+    shutil.copytree(ROOT / "vgp_symbolic" / "templates", tmp_path / "templates")
     hw = tmp_path / "problems" / "x.toml"
     hw.write_text('[assignment]\nid = "x"\n[[problems]]\ntype = "chain_route"\n'
                   'params = { out = { choices = [0.1] } }\n', encoding="utf-8")

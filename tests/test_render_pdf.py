@@ -17,7 +17,7 @@ from vgp_symbolic.homework import load_assignment, load_roster, student_set
 from vgp_symbolic.homework.build import latexmk_command
 
 ROOT = Path(__file__).resolve().parents[1]
-HW1 = ROOT / "problems" / "hw1.toml"
+HW1 = ROOT / "vgp_symbolic" / "problems" / "hw1.toml"
 
 pytestmark = pytest.mark.skipif(
     any(shutil.which(t) is None for t in ("latexmk", "pdflatex", "pdftotext")),
@@ -91,8 +91,8 @@ def test_each_version_has_its_own_numbers(built):
 
 
 def test_latex_failure_names_student_and_log_line(tmp_path):
-    shutil.copytree(ROOT / "problems", tmp_path / "problems")
-    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    shutil.copytree(ROOT / "vgp_symbolic" / "problems", tmp_path / "problems")
+    shutil.copytree(ROOT / "vgp_symbolic" / "templates", tmp_path / "templates")
     t = tmp_path / "templates" / "exploding.tex"
     t.write_text(t.read_text(encoding="utf-8") + "\n\\undefinedmacro\n", encoding="utf-8")
     out = tmp_path / "o"

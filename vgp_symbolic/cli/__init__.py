@@ -2,6 +2,8 @@
 import click
 
 from .. import __version__
+from ..errors import UserError
+from ._common import BadInput
 from .derive import derive
 from .grade import grade
 from .lab import lab
@@ -9,7 +11,17 @@ from .prove import prove
 from .render import render
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Maps every :class:`~vgp_symbolic.errors.UserError` to ``Error: …`` and exit code 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UserError as e:
+            raise BadInput(str(e)) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vgp")
 def main():
     """Derive, prove, set and grade the vanishing gradient problem with exact mathematics.
@@ -18,8 +30,8 @@ def main():
       vgp derive --example seed          the textbook's worked example
       vgp derive NET.toml --wrt w1_11    the chain rule for any weight of any network
       vgp prove sigmoid                  σ' ≤ 1/4, checked step by step
-      vgp render problems/hw1.toml ...   personalised homework PDFs with solutions
-      vgp grade problems/hw1.toml ...    grade submitted answers, diagnose mistakes
+      vgp render vgp_symbolic/problems/hw1.toml ...   personalised homework PDFs with solutions
+      vgp grade vgp_symbolic/problems/hw1.toml ...    grade submitted answers, diagnose mistakes
       vgp lab                            train the textbook's deep sigmoid net and measure
     """
 

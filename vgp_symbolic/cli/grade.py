@@ -48,7 +48,7 @@ def grade(assignment, roster, answers, out, feedback_dir, histogram, key_path, c
     """Grade ANSWERS for ASSIGNMENT: every answer against that student's own parameters.
 
     \b
-      vgp grade problems/hw1.toml --roster roster.csv --answers answers.csv --out gradebook.csv
+      vgp grade vgp_symbolic/problems/hw1.toml --roster roster.csv --answers answers.csv --out gradebook.csv
 
     Writes the gradebook (one row per student, every input line accounted for), a feedback
     file per student saying which step went wrong, and a histogram of totals; prints class

@@ -24,8 +24,8 @@ def render(assignment, roster, out, seed, no_pdf, jobs):
     """Render every student's problem set and worked solutions (.tex and .pdf) and key.csv.
 
     \b
-      vgp render problems/hw1.toml --roster roster.csv --out build/
-      vgp render problems/hw1.toml --roster roster.csv --out build/ --no-pdf --seed 7
+      vgp render vgp_symbolic/problems/hw1.toml --roster roster.csv --out build/
+      vgp render vgp_symbolic/problems/hw1.toml --roster roster.csv --out build/ --no-pdf --seed 7
     """
     from ..homework import HomeworkError, load_assignment, load_roster
     from ..homework.build import render_assignment

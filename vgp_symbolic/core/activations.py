@@ -30,6 +30,7 @@ from typing import Callable
 
 import numpy as np
 import sympy as sp
+from ..errors import UserError
 
 _ERFC = []
 
@@ -57,7 +58,7 @@ _Z = sp.Symbol("z", real=True)
 _O = sp.Symbol("o", real=True)
 
 
-class UnknownActivation(ValueError):
+class UnknownActivation(UserError):
     """Raised for a name that is not in :data:`ACTIVATIONS`."""
 
 

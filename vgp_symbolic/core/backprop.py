@@ -27,6 +27,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
+from ..errors import UserError
 from .network import Network, Param, Values
 from ..numbers import fmt, to_mpf
 
@@ -34,7 +35,7 @@ __all__ = ["Pass", "EvaluationError", "choose_mode", "forward_backward", "finite
            "layer_table"]
 
 
-class EvaluationError(ValueError):
+class EvaluationError(UserError):
     """The numbers given cannot be evaluated (e.g. BCE with ŷ outside (0, 1))."""
 
 

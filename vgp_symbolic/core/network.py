@@ -39,6 +39,7 @@ try:
 except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
     import tomli as tomllib
 
+from ..errors import UserError
 from .activations import Activation, UnknownActivation, get_activation
 
 __all__ = ["Network", "Layer", "Param", "Values", "SpecError", "LOSSES", "load_spec",
@@ -58,7 +59,7 @@ _LOSS_ALIASES = {"binary_crossentropy": "bce", "binary_cross_entropy": "bce",
 _MAX_DIGITS = 60
 
 
-class SpecError(ValueError):
+class SpecError(UserError):
     """A problem with a network spec; ``str()`` names the file, line and key when known."""
 
     def __init__(self, message: str, source: str | None = None, line: int | None = None,

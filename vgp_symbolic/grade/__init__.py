@@ -19,6 +19,7 @@ import dataclasses
 from fractions import Fraction  # noqa: F401  (doctest namespace)
 from types import SimpleNamespace
 
+from ..errors import UserError
 from .answers import Answer, AnswerSheet, AnswersError, Problem, read_answers, read_answers_text
 from .compare import DEFAULT_TOLERANCE, Criterion, Policy, PolicyError, Tolerance, judge
 from .diagnose import Diagnosis, diagnose
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 
-class GradeError(ValueError):
+class GradeError(UserError):
     """The inputs cannot be graded at all (missing file, bad assignment or roster, ...)."""
 
 

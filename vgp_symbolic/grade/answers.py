@@ -31,6 +31,7 @@ import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from ..errors import UserError
 
 __all__ = ["Answer", "Problem", "AnswerSheet", "AnswersError", "read_answers",
            "read_answers_text", "shown"]
@@ -38,7 +39,7 @@ __all__ = ["Answer", "Problem", "AnswerSheet", "AnswersError", "read_answers",
 _LINES = re.compile(r"\r\n|\r|\n")
 
 
-class AnswersError(ValueError):
+class AnswersError(UserError):
     """The answers file cannot be used at all (the message names the file and line)."""
 
 

@@ -27,6 +27,7 @@ from fractions import Fraction
 from functools import lru_cache
 from math import floor as _floor, log10 as _log10
 
+from ..errors import UserError
 from ..numbers import magnitude, round_sig, scale_to_sig, trunc_sig
 from ..question import Tolerance
 from .parse import Parsed, parse_answer  # noqa: F401  (parse_answer: used in the doctests)
@@ -436,7 +437,7 @@ def not_slip(d: float, at: float, p: int) -> bool:
     return d > 10.0 ** (_floor(_log10(at) + 1e-9) - p + 1) * (1 + 1e-6)
 
 
-class PolicyError(ValueError):
+class PolicyError(UserError):
     """The assignment's [grading] table has a value grading cannot use."""
 
 

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from ..errors import UserError
 from ..question import KEY_COLUMNS, Tolerance
 
 __all__ = ["KeyEntry", "KeyFileError", "read_key"]
 
 
 
-class KeyFileError(ValueError):
+class KeyFileError(UserError):
     """The key file cannot be used (the message names the file and line)."""
 
 

@@ -204,7 +204,7 @@ def _param_specs(t: _Text, raw, impl, where: str, require_all: bool, after: int 
 def load_assignment(path) -> "Assignment":
     """Read an assignment and its problem types; errors say ``"file, line N: ..."``.
 
-    >>> a = load_assignment(Path(__file__).parents[2] / "problems" / "hw1.toml")
+    >>> a = load_assignment(Path(__file__).parents[1] / "problems" / "hw1.toml")
     >>> a.id, [q.id for q in a.questions][:4], a.questions[0].key
     ('hw1', ['q1a', 'q1b', 'q1c', 'q2a'], 'product')
     """

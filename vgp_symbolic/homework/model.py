@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import UserError
 from ..question import Mistake, Number, Question, Tolerance
 
 
@@ -18,7 +19,7 @@ __all__ = ["HomeworkError", "Tolerance", "Mistake", "Question", "Student", "Stud
 
 
 
-class HomeworkError(ValueError):
+class HomeworkError(UserError):
     """Bad homework input; ``str()`` names the file and line (and the student when known)."""
 
 

@@ -49,7 +49,7 @@ def student_set(assignment: Assignment, student: Student, class_seed: int | None
 
     >>> from pathlib import Path
     >>> from .assignment import load_assignment
-    >>> a = load_assignment(Path(__file__).parents[2] / "problems" / "hw1.toml")
+    >>> a = load_assignment(Path(__file__).parents[1] / "problems" / "hw1.toml")
     >>> s = student_set(a, Student("s001", "Ada", 2))
     >>> q = s.question("q1b")
     >>> q.depends_on, q.recompute({"q1a": s.question("q1a").answer}) == q.answer

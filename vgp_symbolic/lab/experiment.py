@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
+from ..errors import UserError
 from ..core.activations import UnknownActivation, get_activation
 from .data import Split, load_moons
 from .model import INITS, MLP
@@ -45,7 +46,7 @@ EXPLODE_CLIP = 1.0
 VANISH_RATIO = 0.1
 
 
-class LabError(ValueError):
+class LabError(UserError):
     """A bad lab setting (the CLI turns it into exit code 2)."""
 
 
