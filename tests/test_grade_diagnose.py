@@ -102,8 +102,8 @@ def test_mistake_and_rounding_combined():
     r = d(Q2, "2.52")            # w + η·g
     assert r.id == "sign_flipped"
     q = Question("q", F(1249, 500), Tolerance(sig_figs=4), 1.0,
-                 mistakes=(Mistake("lr_forgotten", "η was left out", F(24955, 10000)),))
-    r = d(q, "2.495")            # 2.4955 truncated to 4 s.f.
+                 mistakes=(Mistake("lr_forgotten", "η was left out", F(249557, 100000)),))
+    r = d(q, "2.495")            # 2.49557 truncated to 4 s.f. (2.4955's window holds 2.495)
     assert (r.status, r.id, r.rounding, r.credit) == ("mistake", "lr_forgotten", "truncated", 0.25)
 
 
