@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 import vgp_symbolic.grade as grade_pkg
-from test_grade_fakes import fake_class
+from grade_class import fake_class
 from vgp_symbolic.cli import main
 
 

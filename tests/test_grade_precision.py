@@ -74,3 +74,17 @@ def test_parentheses_plus_zero_times_one_never_change_credit(qa, wrap):
     plain = diagnose(question, parse_answer(text), policy=policy)
     wrapped = diagnose(question, parse_answer(wrap.format(text)), policy=policy)
     assert (wrapped.credit, wrapped.id) == (plain.credit, plain.id), (text, wrap)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.fractions(min_value=-10 ** 4, max_value=10 ** 4),
+                 st.floats(-1e4, 1e4, allow_nan=False)),
+       st.fractions(min_value=F(9, 10), max_value=F(11, 10)),
+       st.sampled_from([Tolerance(sig_figs=3), Tolerance(rel=1e-3), Tolerance(abs=1e-4),
+                        Tolerance(rel=1e-2, abs=1e-6), Tolerance(sig_figs=2, abs=1e-3)]))
+def test_grading_uses_the_one_acceptance_rule(x, k, tol):
+    """Criterion (floats where they are certain) accepts exactly what Tolerance.accepts does."""
+    from vgp_symbolic.grade import Criterion
+    from vgp_symbolic.question import exact
+    for a in (exact(x) * k, exact(x) + tol.window(x) * (k - 1) * 10, exact(x) + tol.window(x)):
+        assert Criterion.of(x, tol).accepts(a) == tol.accepts(a, x), (x, a)

@@ -24,10 +24,12 @@ from pathlib import Path
 
 from ..csvsafe import _num, safe_cell
 from ..fileio import atomic_open, atomic_write_bytes, atomic_write_text
+from .diagnose import _show
 from .engine import ClassResult, StudentResult
 
 __all__ = ["gradebook_rows", "write_gradebook", "write_feedback", "feedback_text",
-           "ClassStats", "class_stats", "format_stats", "write_histogram", "feedback_name"]
+           "ClassStats", "class_stats", "format_stats", "write_histogram", "feedback_name",
+           "md_text"]
 
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -75,48 +77,78 @@ def write_gradebook(result: ClassResult, path) -> None:
 # -- feedback ----------------------------------------------------------------------------------
 def feedback_name(student_id: str) -> str:
     """A file name for a student's feedback: the id when it is filename-safe, else a slug + hash.
+    It never starts with ``-`` or ``.`` (no option to a shell command, no hidden file).
 
-    >>> feedback_name("s001"), feedback_name("../etc/passwd")[:12]
-    ('s001.md', '_etc_passwd-')
+    >>> feedback_name("s001"), feedback_name("../etc/passwd")[:13], feedback_name("-rf")[:4]
+    ('s001.md', '___etc_passwd', '_rf-')
     """
-    slug = re.sub(r"[^A-Za-z0-9._-]", "_", student_id)[:60].lstrip(".") or "student"
+    slug = re.sub(r"[^A-Za-z0-9._-]", "_", student_id)[:60]
+    slug = re.sub(r"^[.-]+", lambda m: "_" * len(m.group()), slug) or "student"
     if slug == student_id:
         return slug + ".md"
     h = hashlib.sha1(student_id.encode("utf-8", "replace")).hexdigest()[:8]
     return f"{slug}-{h}.md"
 
 
-def _md(s: str) -> str:
-    """Student text inside a Markdown code span: no backticks, no control characters."""
-    s = _CTRL.sub("\ufffd", str(s)).replace("`", "'").replace("\n", " ").replace("\r", " ")
-    return "`` " + _clip(s, 80) + " ``"
+# every character that ends a line somewhere (str.splitlines' set), and other controls
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MD_PUNCT = re.compile(r"([\\`*_\[\]~|#!])")
+
+
+def md_text(s, limit: int = 300) -> str:
+    r"""Text from a roster, an answers file or a label, made inert in Markdown and HTML: one
+    line, Markdown punctuation escaped, ``< > &`` as entities, no autolink.
+
+    >>> md_text("Bobby\n# Injected <iframe src=x>")
+    'Bobby \\# Injected &lt;iframe src=x&gt;'
+    >>> md_text("[x](javascript:alert(1)) http://e.vil")
+    '\\[x\\](javascript:alert(1)) http:\\/\\/e.vil'
+    """
+    s = _BREAKS.sub(" ", _clip(str(s), limit))
+    s = _MD_PUNCT.sub(r"\\\1", s)
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return s.replace("://", r":\/\/").replace("www.", r"www\.")
+
+
+def _md_code(s: str) -> str:
+    """A student's answer as a Markdown code span (shown literally, never rendered)."""
+    s = _BREAKS.sub(" ", _clip(str(s), 80)).replace("`", "'")
+    return "`` " + s + " ``"
 
 
 def feedback_text(s: StudentResult, title: str = "") -> str:
-    """The Markdown feedback for one student."""
-    who = f"{s.name} ({s.student_id})" if s.name else s.student_id
-    out = [f"# {title + ' — ' if title else ''}feedback for {who}", "",
+    """The Markdown feedback for one student: per question the answer given, the verdict and
+    why, the correct answer, and — when not full marks — the precision that is accepted."""
+    who = md_text(s.student_id) if not s.name else f"{md_text(s.name)} ({md_text(s.student_id)})"
+    out = [f"# {md_text(title) + ' — ' if title else ''}feedback for {who}", "",
            f"**Total: {_num(s.total)} / {_num(s.max_total)}**", ""]
     if not s.submitted:
         out += ["No answers were received for you.", ""]
     for qid, r in s.results.items():
-        d = r.diagnosis
-        out.append(f"## {qid} — {_num(r.points)} / {_num(r.max_points)}")
-        out.append("")
-        if r.prompt:
-            out += [f"> {r.prompt.strip().replace(chr(10), ' ')}", ""]
-        out.append(f"- your answer: {_md(r.text) if r.text and r.text.strip() else '(none)'}")
-        out.append(f"- verdict: **{_VERDICT[d.status]}**"
-                   + (f" (`{d.id}`)" if d.status in ("mistake", "rounding") else ""))
-        if d.message and d.status != "correct":
-            out.append(f"- {d.message}")
-        if d.status != "correct" and d.expected and d.expected not in d.message:
-            out.append(f"- the answer is {d.expected}")
-        out.append("")
+        out += _question_lines(qid, r)
     if s.problems:
-        out += ["## Rows of your submission that were not graded", ""]
-        out += [f"- line {p.line}: {p.reason}" for p in s.problems] + [""]
+        out += ["## Lines of your submission that were not graded", ""]
+        out += [f"- line {p.line}: {md_text(p.reason)}" for p in s.problems] + [""]
     return "\n".join(out)
+
+
+def _question_lines(qid: str, r) -> list[str]:
+    d = r.diagnosis
+    out = [f"## {md_text(qid)} — {_num(r.points)} / {_num(r.max_points)}", ""]
+    if r.prompt:
+        out += [f"> {md_text(r.prompt)}", ""]
+    out.append(f"- your answer: {_md_code(r.text) if r.text and r.text.strip() else '(none)'}")
+    verdict = f"- verdict: **{_VERDICT[d.status]}**"
+    out.append(verdict + (f" — {md_text(d.message)}" if d.message and d.status != "correct"
+                          else ""))
+    shown = d.expected or (_show(r.answer) if r.answer is not None else "")
+    if shown:
+        out.append(f"- correct answer: {md_text(shown)}")
+    if d.status != "correct" and r.tolerance is not None:
+        t = r.tolerance.given
+        out.append(f"- accepted: {t.describe()} — {t.instruction()}")
+    out.append("")
+    return out
 
 
 _VERDICT = {"correct": "correct", "ecf": "correct with error carried forward",
@@ -125,8 +157,13 @@ _VERDICT = {"correct": "correct", "ecf": "correct with error carried forward",
 
 
 def write_feedback(result: ClassResult, directory, title: str = "") -> list[Path]:
-    """Write ``<directory>/<student_id>.md`` for every roster student; return the paths."""
+    """Write ``<directory>/<student_id>.md`` for every roster student; return the paths.
+
+    The files are plain writes: ``directory`` is expected to be a staging folder made durable
+    and swapped in whole by :func:`vgp_symbolic.fileio.staged_dir`.
+    """
     d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
     paths, used = [], set()
     for s in result.students:
         name = feedback_name(s.student_id)
@@ -135,7 +172,7 @@ def write_feedback(result: ClassResult, directory, title: str = "") -> list[Path
             name = f"{name[:-3]}-{h}.md"
         used.add(name.lower())
         p = d / name
-        atomic_write_text(p, feedback_text(s, title))
+        p.write_text(feedback_text(s, title), encoding="utf-8")
         paths.append(p)
     return paths
 
