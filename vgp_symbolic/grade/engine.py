@@ -82,6 +82,7 @@ class ClassResult:
     sheet: AnswerSheet
     unattached: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    title: str = ""                  # the assignment's id, for the feedback and histogram
 
     @property
     def graded_answers(self) -> int:

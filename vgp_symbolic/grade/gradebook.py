@@ -22,16 +22,19 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..csvsafe import _num, safe_cell
-from ..fileio import atomic_open, atomic_write_bytes, atomic_write_text
+from ..csvsafe import _num, safe_cell, safe_row
+from ..fileio import atomic_open, atomic_write_bytes, staged_dir
 from .diagnose import _show
 from .engine import ClassResult, StudentResult
 
-__all__ = ["gradebook_rows", "write_gradebook", "write_feedback", "feedback_text",
+__all__ = ["GRADEBOOK", "REJECTED", "FEEDBACK", "HISTOGRAM", "write_outputs", "rejected_rows",
+           "gradebook_rows", "write_gradebook", "write_feedback", "feedback_text",
            "ClassStats", "class_stats", "format_stats", "write_histogram", "feedback_name",
            "md_text"]
 
-_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+GRADEBOOK, REJECTED, FEEDBACK, HISTOGRAM = ("gradebook.csv", "rejected.csv", "feedback",
+                                             "histogram.png")
+MAX_NOTES = 3          # problems named in a student's notes cell; all are in rejected.csv
 
 
 def _clip(s: str, limit: int = 200) -> str:
@@ -46,18 +49,30 @@ def gradebook_rows(result: ClassResult) -> list[list[str]]:
     rows = [header]
     for s in result.students:
         status = "graded" if s.submitted else "no answers"
-        notes = [f"line {p.line}: {p.reason}" for p in s.problems]
+        notes = [f"line {p.line}: {_clip(p.reason, 120)}" for p in s.problems[:MAX_NOTES]]
+        if len(s.problems) > MAX_NOTES:
+            notes.append(f"{len(s.problems) - MAX_NOTES} more line(s) not graded, all in "
+                         f"{REJECTED}")
         if not s.submitted and not s.problems:
             notes.append("no answers submitted")
         rows.append([s.student_id, s.name]
                     + [_num(s.results[i].points) if i in s.results else "" for i in q]
                     + [_diag_cell(s, i) for i in q]
                     + [_num(s.total), _num(s.max_total), status,
-                       " ".join(map(str, s.lines)), _clip("; ".join(notes), 2000)])
+                       " ".join(map(str, s.lines)), "; ".join(notes)])
     for p in result.unattached:
         rows.append([_clip(p.raw_student, 100), ""] + [""] * (2 * len(q))
                     + ["", "", "invalid", str(p.line), _clip(f"line {p.line}: {p.reason}", 500)])
     return [[safe_cell(c) for c in r] for r in rows]
+
+
+def rejected_rows(result: ClassResult) -> list[list[str]]:
+    """Every input line that was not graded: line, student, question, reason (header first).
+    With the graded lines they account for every data line of the answers file."""
+    rows = [["line", "student_id", "question", "reason"]]
+    for p in sorted(result.sheet.problems, key=lambda p: p.line):
+        rows.append([str(p.line), p.student_id or p.raw_student, p.question, p.reason])
+    return rows
 
 
 def _diag_cell(s: StudentResult, qid: str) -> str:
@@ -72,6 +87,23 @@ def write_gradebook(result: ClassResult, path) -> None:
     """Write the gradebook CSV atomically (UTF-8, with a BOM so Excel reads the names)."""
     with atomic_open(path, "w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh).writerows(gradebook_rows(result))
+
+
+def write_outputs(result: ClassResult, out, title: str = "") -> dict[str, Path]:
+    """Write every output of `vgp grade` into the folder ``out`` as one set: the gradebook,
+    ``rejected.csv``, a feedback file per student and the histogram are built in a staging
+    folder and swapped in whole, so a run killed at any moment leaves the previous complete
+    set (see :func:`vgp_symbolic.fileio.staged_dir`)."""
+    out = Path(out)
+    with staged_dir(out) as tmp:
+        with open(tmp / GRADEBOOK, "w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(gradebook_rows(result))
+        with open(tmp / REJECTED, "w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(safe_row(r) for r in rejected_rows(result))
+        write_feedback(result, tmp / FEEDBACK, title)
+        write_histogram(result, tmp / HISTOGRAM, title, atomic=False)
+    return {"gradebook": out / GRADEBOOK, "rejected": out / REJECTED,
+            "feedback": out / FEEDBACK, "histogram": out / HISTOGRAM}
 
 
 # -- feedback ----------------------------------------------------------------------------------
@@ -185,6 +217,7 @@ class QuestionStats:
     mean: float
     correct: int                  # full marks
     answered: int                 # a non-blank answer
+    submitted: int                # students who submitted anything: blanks count here
     diagnoses: tuple[tuple[str, int], ...]   # most common non-correct diagnoses
 
 
@@ -216,7 +249,7 @@ def class_stats(result: ClassResult) -> ClassStats:
         qs.append(QuestionStats(
             qid, result.points[qid], statistics.fmean([r.points for r in rs]) if rs else 0.0,
             sum(r.diagnosis.status == "correct" for r in rs),
-            sum(r.diagnosis.status != "blank" for r in rs), tuple(c.most_common(3))))
+            sum(r.diagnosis.status != "blank" for r in rs), len(rs), tuple(c.most_common(3))))
     max_total = max((s.max_total for s in result.students), default=0.0)
     return ClassStats(
         len(result.students), len(sub), max_total, statistics.fmean(totals),
@@ -233,16 +266,18 @@ def format_stats(st: ClassStats) -> str:
            f"total (of {_num(st.max_total)}): mean {st.mean:.2f}, median {_num(st.median)}, "
            f"sd {st.stdev:.2f}, min {_num(st.low)}, max {_num(st.high)}"]
     w = max([len(q.id) for q in st.questions] + [8])
-    out.append(f"{'question':<{w}}  {'mean':>11}  {'correct':>8}  most common diagnoses")
+    out.append(f"{'question':<{w}}  {'mean':>11}  {'correct':>10}  most common diagnoses "
+               "(blanks are no_answer)")
     for q in st.questions:
         slips = ", ".join(f"{i} ×{n}" for i, n in q.diagnoses) or "-"
         out.append(f"{q.id:<{w}}  {q.mean:>5.2f} / {_num(q.max_points):<3}  "
-                   f"{q.correct:>3}/{q.answered:<4}  {slips}")
+                   f"{q.correct:>4}/{q.submitted:<5}  {slips}")
     return "\n".join(out)
 
 
-def write_histogram(result: ClassResult, path, title: str = "") -> None:
-    """A histogram of the totals of students who submitted, as PNG (written atomically)."""
+def write_histogram(result: ClassResult, path, title: str = "", atomic: bool = True) -> None:
+    """A histogram of the totals of students who submitted, as PNG (written atomically unless
+    ``atomic`` is False: inside a staging folder)."""
     # A bare Figure renders with the Agg canvas and never touches pyplot's global backend.
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
@@ -260,4 +295,7 @@ def write_histogram(result: ClassResult, path, title: str = "") -> None:
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
-    atomic_write_bytes(path, buf.getvalue())
+    if atomic:
+        atomic_write_bytes(path, buf.getvalue())
+    else:
+        Path(path).write_bytes(buf.getvalue())
