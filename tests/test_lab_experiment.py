@@ -7,7 +7,7 @@ import pytest
 
 from vgp_symbolic.lab import (LabConfig, LabError, compare, compare_setups, explain,
                               explain_compare, format_compare, format_run, run)
-from vgp_symbolic.lab.experiment import EXPLODE_ACTIVATION, EXPLODE_STD
+from vgp_symbolic.lab.compare import EXPLODE_ACTIVATION, EXPLODE_STD
 
 SMALL = dict(depth=3, width=6, epochs=4)
 
