@@ -23,7 +23,7 @@ from .compare import CompareResult
 from .experiment import SATURATED, RunResult
 from .report import cell
 
-__all__ = ["plot_run", "plot_compare", "RUN_PLOTS"]
+__all__ = ["plot_run", "plot_compare", "run_figures", "compare_figure", "RUN_PLOTS"]
 
 RUN_PLOTS = ("loss.png", "grad_norms.png", "grad_flow.png", "saturation.png",
              "first_layer_weight.png", "weight_change.png")
@@ -112,11 +112,16 @@ def plot_run(runs, out_dir, contrast=None) -> list[Path]:
     >>> [p.name for p in paths] == list(RUN_PLOTS)
     True
     """
+    out = Path(out_dir)
+    return [_save(fig, out / name) for name, fig in run_figures(runs, contrast).items()]
+
+
+def run_figures(runs, contrast=None) -> dict:
+    """The figures of :func:`plot_run` as matplotlib ``Figure`` objects, by file name."""
     runs = [runs] if isinstance(runs, RunResult) else list(runs)
     contrast = [contrast] if isinstance(contrast, RunResult) else contrast
-    out = Path(out_dir)
-    return [_save(draw(runs, contrast) if name in _PAIRED else draw(runs), out / name)
-            for name, draw in _RUN_FIGURES.items()]
+    return {name: draw(runs, contrast) if name in _PAIRED else draw(runs)
+            for name, draw in _RUN_FIGURES.items()}
 
 
 def _loss_figure(runs):
@@ -366,7 +371,11 @@ def _label_bars(ax, bars, fontsize=7.5):
 def plot_compare(c: CompareResult, out_dir) -> Path:
     """Write ``compare.png``: loss curves, first- and last-layer gradient norms, first-layer
     weight change and test accuracy per set-up (medians and ranges over the seeds)."""
-    out = Path(out_dir)
+    return _save(compare_figure(c), Path(out_dir) / "compare.png")
+
+
+def compare_figure(c: CompareResult):
+    """The figure of :func:`plot_compare` as a matplotlib ``Figure``."""
     fig = _figure(14, 10)
     top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.15])
     sp_all = c.setups
@@ -403,7 +412,7 @@ def plot_compare(c: CompareResult, out_dir) -> Path:
     fig.suptitle(f"vgp lab --compare: 2 → {base.depth} × {base.width} → 1, {base.epochs} epochs"
                  f"{seeds}", fontsize=12)
     _caption(bottom, _compare_caption(c))
-    return _save(fig, out / "compare.png")
+    return fig
 
 
 def _compare_loss(ax, c: CompareResult, colors):

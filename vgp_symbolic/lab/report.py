@@ -443,9 +443,10 @@ def _runs_parts(runs, spread):
     cfg = runs[0].config
     if spread is not None:
         heads, rows = _table("seed", _seed_rows(spread))
-        return f"vgp lab, {len(runs)} seeds: {cfg.describe()}", heads, rows, explain_seeds(spread)
+        return (f"vgp lab, {cfg.name}, {len(runs)} seeds: {cfg.describe()}", heads, rows,
+                explain_seeds(spread))
     heads, rows = _table("seed", [(str(r.config.seed), _run_cells(r)) for r in runs])
-    return f"vgp lab: {cfg.describe()}", heads, rows, explain(runs[0])
+    return f"vgp lab, {cfg.name}: {cfg.describe()}", heads, rows, explain(runs[0])
 
 
 def markdown_runs(runs, spread: SeedRuns | None = None) -> str:
