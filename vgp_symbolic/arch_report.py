@@ -15,9 +15,8 @@ import mpmath
 import sympy as sp
 
 from .core.arch_derive import ArchDerivation, ArchEvaluation
-from .core.derive import _LatexPrinter, _TextPrinter
 from .numbers import fmt
-from .report import number_json, number_latex
+from .report import expr_latex, expr_text, number_json, number_latex
 
 __all__ = ["arch_text", "arch_latex", "arch_dict", "step_formula"]
 
@@ -26,12 +25,11 @@ _SHOW_ROWS = 16  # rows of the recurrence and of the per-step table before elidi
 _SHOW_ENTRIES = 9  # print a Jacobian's symbolic entries up to this many
 
 
-def _text(e) -> str:
-    return _TextPrinter().doprint(e)
+_text = expr_text
 
 
 def _tex(d: ArchDerivation, e) -> str:
-    return _LatexPrinter({"symbol_names": d.graph.latex}).doprint(e)
+    return expr_latex(d.graph, sp.ImmutableMatrix(e) if isinstance(e, sp.MatrixBase) else e)
 
 
 def _num(v) -> str:
