@@ -25,11 +25,12 @@ __all__ = ["Number", "Tolerance", "DEFAULT_TOLERANCE", "HALF_UNIT", "SEPARATION"
 Number = Union[Fraction, float]
 
 # key.csv: one row per (student, question); written by homework.build, read by grade.key.
-# ``class_seed`` and ``mistakes`` (the catalogue, see :func:`mistakes_cell`) let `vgp grade --build`
-# grade from the key without drawing every student's set again; older keys lack them.
+# ``class_seed``, ``depends_on`` (question ids, space-separated) and ``mistakes`` (the catalogue,
+# see :func:`mistakes_cell`) let `vgp grade --build` grade from the key without drawing every
+# student's set again; older keys lack them.
 KEY_COLUMNS = ("student_id", "question", "answer", "exact", "rel_tol", "abs_tol", "sig_figs",
-               "points", "class_seed", "mistakes")
-OPTIONAL_KEY_COLUMNS = ("class_seed", "mistakes")
+               "points", "class_seed", "depends_on", "mistakes")
+OPTIONAL_KEY_COLUMNS = ("class_seed", "depends_on", "mistakes")
 
 
 # The sig-figs window is ±½ unit of the n-th significant figure of the true value: exactly the
