@@ -184,12 +184,16 @@ class Tolerance:
         return _decimal(r, max(n - 1 - magnitude(r), 0)) if r else "0"
 
     def describe(self) -> str:
-        """Plain words, e.g. ``within 0.1 %`` or ``within ±0.0001``."""
+        """Plain words, e.g. ``within 0.1 %`` or ``within ±0.00001`` (never ``1e-05``).
+
+        >>> Tolerance(abs=1e-5).describe(), Tolerance(rel=2e-3).describe()
+        ('within ±0.00001', 'within 0.2 %')
+        """
         parts = []
         if self.rel is not None:
             parts.append(f"within {_pct(self.rel)} %")
         if self.abs is not None:
-            parts.append("exactly" if self.abs == 0 else f"within ±{self.abs:g}")
+            parts.append("exactly" if self.abs == 0 else f"within ±{fmt(_dec(self.abs))}")
         if self.sig_figs is not None:
             parts.append(f"to {self.sig_figs} significant figures")
         return " or ".join(parts) or "exactly"

@@ -212,6 +212,12 @@ def grade_class(assignment_path, roster_path, answers_path, *, class_seed=None, 
                          jobs if jobs is not None else (os.cpu_count() or 1))
     result.warnings[:0] = warnings
     result.title = assignment.id
+    commas = sum(1 for s in result.students for r in s.results.values()
+                 if r.diagnosis.status == "unreadable" and r.text and "," in r.text)
+    if commas and not decimal_comma:
+        # the hint for the instructor goes to the terminal, never into a student's feedback
+        result.warnings.append(f"{commas} unreadable answer(s) contain ','; if the class writes "
+                               "2,498 for 2.498, grade with --decimal-comma")
     if result.graded_answers == 0:
         raise GradeError(f"{answers_path}: nothing could be graded ({len(sheet.data_lines)} data "
                          f"line(s), {len({p.line for p in sheet.problems})} not graded); no files "
