@@ -111,8 +111,9 @@ def _env():
     return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
-def end_to_end(roster, build, answers, out) -> tuple[float, float, str]:
-    """Wall seconds and peak MB of the whole command, and its output."""
+def end_to_end(roster, build, answers, out) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds and peak MB of the whole command, and its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     r = subprocess.run([sys.executable, "-c", "from vgp_symbolic.cli import main; main()",
                         "grade", str(HW1), "--roster", str(roster), "--answers", str(answers),
@@ -121,8 +122,9 @@ def end_to_end(roster, build, answers, out) -> tuple[float, float, str]:
     wall = time.perf_counter() - t
     if r.returncode != 0:
         sys.exit(f"vgp grade failed:\n{r.stderr[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return wall, peak, r.stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, cpu, after.ru_maxrss / 1024, r.stdout
 
 
 def stages(roster, build, answers, out) -> dict[str, float]:
@@ -179,11 +181,13 @@ def main(argv=None):
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "vgp-bench-grade")
     args = ap.parse_args(argv)
     roster, build, answers, n, key = setup(args.students, args.workdir)
-    wall, peak, output = end_to_end(roster, build, answers, args.workdir / "grades")
+    wall, cpu, peak, output = end_to_end(roster, build, answers, args.workdir / "grades")
     print(f"vgp grade --build, {args.students:,} students × {n // args.students} answers "
           f"= {n:,} answers, end to end ({os.cpu_count()} cores; a shared machine):")
     print(f"  wall         {wall:7.2f} s    goal < {GOAL_WALL:g} s: "
           f"{'ok' if wall < GOAL_WALL else 'MISSED'}")
+    print(f"  CPU          {cpu:7.2f} s    (all processes; load average now "
+          f"{os.getloadavg()[0]:.1f})")
     print(f"  peak memory  {peak:7.0f} MB   goal < {GOAL_MB} MB: "
           f"{'ok' if peak < GOAL_MB else 'MISSED'}")
     print(output.splitlines()[1])
