@@ -19,7 +19,7 @@ from fractions import Fraction
 from ...numbers import fmt
 from ...core.evaluate import Evaluation, evaluate
 from ...core.network import Values
-from ...report import derivation_latex, number_latex
+from ...report import derivation_latex, expr_latex, number_latex
 from ..latex import TeX
 from ..model import Mistake
 from .base import (Answer, ProblemType, Reject, Solved, as_number, cached_derivation,
@@ -158,7 +158,7 @@ class ReluNetwork(ProblemType):
 def _route_tex(ev: Evaluation) -> TeX:
     """One route's factors, formula and value each, and their product (an ``align*``)."""
     d = ev.derivation
-    rows = [rf"{f.latex} &= {d.names.tex(f.expression)} = {number_latex(v)}"
+    rows = [rf"{f.latex} &= {expr_latex(d.names, f.expression)} = {number_latex(v)}"
             for f, v in zip(d.factors, ev.factor_values)]
     rows.append(r"\text{product} &= " + r" \times ".join(
         rf"\left({number_latex(v)}\right)" if v < 0 else number_latex(v)
