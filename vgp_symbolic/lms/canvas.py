@@ -45,7 +45,7 @@ def _item(assignment, p, v, pt) -> ET.Element:
     ident = safe_ident(assignment.id, q.id, v.id)
     rid = f"{ident}_RESPONSE"
     body = question_body(tag(assignment.id, q.id, v.id), v.problem, p.descriptions,
-                         [(q.id, q.prompt, w.unit_text)])
+                         [(q.id, q.prompt, w)])
     sol = "".join(html(e) for e in solution(v.problem, [(q, w)]))
     lo, hi = w.value - w.margin, w.value + w.margin
     return el(

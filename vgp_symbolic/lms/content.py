@@ -124,10 +124,10 @@ def html(e: ET.Element) -> str:
     return ET.tostring(e, encoding="unicode", short_empty_elements=True)
 
 
-def window_text(w) -> list:
-    """``[lo, hi)`` of a :class:`~.window.Window` as MathML-bearing children."""
-    return _math([el("mo", "[" if w.lo_closed else "("), *_num_parts(w.lo), el("mo", ","),
-                  *_num_parts(w.hi), el("mo", "]" if w.hi_closed else ")")])
+def window_text(w) -> ET.Element:
+    """``[lo, hi]`` of a :class:`~.window.Window` as inline MathML."""
+    return _math([el("mo", "["), *_num_parts(w.lo), el("mo", ","), *_num_parts(w.hi),
+                  el("mo", "]")])
 
 
 def statement(problem, descriptions: dict) -> list[ET.Element]:
@@ -143,17 +143,18 @@ def statement(problem, descriptions: dict) -> list[ET.Element]:
 def question_body(tag_text: str, problem, descriptions: dict, prompts) -> list[ET.Element]:
     """The text of one exported question: variant tag, statement, then what to answer.
 
-    ``prompts``: ``(label, prompt, unit_text)`` per part asked.
+    ``prompts``: ``(label, prompt, window)`` per part asked; the window's units and precision
+    instruction are said after the prompt.
     """
     out = [el("p", el("small", tag_text))] + statement(problem, descriptions)
-    for label, prompt, unit in prompts:
-        out.append(para(el("strong", f"{label}: ") if label else None, _sentence(prompt, unit)))
+    for label, prompt, w in prompts:
+        out.append(para(el("strong", f"{label}: ") if label else None, _sentence(prompt, w)))
     return out
 
 
-def _sentence(prompt: str, unit: str) -> str:
-    prompt = prompt.strip()
-    return f"{prompt} ({unit})." if unit else f"{prompt}."
+def _sentence(prompt: str, w) -> str:
+    notes = "; ".join(n for n in (w.unit_text, w.instruction) if n)
+    return f"{prompt.strip()} ({notes})."
 
 
 def solution(problem, parts) -> list[ET.Element]:

@@ -69,7 +69,7 @@ def _question(assignment, p, v) -> ET.Element:
     aid, where = assignment.id, f"{assignment.path}: "
     cloze = len(v.parts) > 1
     item = f"problem {p.number}" if cloze else v.parts[0].question.id
-    prompts = [(q.question.id if cloze else "", q.question.prompt, q.window.unit_text)
+    prompts = [(q.question.id if cloze else "", q.question.prompt, q.window)
                for q in v.parts]
     body = question_body(tag(aid, item, v.id), v.problem, p.descriptions, prompts)
     if cloze:

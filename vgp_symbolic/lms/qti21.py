@@ -8,7 +8,7 @@ share its numbers, as with Moodle cloze), one ``assessmentSection`` per problem 
     <equal toleranceMode="absolute" tolerance="t0 t1" includeLowerBound=… includeUpperBound=…>
       <correct/> <variable/>      (the response must lie in [x − t0, x + t1])
 
-which states vgp's window exactly, half-open significant-figure windows included. Catalogued
+which states vgp's window exactly (a significant-figure window as an absolute interval). Catalogued
 mistakes score their credit and show their diagnosis as modal feedback; the worked solution is
 shown after the attempt. Identifiers carry the variant id (``hw1_p1_v003``).
 """
@@ -60,7 +60,7 @@ def _item(assignment, p, v) -> tuple[str, ET.Element]:
                    identifier="MAXSCORE", cardinality="single", baseType="float"))
     root.append(_q("outcomeDeclaration", identifier="FEEDBACK", cardinality="multiple",
                    baseType="identifier"))
-    prompts = [(pt.question.id, pt.question.prompt, pt.window.unit_text) for pt in v.parts]
+    prompts = [(pt.question.id, pt.question.prompt, pt.window) for pt in v.parts]
     body = question_body(tag(assignment.id, f"problem {p.number}", v.id), v.problem,
                          p.descriptions, prompts)
     ib = _q("itemBody")
@@ -84,11 +84,12 @@ def _item(assignment, p, v) -> tuple[str, ET.Element]:
     return ident, root
 
 
-def _equal(value, lo, hi, lc, hc, rid) -> ET.Element:
+def _equal(value, margin, rid) -> ET.Element:
+    """The response within [value − margin, value + margin] (``value`` None: the correct one)."""
+    t = decimal_text(margin)
     return _q("equal", _float(value) if value is not None else _q("correct", identifier=rid),
-              _q("variable", identifier=rid), toleranceMode="absolute",
-              tolerance=f"{decimal_text(lo)} {decimal_text(hi)}",
-              includeLowerBound=str(lc).lower(), includeUpperBound=str(hc).lower())
+              _q("variable", identifier=rid), toleranceMode="absolute", tolerance=f"{t} {t}",
+              includeLowerBound="true", includeUpperBound="true")
 
 
 def _add_feedback(ident: str) -> ET.Element:
@@ -102,13 +103,13 @@ def _processing(v) -> ET.Element:
     for pt in v.parts:
         rid, w, pts = f"RESPONSE_{pt.question.id}", pt.window, pt.question.points
         cond = _q("responseCondition")
-        first = _q("responseIf", _equal(None, w.below, w.above, w.lo_closed, w.hi_closed, rid),
+        first = _q("responseIf", _equal(None, w.margin, rid),
                    _q("setOutcomeValue", _q("sum", _q("variable", identifier="SCORE"),
                                             _float(pts)), identifier="SCORE"))
         cond.append(first)
         for i, m in enumerate(pt.mistakes):
             cond.append(_q("responseElseIf",
-                           _equal(m.value, m.margin, m.margin, True, True, rid),
+                           _equal(m.value, m.margin, rid),
                            _q("setOutcomeValue", _q("sum", _q("variable", identifier="SCORE"),
                                                     _float(round(pts * m.credit, 6))),
                               identifier="SCORE"),

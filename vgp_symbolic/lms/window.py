@@ -1,9 +1,11 @@
 """The one conversion of a question's tolerance into what an LMS can state: an interval.
 
-vgp accepts an answer when ANY of its criteria holds (``rel``, ``abs``, ``sig_figs``; see
-:mod:`vgp_symbolic.grade.compare`). Each criterion accepts an interval around the answer, so
-their union is one interval ``[lo, hi]`` (an end may be open: agreeing to n significant figures
-is a half-open rounding window). :func:`lms_window` computes it exactly; every export reads it.
+vgp accepts an answer ``a`` for the true value ``x`` when ``|a − x|`` is at most the
+tolerance's window (:meth:`vgp_symbolic.question.Tolerance.window`: the largest of ``rel·|x|``,
+``abs`` and ½ unit of the ``sig_figs``-th figure of x). That is a closed interval centred on x,
+``[x − m, x + m]``: Moodle's answer ± tolerance, Canvas's "exact answer with margin" and QTI
+2.1's ``toleranceMode="absolute"`` each state it exactly. :func:`lms_window` computes it;
+every export reads it.
 
 LMS limits, handled here once for all targets:
 
@@ -20,8 +22,8 @@ error carried forward.
 >>> from fractions import Fraction as F
 >>> from vgp_symbolic.question import Tolerance
 >>> w = lms_window(F(1249, 500), Tolerance(sig_figs=3))
->>> w.lo, w.hi, w.lo_closed, w.hi_closed, w.exponent
-(Fraction(499, 200), Fraction(501, 200), True, False, 0)
+>>> w.lo, w.hi, w.exponent
+(Fraction(2493, 1000), Fraction(2503, 1000), 0)
 >>> w = lms_window(F(32, 10**6), Tolerance(rel=1e-3))
 >>> w.exponent, w.value, w.unit_text
 (-6, Fraction(32, 1), 'in units of 10⁻⁶')
@@ -33,7 +35,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..errors import UserError
-from ..numbers import exact_decimal, magnitude, round_sig
+from ..numbers import exact_decimal, magnitude
+from ..question import DEFAULT_TOLERANCE, Tolerance, exact
 
 __all__ = ["Window", "WindowError", "lms_window", "unscale_text", "decimal_text",
            "CANVAS_ZERO", "MOODLE_WIDENING", "superscript"]
@@ -48,42 +51,34 @@ class WindowError(UserError):
 
 @dataclass(frozen=True)
 class Window:
-    """What an answer must lie in, in the units the LMS asks for (``10**exponent``)."""
+    """``value ± margin``: what an answer must lie in, in units of ``10**exponent``."""
 
     value: Fraction          # the answer, in asked units
-    lo: Fraction
-    hi: Fraction
-    lo_closed: bool
-    hi_closed: bool
+    margin: Fraction         # the largest accepted |a − value|, in asked units
     exponent: int = 0        # the LMS asks for the answer in units of 10**exponent
+    tolerance: Tolerance = DEFAULT_TOLERANCE   # the question's, restated in asked units
+
+    @property
+    def lo(self) -> Fraction:
+        return self.value - self.margin
+
+    @property
+    def hi(self) -> Fraction:
+        return self.value + self.margin
 
     def contains(self, a: Fraction) -> bool:
-        """Is ``a`` (in asked units) inside the window?"""
-        return ((self.lo < a or (self.lo_closed and a == self.lo))
-                and (a < self.hi or (self.hi_closed and a == self.hi)))
-
-    @property
-    def below(self) -> Fraction:
-        return self.value - self.lo
-
-    @property
-    def above(self) -> Fraction:
-        return self.hi - self.value
-
-    @property
-    def margin(self) -> Fraction:
-        """The widest ± margin around the value inside the window: for LMSs (Moodle, Canvas)
-        that only know symmetric tolerances, so that they never accept what vgp rejects."""
-        return min(self.below, self.above)
+        """Is ``a`` (in asked units) inside the window (ends included)?"""
+        return abs(a - self.value) <= self.margin
 
     @property
     def unit_text(self) -> str:
         """``in units of 10⁻⁶`` (empty when unscaled): said in the prompt."""
         return f"in units of 10{superscript(self.exponent)}" if self.exponent else ""
 
-    def scale(self, x) -> Fraction:
-        """A value (e.g. a catalogued mistake) in the asked units."""
-        return Fraction(x) / Fraction(10) ** self.exponent
+    @property
+    def instruction(self) -> str:
+        """The precision to give, in the asked units (the tolerance's own words)."""
+        return self.tolerance.instruction()
 
 
 def superscript(n: int) -> str:
@@ -91,67 +86,35 @@ def superscript(n: int) -> str:
     return str(n).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
-def _dec(v) -> Fraction:
-    # a tolerance as written: 1e-3 is exactly 1/1000, not the binary float next to it
-    return Fraction(repr(v)) if isinstance(v, float) else Fraction(v)
-
-
-def _sig_window(x: Fraction, n: int):
-    """``(lo, hi, lo_closed, hi_closed)``: the values that round to the same n figures as x
-    (halves away from zero, as :func:`vgp_symbolic.numbers.round_sig`)."""
-    if x == 0:
-        return x, x, True, True
-    r = abs(round_sig(x, n))
-    up = Fraction(10) ** (magnitude(r) - n + 1) / 2
-    # just below a power of ten the figures are a decade finer (9.995 → 10.0 at 3 figures)
-    low = up / 10 if r == Fraction(10) ** magnitude(r) else up
-    lo, hi = r - low, r + up
-    if x > 0:
-        return lo, hi, True, False
-    return -hi, -lo, False, True
-
-
 def lms_window(answer, tolerance) -> Window:
     """The acceptance window of ``answer`` under ``tolerance``, scaled for the LMS limits.
 
     ``tolerance`` None or empty means the grader's default (3 significant figures).
     """
-    from ..grade.compare import DEFAULT_TOLERANCE, to_fraction
-    x = to_fraction(answer)
-    rel = getattr(tolerance, "rel", None)
-    ab = getattr(tolerance, "abs", None)
-    sf = getattr(tolerance, "sig_figs", None)
-    if rel is None and ab is None and sf is None:
-        rel, ab, sf = DEFAULT_TOLERANCE.rel, DEFAULT_TOLERANCE.abs, DEFAULT_TOLERANCE.sig_figs
-    half = max(_dec(rel) * abs(x) if rel is not None else Fraction(0),
-               _dec(ab) if ab is not None else Fraction(0))
-    lo, hi, lc, hc = x - half, x + half, True, True
-    if sf is not None:
-        slo, shi, slc, shc = _sig_window(x, int(sf))
-        if slo < lo or (slo == lo and slc):
-            lo, lc = slo, slc
-        if shi > hi or (shi == hi and shc):
-            hi, hc = shi, shc
-    k = _exponent(x, lo, hi)
+    t = (tolerance or DEFAULT_TOLERANCE).given
+    x = exact(answer)
+    m = t.window(x)
+    k = _exponent(x, m)
     s = Fraction(10) ** k
-    w = Window(x / s, lo / s, hi / s, lc, hc, k)
+    scaled = t if not k or t.abs is None else Tolerance(
+        t.rel, float(exact(t.abs) / s), t.sig_figs)
+    w = Window(x / s, m / s, k, scaled)
     if 0 < w.margin < 1000 * MOODLE_WIDENING * max(1, abs(w.value)):
-        raise WindowError(f"answer {decimal_text(x)} within ±{float(w.margin * s):g}: the "
-                          "window is narrower than an LMS's floating-point widening")
+        raise WindowError(f"answer {decimal_text(x)} within ±{float(m):g}: the window is "
+                          "narrower than an LMS's floating-point widening")
     return w
 
 
-def _exponent(x: Fraction, lo: Fraction, hi: Fraction) -> int:
+def _exponent(x: Fraction, m: Fraction) -> int:
     """0, or the multiple of 3 that brings the window's size into [1, 1000) when some value
     the window separates lies below Canvas's 10⁻⁴ (where Canvas types 0 and Moodle's
     widening starts to count)."""
-    size = max(abs(x), hi - x, x - lo)
+    size = max(abs(x), m)
     if size == 0:
         return 0
+    lo, hi = x - m, x + m
     tiny = size < CANVAS_ZERO or (0 < lo < CANVAS_ZERO) or (-CANVAS_ZERO < hi < 0)
-    if not tiny:
-        return 0
-    return 3 * (magnitude(size) // 3)
+    return 3 * (magnitude(size) // 3) if tiny else 0
 
 
 def decimal_text(q, digits: int = 17) -> str:
