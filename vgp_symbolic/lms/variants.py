@@ -13,6 +13,8 @@ question text), so a response can be traced back to its numbers (:func:`parse_ta
 ('v003', 'v0003')
 >>> tag("hw1", "q1a", "v003"), parse_tag("12: Variant v003 of q1a (hw1) Along one route …")
 ('Variant v003 of q1a (hw1)', ('hw1', 'q1a', 'v003'))
+>>> parse_tag("Variant v012 of problem 2 (hw-2.b) …")
+('hw-2.b', 'problem 2', 'v012')
 """
 from __future__ import annotations
 
@@ -61,7 +63,7 @@ def tag(assignment_id: str, item: str, vid: str) -> str:
     return f"Variant {vid} of {item} ({assignment_id})"
 
 
-_TAG = re.compile(r"Variant (v\d{3,}) of (\S+) \((.*?)\)")
+_TAG = re.compile(r"Variant (v\d{3,}) of (problem \d+|\S+) \(([A-Za-z0-9._-]+)\)")
 
 
 def parse_tag(text: str):
