@@ -106,7 +106,7 @@ def test_same_grading_and_feedback_as_vgp_grade(canvas):
         assert [(r.diagnosis, r.points) for r in a.results.values()] == \
             [(r.diagnosis, r.points) for r in b.results.values()]
         # the same text (the import adds only the export's own rejected rows at the end)
-        assert feedback_text(a).split("## Rows")[0].rstrip() == feedback_text(b).rstrip()
+        assert feedback_text(a).startswith(feedback_text(b).rstrip())
 
 
 def test_gradebook_import_formats(canvas):

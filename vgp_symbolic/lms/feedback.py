@@ -35,8 +35,8 @@ def _num(x: float) -> str:
 def page_name(student_id: str) -> str:
     """The page's file name in the zip (safe, from the grader's feedback file names).
 
-    >>> page_name("s001"), page_name("../x")[:3]
-    ('s001.html', '_x-')
+    >>> page_name("s001"), "/" in page_name("../x")
+    ('s001.html', False)
     """
     from ..grade.gradebook import feedback_name
     return feedback_name(student_id)[:-3] + ".html"
