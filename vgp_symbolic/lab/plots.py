@@ -70,13 +70,13 @@ def _stack(seqs) -> np.ndarray:
     return out
 
 
-def _band(ax, x, stack, color, label, lw=1.8):
+def _band(ax, x, stack, color, label, lw=1.8, band=True):
     """The median over seeds as a line, their range as a shaded band (none for one seed)."""
     with np.errstate(all="ignore"), _quiet():
         med = np.nanmedian(stack, axis=0)
         lo, hi = np.nanmin(stack, axis=0), np.nanmax(stack, axis=0)
     ax.plot(x, med, color=color, lw=lw, label=label, marker="o" if len(x) < 2 else None)
-    if len(stack) > 1:
+    if band and len(stack) > 1:
         ax.fill_between(x, lo, hi, color=color, alpha=0.13, lw=0)
 
 
@@ -452,8 +452,10 @@ def _compare_loss(ax, c: CompareResult, colors):
         stack = _stack([[r.initial_loss] + r.loss for r in sp.runs])
         boom = [r.exploded_at for r in sp.runs if r.exploded_at is not None]
         label = sp.config.name + (f" — exploded at epoch {min(boom)}" if boom else "")
-        _band(ax, np.arange(stack.shape[1]), stack, col, label, lw=1.6)
-        if all(r.gradient_kind != "exploding" for r in sp.runs):
+        wild = any(r.gradient_kind == "exploding" for r in sp.runs)
+        # an exploding set-up's range spans decades and would cover the others: median only
+        _band(ax, np.arange(stack.shape[1]), stack, col, label, lw=1.6, band=not wild)
+        if not wild:
             calm.append(stack)
     if calm:
         vals = np.concatenate([s[np.isfinite(s)] for s in calm])
@@ -481,18 +483,21 @@ def _compare_loss(ax, c: CompareResult, colors):
 
 
 def _compare_caption(c: CompareResult) -> str:
-    runs = c.runs
-    boom = [r for r in runs if r.gradient_kind == "exploding"]
-    van = [r.config.name for r in runs if r.gradient_kind == "vanishing"]
+    med = {sp.config.name: sp.stats() for sp in c.setups}
+    kind = {sp.config.name: sp.runs[0].gradient_kind for sp in c.setups}
+    van = [n for n, k in kind.items() if k == "vanishing"]
+    boom = [n for n, k in kind.items() if k == "exploding"]
+    over = "" if c.seeds == 1 else f" (medians over {c.seeds} seeds)"
     text = ("Vanishing: the first layer's gradient is orders of magnitude below the last's ("
             + (", ".join(van) if van else "none here") + "). ")
     if boom:
-        r = boom[0]
-        calm = [x.grad_norms_start[0] for x in runs if x.gradient_kind != "exploding"]
-        text += (f"Exploding: both norms are huge ({r.config.name}: {r.grad_norms_start[0]:.3g} "
-                 f"and {r.grad_norms_start[-1]:.3g}, against at most {max(calm):.2g} for "
-                 "the first layer elsewhere) although their ratio looks harmless; clipping the "
-                 "gradient norm lets it train. ")
+        n = boom[0]
+        first, last = (med[n][k]["median"] for k in ("grad_norm_first_start",
+                                                     "grad_norm_last_start"))
+        calm = [med[m]["grad_norm_first_start"]["median"] for m in kind if m not in boom]
+        text += (f"Exploding: both norms are huge ({n}: {first:.3g} and {last:.3g}, against at "
+                 f"most {max(calm):.2g} for the first layer elsewhere{over}) although their ratio "
+                 "looks harmless; clipping the gradient norm lets it train. ")
     text += ("Under adam the weight change is no measure of the gradient (each step is "
              "rescaled); read the gradient norms.")
     return text
