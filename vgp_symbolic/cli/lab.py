@@ -61,14 +61,14 @@ def lab(activation, depth, width, epochs, init, init_std, batchnorm, residual, c
       vgp lab --compare --plot out/    every remedy side by side
       vgp lab --task adding --plot out/   tanh RNN vs LSTM vs GRU as the sequence grows
     """
-    if task != "moons" or click.get_current_context().get_parameter_source("lengths").name != "DEFAULT" \
-            or click.get_current_context().get_parameter_source("cells").name != "DEFAULT":
+    ctx = click.get_current_context()
+    if task != "moons" or any(ctx.get_parameter_source(k).name != "DEFAULT"
+                              for k in ("lengths", "cells")):
         from .lab_sequence import sequence_lab
-        sequence_lab(click.get_current_context())
+        sequence_lab(ctx)
         return
-    from ..lab import (LabConfig, LabError, compare, explain, explain_compare, format_compare,
-                       format_run, plot_compare, plot_run, run_seeds)
-    from ..lab.report import explain_seeds, format_seeds
+    from ..lab import (LabConfig, LabError, compare, explain, explain_compare, explain_seeds,
+                       format_compare, format_run, format_seeds, run_seeds)
     from ..lab.spread import check_seeds
 
     cfg = LabConfig(activation=activation, depth=depth, width=width, epochs=epochs, init=init,
