@@ -81,6 +81,7 @@ def test_mechanism_figures(figs):
     assert img[0, 0] == img[:, 0].min()
 
 
+@pytest.mark.slow
 def test_legends_stay_off_the_data(cmp_fig, figs):
     _, fig = cmp_fig
     for f in [fig, *figs.values()]:
