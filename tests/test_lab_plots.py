@@ -73,7 +73,7 @@ def test_loss_lines_are_the_guess_and_ten_percent_below_it(figs):
 
 def test_mechanism_figures(figs):
     sat = figs["saturation.png"]
-    assert "f′" in sat.axes[0].get_title() and "Saturated" in sat.axes[1].get_title()
+    assert "f′" in sat.axes[0].get_title() and "1 % of the gradient" in sat.axes[1].get_title()
     flow = figs["grad_flow.png"]
     img = flow.axes[0].get_images()[0].get_array()
     assert img.shape == (5, 4)  # layer × epoch (epoch 0 = before training)
