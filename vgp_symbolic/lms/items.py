@@ -51,7 +51,6 @@ class ProblemVariant:
     id: str                  # variant id, "v001"
     problem: object          # the variant's ProblemRender (title, params, context)
     parts: tuple[Part, ...]
-    set: object              # the variant's StudentSet
 
 
 @dataclass(frozen=True)
@@ -61,10 +60,6 @@ class Problem:
     kind: str
     descriptions: dict       # parameter → what it is (from the problem type)
     variants: tuple[ProblemVariant, ...]
-
-    @property
-    def question_ids(self) -> tuple[str, ...]:
-        return tuple(p.question.id for p in self.variants[0].parts)
 
 
 def build(assignment, variants) -> list[Problem]:
@@ -83,7 +78,7 @@ def build(assignment, variants) -> list[Problem]:
         for v in variants:
             pr = v.set.problems[i]
             parts = tuple(_part(q, policy, assignment, v.id) for q in pr.questions)
-            pvs.append(ProblemVariant(v.id, pr, parts, v.set))
+            pvs.append(ProblemVariant(v.id, pr, parts))
         kind = getattr(TYPES.get(use.spec.kind), "params", {})
         out.append(Problem(use.number, use.spec.title, use.spec.kind, dict(kind), tuple(pvs)))
     return out
