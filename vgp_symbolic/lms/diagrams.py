@@ -20,7 +20,7 @@ from . import LmsError
 
 __all__ = ["tikz_png", "problem_diagrams", "DPI"]
 
-DPI = 110
+DPI = 150
 _PREAMBLE = r"""\documentclass[multi=vgpfig,border=4pt]{standalone}
 \usepackage{amsmath,amssymb}
 \usepackage{xcolor}
