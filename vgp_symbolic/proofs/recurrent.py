@@ -28,9 +28,8 @@ __all__ = ["rnn_bound_proof", "RnnReport", "rnn_report"]
 
 
 def _as_fraction(v, what) -> Fraction:
-    from ..core.network import to_number
-    q = to_number(v if not isinstance(v, Fraction) else v, what)
-    return Fraction(q)
+    from ..core.network import to_number  # exact: "0.9" is 9/10
+    return to_number(v, what)
 
 
 def rnn_bound_proof(activation: str = "tanh") -> Proof:
