@@ -48,7 +48,7 @@ def _np_erfc(x):
         _ERFC.append(erfc)
     return _ERFC[0](x)
 
-__all__ = ["Activation", "ACTIVATIONS", "get_activation", "UnknownActivation"]
+__all__ = ["Activation", "ACTIVATIONS", "get_activation", "UnknownActivation", "BadActivationParameter"]
 
 # SELU's constants (Klambauer et al. 2017), to 32 digits; they have no closed form.
 SELU_LAMBDA = sp.Float("1.0507009873554804934193349852946", 32)
@@ -56,6 +56,10 @@ SELU_ALPHA = sp.Float("1.6732632423543772848170429916717", 32)
 
 _Z = sp.Symbol("z", real=True)
 _O = sp.Symbol("o", real=True)
+
+
+class BadActivationParameter(UserError):
+    """An activation's parameter is out of range or given to the wrong activation."""
 
 
 class UnknownActivation(UserError):
@@ -262,19 +266,19 @@ def get_activation(name: str, slope=None, alpha=None) -> Activation:
         raise UnknownActivation(
             f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
     if slope is not None and key != "leaky_relu":
-        raise ValueError(f"'slope' applies to leaky_relu, not {key}")
+        raise BadActivationParameter(f"'slope' applies to leaky_relu, not {key}")
     if alpha is not None and key != "elu":
-        raise ValueError(f"'alpha' applies to elu, not {key}")
+        raise BadActivationParameter(f"'alpha' applies to elu, not {key}")
     if key == "leaky_relu":
         s = Fraction(1, 100) if slope is None else Fraction(slope)
         if not 0 <= s < 1:
-            raise ValueError(f"leaky_relu slope must be in [0, 1), got {s}")
+            raise BadActivationParameter(f"leaky_relu slope must be in [0, 1), got {s}")
         return _piecewise_linear("leaky_relu", "lrelu", s, sp.Integer(1),
                                  () if s == Fraction(1, 100) else (("slope", s),))
     if key == "elu":
         a = Fraction(1) if alpha is None else Fraction(alpha)
         if a <= 0:
-            raise ValueError(f"elu alpha must be positive, got {a}")
+            raise BadActivationParameter(f"elu alpha must be positive, got {a}")
         return _elu(a)
     if key == "relu":
         return _piecewise_linear("relu", "relu", Fraction(0), sp.Integer(1))
