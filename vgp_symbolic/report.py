@@ -20,27 +20,85 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 
 import mpmath
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 from .core.chain import FactorChain, rounding_note
-from .core.derive import Derivation
+from .core.derive import Derivation, Names
 from .core.evaluate import Evaluation, log10_abs
-from .core.network import LOSSES, Param
+from .core.network import Param
 from .latex import Latex, breakable, equation, equations, tex_text
 from .mathtext import expr_text, names_text, num_text
 from .numbers import to_mpf
 
 __all__ = ["derivation_text", "derivation_tex", "derivation_latex", "derivation_markdown",
-           "derivation_dict", "chain_text", "chain_tex", "chain_latex", "chain_dict",
-           "number_json", "number_latex", "update_digits", "EXPRESSION_SYNTAX"]
+           "derivation_dict", "chain_text", "chain_tex", "chain_latex", "chain_markdown",
+           "chain_dict", "number_json", "number_latex", "update_digits", "expr_text",
+           "expr_latex", "recurrence_lines", "EXPRESSION_SYNTAX"]
 
 _MODES = {"exact": "exact rationals", "float": "float64", "mp": "mpmath"}
 _SHOW_UNITS = 12  # print every unit of the forward pass up to this many units
 EXPRESSION_SYNTAX = ("SymPy: sympy.parse_expr(text, local_dict={name: sympy.Symbol(name, "
                      "real=True) for name in symbols}); every symbol's definition is in 'symbols'")
+
+
+# -- expressions -----------------------------------------------------------------------------
+class _Tex(LatexPrinter):
+    """SymPy's LaTeX with the network's symbol spellings, positive terms first, relu′ as the
+    Iverson bracket [z > 0], and a break allowed between the factors of a product (juxtaposed
+    factors otherwise never break)."""
+
+    def __init__(self, names: Names, breaks: bool = True):
+        super().__init__({"symbol_names": names.latex, "long_frac_ratio": 2,
+                          "mul_symbol": r"\allowbreak " if breaks else None})
+
+    def _as_ordered_terms(self, expr, order=None):
+        return sorted(super()._as_ordered_terms(expr, order),
+                      key=lambda t: t.could_extract_minus_sign())
+
+    def _print_Piecewise(self, expr):
+        (a, cond), (b, _) = expr.args[0], expr.args[-1]
+        if len(expr.args) == 2 and a == 1 and b == 0:
+            return rf"[{self._print(cond)}]"
+        return super()._print_Piecewise(expr)
+
+
+@lru_cache(maxsize=4096)
+def expr_latex(names: Names, expr) -> str:
+    """LaTeX with the network's symbol spellings, positive terms first (for a display).
+
+    Cached per (names, expression): a homework prints the same formulas for every student.
+    """
+    return _Tex(names, breaks=False).doprint(expr)
+
+
+@lru_cache(maxsize=4096)
+def _tex_breakable(names: Names, expr) -> str:
+    return breakable(_Tex(names).doprint(expr))
+
+
+def recurrence_lines(d: Derivation) -> tuple[tuple[str, str], ...]:
+    """(text, LaTeX) of each δ layer the total uses, output first."""
+    net, K = d.net, d.net.depth
+    lines = []
+    for m in d.recurrence:
+        f = net.activation(m).symbol
+        if m == K:
+            lines.append((f"δ{K} = ∂L/∂ŷ ⊙ {f}'(z{K})",
+                          rf"\delta^{{({K})}} = \frac{{\partial L}}{{\partial \hat{{y}}}}"
+                          rf" \odot {_ftex(f)}'(z^{{({K})}})"))
+        else:
+            lines.append((f"δ{m} = {f}'(z{m}) ⊙ (W{m + 1} δ{m + 1})",
+                          rf"\delta^{{({m})}} = {_ftex(f)}'(z^{{({m})}}) \odot "
+                          rf"W^{{({m + 1})}} \delta^{{({m + 1})}}"))
+    return tuple(lines)
+
+
+def _ftex(symbol: str) -> str:
+    return {"σ": r"\sigma", "tanh": r"\tanh"}.get(symbol, rf"\operatorname{{{symbol}}}")
 
 
 # -- numbers ---------------------------------------------------------------------------------
@@ -191,7 +249,7 @@ def derivation_text(x: Derivation | Evaluation) -> str:
         out.append(line)
     if d.route is None:
         out += ["  where, layer by layer from the output:"] + \
-            [f"    {names_text(t)}" for t, _ in d.recurrence]
+            [f"    {names_text(t)}" for t, _ in recurrence_lines(d)]
     if ev and d.route is not None:
         out.append(f"  {lhs:<{width}} = {' × '.join(_paren(v) for v in ev.factor_values)}"
                    f" = {num_text(ev.route_product)}")
@@ -279,27 +337,8 @@ def _check_text(ev: Evaluation) -> list[str]:
 
 
 # -- derivation: LaTeX -----------------------------------------------------------------------
-class _Tex(LatexPrinter):
-    """SymPy's LaTeX with the network's symbol spellings, positive terms first, and a break
-    allowed between the factors of a product (juxtaposed factors otherwise never break)."""
-
-    def __init__(self, names):
-        super().__init__({"symbol_names": names.latex, "mul_symbol": r"\allowbreak ",
-                          "long_frac_ratio": 2})
-
-    def _as_ordered_terms(self, expr, order=None):
-        return sorted(super()._as_ordered_terms(expr, order),
-                      key=lambda t: t.could_extract_minus_sign())
-
-    def _print_Piecewise(self, expr):  # relu'(z) = [z > 0], as the text shows it
-        (a, cond), (b, _) = expr.args[0], expr.args[-1]
-        if len(expr.args) == 2 and a == 1 and b == 0:
-            return rf"[{self._print(cond)}]"
-        return super()._print_Piecewise(expr)
-
-
 def _tex(d: Derivation, expr) -> str:
-    return breakable(_Tex(d.names).doprint(expr))
+    return _tex_breakable(d.names, expr)
 
 
 def _gl(d: Derivation) -> str:
@@ -334,7 +373,7 @@ def _sections(x) -> list[tuple[str, list]]:
         val = number_latex(ev.factor_values[i]) if ev else None
         rows.append((f.latex, shown) + ((val,) if val and _show_value(shown, val) else ()) + ("",))
     if d.route is None:
-        rows += [(t, "") for _, t in d.recurrence]
+        rows += [(t, "") for _, t in recurrence_lines(d)]
     if ev and d.route is not None:
         rows.append((lhs, r" \times ".join(rf"({number_latex(v)})" if v < 0 else number_latex(v)
                                              for v in ev.factor_values),
@@ -389,157 +428,6 @@ def derivation_tex(x: Derivation | Evaluation) -> Latex:
 def _eq(row) -> tuple:
     *sides, note = row
     return equation(*[s for s in sides if s != ""], note=note)
-
-
-def _layers_text(ev: Evaluation) -> list[str]:
-    net = ev.derivation.net
-    if net.depth < 3:
-        return []
-    out = ["", "Per layer (vanishing shows as shrinking norms toward layer 0)",
-           "  layer  activation   mean |f′(z)|   ‖δ‖₂ = ‖∂L/∂z‖₂   ‖∂ŷ/∂o‖₂ (Jacobian product)"]
-    prev = None
-    for r in _layer_rows(ev):
-        k = r["layer"]
-        if prev is not None and k != prev + 1:
-            out.append("  …")
-        prev = k
-        jac = num_text(_pow10(r["jacobian_norm_log10"]), 4)
-        if k == 0:
-            out.append(f"  {k:>5}  {'(input)':<11} {'':>12}   {'':>16}   {jac:>14}")
-        else:
-            out.append(f"  {k:>5}  {net.activation(k).label:<11} "
-                       f"{num_text(r['mean_abs_fprime'], 4):>12}   "
-                       f"{num_text(r['delta_norm'], 4):>16}   {jac:>14}")
-    return out
-
-
-def _check_text(ev: Evaluation) -> list[str]:
-    c = ev.check
-    if not c:
-        return []
-    mark = "agrees" if c.agrees else "DISAGREES"
-    return ["", f"Check      {c.method}: {num_text(c.value)}; relative difference "
-                f"{num_text(c.relative_error, 2)} — {mark}"]
-
-
-# -- derivation: LaTeX -----------------------------------------------------------------------
-class _Tex(LatexPrinter):
-    """SymPy's LaTeX with the network's symbol spellings, positive terms first, and a break
-    allowed between the factors of a product (juxtaposed factors otherwise never break)."""
-
-    def __init__(self, names):
-        super().__init__({"symbol_names": names.latex, "mul_symbol": r"\allowbreak ",
-                          "long_frac_ratio": 2})
-
-    def _as_ordered_terms(self, expr, order=None):
-        return sorted(super()._as_ordered_terms(expr, order),
-                      key=lambda t: t.could_extract_minus_sign())
-
-    def _print_Piecewise(self, expr):  # relu'(z) = [z > 0], as the text shows it
-        (a, cond), (b, _) = expr.args[0], expr.args[-1]
-        if len(expr.args) == 2 and a == 1 and b == 0:
-            return rf"[{self._print(cond)}]"
-        return super()._print_Piecewise(expr)
-
-
-def _tex(d: Derivation, expr) -> str:
-    return breakable(_Tex(d.names).doprint(expr))
-
-
-def _gl(d: Derivation) -> str:
-    return rf"\frac{{\partial L}}{{\partial {d.names.latex[d.symbol]}}}"
-
-
-def _sections(x) -> list[tuple[str, list]]:
-    """The derivation as (heading, rows); a row is (side, side, …, note) of one equation."""
-    ev, d = _split(x)
-    n, gl, net = d.names, _gl(d), d.net
-    out = []
-    if ev and sum(net.widths[1:]) <= _SHOW_UNITS:
-        rows = []
-        for k in range(1, net.depth + 1):
-            f = net.activation(k)
-            for j in range(1, net.widths[k] + 1):
-                z = n.z(k, j)
-                rows.append((_tex(d, z), _tex(d, n.preactivation(k, j)),
-                             number_latex(ev.run.z[k][j - 1]), ""))
-                rows.append((_tex(d, n.o(k, j)), _tex(d, f.expr(z)),
-                             number_latex(ev.run.o[k][j - 1]), ""))
-        rows.append(("L", _tex(d, n.loss()), number_latex(ev.run.loss), ""))
-        out.append(("Forward pass", rows))
-    elif ev:
-        out.append(("Forward pass", [("L", _tex(d, n.loss()), number_latex(ev.run.loss), "")]))
-    shared = d.route is not None and d.n_routes > 1
-    lhs = r"r_{\text{route}}" if shared else gl
-    rows = [(lhs, r" \cdot ".join(f.latex for f in d.factors),
-             f"one route's share of {_routes_text(d)}" if shared else "")]
-    for i, f in enumerate(d.factors):
-        shown = _tex(d, f.expression)
-        val = number_latex(ev.factor_values[i]) if ev else None
-        rows.append((f.latex, shown) + ((val,) if val and _show_value(shown, val) else ()) + ("",))
-    if d.route is None:
-        rows += [(t, "") for _, t in d.recurrence]
-    if ev and d.route is not None:
-        rows.append((lhs, r" \times ".join(rf"({number_latex(v)})" if v < 0 else number_latex(v)
-                                             for v in ev.factor_values),
-                     number_latex(ev.route_product), "this route only" if shared else ""))
-    if d.route is not None:
-        route = r" \to ".join(n.latex[s] for s in _route_symbols(d))
-        head = (rf"Chain rule along the route ${route}$"
-                + (f", one of {_routes_text(d)}" if shared else ""))
-    else:
-        head = f"Chain rule, summed over all {_routes_text(d)} routes by backpropagation"
-    out.append((head, rows))
-    total = (gl, _tex(d, d.expression)) + ((number_latex(ev.gradient),) if ev else ())
-    rows = [total + ("sum over all routes" if shared else "",)]
-    if ev and ev.update:
-        u, s = ev.update, n.latex[d.symbol]
-        dg = update_digits(u.old, u.new)
-        grad = number_latex(ev.gradient)
-        rows.append((rf"{s} \leftarrow {s} - \eta\,{gl}",
-                     rf"{number_latex(u.old, dg)} - {number_latex(u.lr)} \times "
-                     + (f"({grad})" if ev.gradient < 0 else grad),
-                     number_latex(u.new, dg), ""))
-    out.append(("Gradient" + (" and update" if ev and ev.update else ""), rows))
-    return out
-
-
-def derivation_tex(x: Derivation | Evaluation) -> Latex:
-    r"""The derivation as a LaTeX fragment for an ``article`` page (amsmath; see
-    :mod:`vgp_symbolic.latex`): headed groups of equations that break across lines.
-
-    >>> from vgp_symbolic.core.network import Network
-    >>> from vgp_symbolic.core.derive import derive
-    >>> t = derivation_tex(derive(Network.build(1, [(1, "tanh")]), "b1_1"))
-    >>> t.packages, "\\documentclass" in t.body
-    (('amsmath', 'amssymb'), False)
-    """
-    ev, d = _split(x)
-    parts = [rf"{{\raggedright\noindent Network {tex_text(d.net.describe())}; parameter "
-             rf"${d.names.latex[d.symbol]}$ "
-             f"({tex_text(_param_words(d.param))})"
-             + (f"; numbers in {tex_text(_mode_words(ev))}." if ev else ".") + r"\par}"]
-    for head, rows in _sections(x):
-        parts.append(rf"\par\medskip\noindent\textbf{{{head}}}\par\smallskip"
-                     + "\n" + equations([_eq(r) for r in rows]))
-    if not d.expanded:
-        parts.append(r"\noindent {\small ($\delta$ stands for the backpropagated "
-                     r"$\partial L/\partial z$ of its layer.)}")
-    if ev:
-        parts += _layers_tex(ev) + _check_tex(ev)
-    return Latex("\n".join(parts) + "\n")
-
-
-def _eq(row) -> tuple:
-    *sides, note = row
-    return equation(*[s for s in sides if s != ""], note=note)
-
-
-def _net_tex(d: Derivation) -> str:
-    net = d.net
-    return r" \to ".join([str(net.inputs)] + [
-        rf"{l.units}\,(\text{{{tex_text(l.activation.label)}}})" for l in net.layers]) \
-        + rf",\ \text{{loss {tex_text(net.loss)}}}"
 
 
 def _layers_tex(ev: Evaluation) -> list[str]:
@@ -579,6 +467,15 @@ def derivation_latex(x: Derivation | Evaluation, standalone: bool = False) -> st
     return t.document() if standalone else t.body
 
 
+def _aligned_row(row) -> str:
+    """One row of an ``aligned`` display: ``lhs &= a = b``, with its note."""
+    *sides, note = row
+    sides = [s for s in sides if s != ""]
+    rhs = " = ".join(sides[1:])
+    return f"{sides[0]} " + (f"&= {rhs}" if rhs else "&") + (
+        rf" \quad \text{{({note})}}" if note else "")
+
+
 def derivation_markdown(x: Derivation | Evaluation) -> str:
     r"""Markdown with MathJax displays (what Jupyter shows): one ``aligned`` block per group.
 
@@ -591,12 +488,7 @@ def derivation_markdown(x: Derivation | Evaluation) -> str:
     out = [f"**Network** {d.net.describe()}; **parameter** ${d.names.latex[d.symbol]}$ "
            f"({_param_words(d.param)})" + (f"; {_mode_words(ev)}" if ev else "")]
     for head, rows in _sections(x):
-        lines = []
-        for *sides, note in rows:
-            sides = [s for s in sides if s != ""]
-            rhs = " &= ".join(sides[1:]) if len(sides) > 1 else ""
-            lines.append(f"{sides[0]} " + (f"&= {rhs}" if rhs else "&")
-                         + (rf" \quad \text{{({note})}}" if note else ""))
+        lines = [_aligned_row(row) for row in rows]
         out += [f"**{head}**", "$$\n\\begin{aligned}\n" + " \\\\\n".join(lines)
                 + "\n\\end{aligned}\n$$"]
     if ev and ev.check:
@@ -631,7 +523,7 @@ def _definitions(d: Derivation) -> dict:
             step = (n.dL_dyhat(j) * n.fprime(K, j) if k == K else n.fprime(k, j) * sp.Add(
                 *[n.w(k + 1, j, l) * n.delta(k + 1, l) for l in range(1, net.widths[k + 1] + 1)]))
             add(n.delta(k, j), f"∂L/∂z of unit {j} of layer {k} (backpropagated)", step)
-    add(n.L, f"the loss: {LOSSES[net.loss]}", n.loss())
+    add(n.L, f"the loss: {net.loss_fn.formula}", n.loss())
     return defs
 
 
@@ -671,16 +563,16 @@ def derivation_dict(x: Derivation | Evaluation) -> dict:
                                for l in net.layers],
                     "loss": net.loss},
         "loss": net.loss,
-        "loss_formula": LOSSES[net.loss],
+        "loss_formula": net.loss_fn.formula,
         "routes": number_json(d.n_routes),
         "route": list(d.route) if d.route is not None else None,
         "expression": sp.sstr(d.expression),
         "expression_syntax": EXPRESSION_SYNTAX,
-        "expression_latex": n.tex(d.expression),
+        "expression_latex": expr_latex(n, d.expression),
         "expression_text": expr_text(d.expression),
         "expanded": d.expanded,
         "symbols": symbols,
-        "recurrence": [t for t, _ in d.recurrence],
+        "recurrence": [t for t, _ in recurrence_lines(d)],
         "factors": [{"name": f.name, "latex": f.latex, "expression": sp.sstr(f.expression),
                      "value": number_json(ev.factor_values[i]) if ev else None,
                      "exact": _exact_text(ev.factor_values[i]) if ev else None}
@@ -790,6 +682,13 @@ def chain_tex(c: FactorChain) -> Latex:
 def chain_latex(c: FactorChain) -> str:
     """:func:`chain_tex`'s body (the homework solutions embed it)."""
     return chain_tex(c).body
+
+
+def chain_markdown(c: FactorChain) -> str:
+    """Markdown with a MathJax display of the chain and update (Jupyter)."""
+    lines = [_aligned_row(row) for row in _chain_rows(c)]
+    notes = "".join(f"\n\n*Note:* {t}" for t in c.notes)
+    return "$$\n\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}\n$$" + notes
 
 
 def chain_dict(c: FactorChain, seed: dict | None = None) -> dict:
