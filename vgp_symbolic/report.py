@@ -337,18 +337,17 @@ def _check_text(ev: Evaluation) -> list[str]:
 
 
 # -- derivation: LaTeX -----------------------------------------------------------------------
-def _tex(d: Derivation, expr) -> str:
-    return _tex_breakable(d.names, expr)
-
-
 def _gl(d: Derivation) -> str:
     return rf"\frac{{\partial L}}{{\partial {d.names.latex[d.symbol]}}}"
 
 
-def _sections(x) -> list[tuple[str, list]]:
+def _sections(x, breaks: bool = True) -> list[tuple[str, list]]:
     """The derivation as (heading, rows); a row is (side, side, …, note) of one equation."""
     ev, d = _split(x)
     n, gl, net = d.names, _gl(d), d.net
+
+    def T(e):  # a document may break a line between factors; a MathJax display may not
+        return _tex_breakable(n, e) if breaks else expr_latex(n, e)
     out = []
     if ev and sum(net.widths[1:]) <= _SHOW_UNITS:
         rows = []
@@ -356,20 +355,20 @@ def _sections(x) -> list[tuple[str, list]]:
             f = net.activation(k)
             for j in range(1, net.widths[k] + 1):
                 z = n.z(k, j)
-                rows.append((_tex(d, z), _tex(d, n.preactivation(k, j)),
+                rows.append((T(z), T(n.preactivation(k, j)),
                              number_latex(ev.run.z[k][j - 1]), ""))
-                rows.append((_tex(d, n.o(k, j)), _tex(d, f.expr(z)),
+                rows.append((T(n.o(k, j)), T(f.expr(z)),
                              number_latex(ev.run.o[k][j - 1]), ""))
-        rows.append(("L", _tex(d, n.loss()), number_latex(ev.run.loss), ""))
+        rows.append(("L", T(n.loss()), number_latex(ev.run.loss), ""))
         out.append(("Forward pass", rows))
     elif ev:
-        out.append(("Forward pass", [("L", _tex(d, n.loss()), number_latex(ev.run.loss), "")]))
+        out.append(("Forward pass", [("L", T(n.loss()), number_latex(ev.run.loss), "")]))
     shared = d.route is not None and d.n_routes > 1
     lhs = r"r_{\text{route}}" if shared else gl
     rows = [(lhs, r" \cdot ".join(f.latex for f in d.factors),
              f"one route's share of {_routes_text(d)}" if shared else "")]
     for i, f in enumerate(d.factors):
-        shown = _tex(d, f.expression)
+        shown = T(f.expression)
         val = number_latex(ev.factor_values[i]) if ev else None
         rows.append((f.latex, shown) + ((val,) if val and _show_value(shown, val) else ()) + ("",))
     if d.route is None:
@@ -385,7 +384,7 @@ def _sections(x) -> list[tuple[str, list]]:
     else:
         head = f"Chain rule, summed over all {_routes_text(d)} routes by backpropagation"
     out.append((head, rows))
-    total = (gl, _tex(d, d.expression)) + ((number_latex(ev.gradient),) if ev else ())
+    total = (gl, T(d.expression)) + ((number_latex(ev.gradient),) if ev else ())
     rows = [total + ("sum over all routes" if shared else "",)]
     if ev and ev.update:
         u, s = ev.update, n.latex[d.symbol]
@@ -487,7 +486,7 @@ def derivation_markdown(x: Derivation | Evaluation) -> str:
     ev, d = _split(x)
     out = [f"**Network** {d.net.describe()}; **parameter** ${d.names.latex[d.symbol]}$ "
            f"({_param_words(d.param)})" + (f"; {_mode_words(ev)}" if ev else "")]
-    for head, rows in _sections(x):
+    for head, rows in _sections(x, breaks=False):
         lines = [_aligned_row(row) for row in rows]
         out += [f"**{head}**", "$$\n\\begin{aligned}\n" + " \\\\\n".join(lines)
                 + "\n\\end{aligned}\n$$"]
