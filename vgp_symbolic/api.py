@@ -22,7 +22,7 @@ from pathlib import Path
 from .core.network import Network, SpecError, Values, load_spec
 
 __all__ = ["Network", "derive", "chain", "prove", "DerivationResult", "ChainResult",
-           "ProofResult"]
+           "ProofResult", "ArchResult"]
 
 
 class _Shown:
@@ -143,6 +143,50 @@ class ProofResult(_Shown):
         return self.to_markdown()
 
 
+@dataclass(frozen=True)
+class ArchResult(_Shown):
+    """A residual or recurrent network's derivation (:mod:`vgp_symbolic.arch_report`)."""
+
+    result: object
+
+    @property
+    def gradient(self):
+        """The evaluated gradient, or None for a symbolic derivation."""
+        return getattr(self.result, "gradient", None)
+
+    def to_text(self) -> str:
+        from .arch_report import arch_text
+        return arch_text(self.result)
+
+    def to_latex(self):
+        from .arch_report import arch_latex
+        from .latex import Latex
+        return Latex(arch_latex(self.result), ("amsmath",))
+
+    def to_dict(self) -> dict:
+        from .arch_report import arch_dict
+        return arch_dict(self.result)
+
+    def to_markdown(self) -> str:
+        return "```\n" + self.to_text() + "\n```"
+
+    def to_markdown_math(self) -> str:
+        from .arch_report import arch_latex
+        return arch_latex(self.result)
+
+
+def _arch(path, wrt, lr, precision, symbolic, check) -> ArchResult | None:
+    """A residual or recurrent spec (``kind = "recurrent"``, ``residual = true``), or None."""
+    from .core.arch_derive import derive_arch, evaluate_arch
+    from .core.arch_spec import load_architecture
+    arch = load_architecture(path)
+    if arch is None:
+        return None
+    d = derive_arch(arch, wrt)
+    return ArchResult(d if symbolic or not arch.complete else
+                      evaluate_arch(d, lr=lr, precision=precision, check=check))
+
+
 def _load(network, values):
     """(net, values, source) from a Network, a spec path or a built-in example's name."""
     from .examples import EXAMPLES, load_example
@@ -158,14 +202,14 @@ def _load(network, values):
                     f"({', '.join(EXAMPLES)}), not {type(network).__name__}")
 
 
-def derive(network, wrt: str = "w1_11", *, values: Values | None = None, route=None, lr=None,
+def derive(network, wrt: str | None = None, *, values: Values | None = None, route=None, lr=None,
            precision: int | None = None, symbolic: bool = False,
-           check: bool = True) -> DerivationResult | ChainResult:
+           check: bool = True) -> DerivationResult | ChainResult | ArchResult:
     """The chain rule for ∂L/∂``wrt``: symbolic, and evaluated when there are numbers.
 
     ``network`` is a :class:`Network` (with ``values``, or symbolic), the path of a TOML spec,
     or a built-in example (``"net"``, ``"relu"``, ``"deep"``; ``"seed"`` is the seeds' chain of
-    factors). ``route`` picks one route ("1,1,1"); ``lr`` overrides the spec's learning rate;
+    factors). ``wrt`` defaults to w1_11 (W_11 for a recurrent spec). ``route`` picks one route ("1,1,1"); ``lr`` overrides the spec's learning rate;
     ``precision`` evaluates in mpmath with that many digits. Errors name the spec file.
 
     >>> derive("net", "w9_11")
@@ -174,6 +218,11 @@ def derive(network, wrt: str = "w1_11", *, values: Values | None = None, route=N
     """
     if network == "seed":
         return chain()
+    if isinstance(network, (str, Path)) and Path(network).suffix == ".toml":
+        arch = _arch(network, wrt, lr, precision, symbolic, check)
+        if arch is not None:
+            return arch
+    wrt = wrt or "w1_11"
     from .core.derive import derive as build
     from .core.evaluate import evaluate
     net, vals, source = _load(network, values)

@@ -11,8 +11,8 @@ _EXAMPLE_HELP = "; ".join(f"{k}: {v}" for k, v in EXAMPLES.items())
 
 @click.command()
 @click.argument("spec", required=False, type=click.Path(dir_okay=False))
-@click.option("--wrt", default="w1_11", show_default=True,
-              help="Parameter: w<layer>_<i><j> (w2_11; w1_3_12 for two-digit indices) or b<layer>_<j>.")
+@click.option("--wrt", help="Parameter: w<layer>_<i><j> (w2_11; w1_3_12 for two-digit indices) or "
+              "b<layer>_<j> [w1_11]; recurrent: W_ij, U_ij, b_i, gated Wf_ij, Uf_ij, bf_i … [W_11]")
 @click.option("--route", help="One route: the unit of each layer from the parameter up to the "
                               "output, e.g. 1,1,1 (i, j, output). Default: the sum over all routes.")
 @click.option("--example", type=click.Choice(list(EXAMPLES)), help=_EXAMPLE_HELP)
