@@ -62,8 +62,7 @@ def depth_table_latex(report) -> list[str]:
         if e:
             e = e.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-"))
             val = rf"{mant} \times 10^{{{int(e)}}}"
-        exact = "" if ex is None else (
-            rf"\frac{{{ex.split('/')[0]}}}{{{ex.split('/')[1]}}}" if "/" in ex else ex)
+        exact = ex or ""  # a/b: a \frac in a table row is too small to read
         rel = rel.replace("≈", r"\approx")
         out.append(f"{r.n} & ${exact}$ & ${rel} {val}$ \\\\")
     return out + [r"\end{tabular}"]
