@@ -11,7 +11,6 @@ NOTEBOOK = Path(__file__).resolve().parent.parent / "examples" / "walkthrough.ip
 
 @pytest.mark.slow
 def test_walkthrough_notebook_runs_and_shows_mathematics(tmp_path, monkeypatch):
-    monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.setenv("PYTHONPATH", str(NOTEBOOK.parent.parent))  # this tree's package
     nb = nbformat.read(NOTEBOOK, as_version=4)
     client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
