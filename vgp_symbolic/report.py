@@ -107,6 +107,9 @@ def number_json(v):
 
     >>> number_json(Fraction(1, 500)), number_json(mpmath.mpf("1e-400")), number_json(10**400)
     (0.002, '1.0e-400', '1.0e+400')
+    >>> number_json(-Fraction(2, 10**598))
+    '-2.0e-598'
+
     """
     if v is None:
         return None
@@ -122,7 +125,7 @@ def number_json(v):
 
 
 def _exact_text(v) -> str | None:
-    return f"{v.numerator}/{v.denominator}" if isinstance(v, Fraction) else None
+    return str(v) if isinstance(v, Fraction) else None  # "2/5", and "7" for an integer
 
 
 def _exact_shown(v) -> str:
@@ -331,6 +334,8 @@ def _check_text(ev: Evaluation) -> list[str]:
     c = ev.check
     if not c:
         return []
+    if c.agrees is None:  # nothing to compare (e.g. at a kink): the method says why
+        return ["", f"Check      {c.method}"]
     mark = "agrees" if c.agrees else "DISAGREES"
     return ["", f"Check      {c.method}: {num_text(c.value)}; relative difference "
                 f"{num_text(c.relative_error, 2)} — {mark}"]
@@ -454,6 +459,8 @@ def _check_tex(ev: Evaluation) -> list[str]:
     c = ev.check
     if not c:
         return []
+    if c.agrees is None:
+        return [rf"\par\medskip\noindent Check: {tex_text(c.method)}."]
     return [rf"\par\medskip\noindent Check by {tex_text(c.method)}: "
             rf"${number_latex(c.value)}$, relative difference "
             rf"${number_latex(c.relative_error, 2)}$ --- "
