@@ -61,6 +61,11 @@ class DerivationResult(_Shown):
     def expression(self):
         return self.derivation.expression
 
+    @property
+    def check(self):
+        """The independent finite-difference check (None without numbers or with check=False)."""
+        return self.evaluation.check if self.evaluation else None
+
     def to_text(self) -> str:
         from .report import derivation_text
         return derivation_text(self._x)
@@ -153,6 +158,10 @@ class ArchResult(_Shown):
     def gradient(self):
         """The evaluated gradient, or None for a symbolic derivation."""
         return getattr(self.result, "gradient", None)
+
+    @property
+    def check(self):
+        return getattr(self.result, "check", None)
 
     def to_text(self) -> str:
         from .arch_report import arch_text

@@ -64,54 +64,10 @@ def derive(spec, wrt, route, example, factors, old, lr, precision, symbolic, no_
         tex = result.to_latex()
         click.echo(tex.document() if standalone else tex.fragment(), nl=False)
     else:
-<<<<<<< HEAD
         click.echo(result.to_text())
-=======
-        click.echo(derivation_text(result))
     check = getattr(result, "check", None)
     if check is not None and check.agrees is False:
         # not the user's input: the derivation and its independent check disagree (a bug)
         click.echo(f"Error: the gradient DISAGREES with its independent check ({check.method}, "
                    f"relative difference {check.relative_error:.1e}); please report this", err=True)
         raise SystemExit(1)
-
-
-def _architecture(spec, wrt, lr, precision, symbolic, no_check, fmt) -> bool:
-    """A residual or recurrent spec (``kind = "recurrent"``, ``residual = true``): derive and
-    print it, return True; a dense spec: return False."""
-    from ..core.arch_derive import derive_arch, evaluate_arch
-    from ..core.arch_spec import load_architecture
-    from ..arch_report import arch_dict, arch_latex, arch_text
-
-    arch = load_architecture(spec)
-    if arch is None:
-        return False
-    d = derive_arch(arch, wrt)
-    result = d if symbolic or not arch.complete else evaluate_arch(
-        d, lr=_number(lr, "--lr"), precision=precision, check=not no_check)
-    out = {"json": lambda r: echo_json(arch_dict(r)),
-           "latex": lambda r: click.echo(arch_latex(r, standalone=True))}
-    out.get(fmt, lambda r: click.echo(arch_text(r)))(result)
-    return True
-
-
-def _number(text, where):
-    if text is None:
-        return None
-    from ..core.network import to_number
-    return to_number(text, where)
-
-
-def _chain(factors, old, lr, fmt):
-    seed = SEED_EXAMPLE if not factors else None
-    if seed:
-        c = factor_chain(seed["factors"], seed["old"], seed["lr"], seed["names"])
-    else:
-        c = factor_chain(factors, old, lr if lr is not None else (1 if old is not None else None))
-    if fmt == "json":
-        echo_json(chain_dict(c, seed))
-    elif fmt == "latex":
-        click.echo(chain_latex(c))
-    else:
-        click.echo(chain_text(c, seed))
->>>>>>> main

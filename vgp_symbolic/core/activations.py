@@ -312,22 +312,12 @@ def get_activation(name: str, slope=None, alpha=None) -> Activation:
     if key == "leaky_relu":
         s = Fraction(1, 100) if slope is None else Fraction(slope)
         if not 0 <= s < 1:
-<<<<<<< HEAD
             raise BadActivationParameter(f"leaky_relu slope must be in [0, 1), got {s}")
-        return _piecewise_linear("leaky_relu", "lrelu", s, sp.Integer(1),
-                                 () if s == Fraction(1, 100) else (("slope", s),))
-    if key == "elu":
-        a = Fraction(1) if alpha is None else Fraction(alpha)
-        if a <= 0:
-            raise BadActivationParameter(f"elu alpha must be positive, got {a}")
-        return _elu(a)
-=======
-            raise ValueError(f"leaky_relu slope must be in [0, 1), got {s}")
         return _make(key, s)
     if key == "elu":
         a = Fraction(1) if alpha is None else Fraction(alpha)
         if a <= 0:
-            raise ValueError(f"elu alpha must be positive, got {a}")
+            raise BadActivationParameter(f"elu alpha must be positive, got {a}")
         return _make(key, a)
     return _make(key, None)
 
@@ -341,7 +331,6 @@ def _make(key: str, param: Fraction | None) -> Activation:
                                  () if param == Fraction(1, 100) else (("slope", param),))
     if key == "elu":
         return _elu(param)
->>>>>>> main
     if key == "relu":
         return _piecewise_linear("relu", "relu", Fraction(0), sp.Integer(1))
     return {"sigmoid": _sigmoid, "tanh": _tanh, "selu": _selu, "swish": _swish,
