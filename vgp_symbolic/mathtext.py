@@ -108,12 +108,15 @@ def num_text(v, digits: int = 6, strip: bool = True) -> str:
     ('0.15', '3.142', '1.23457 × 10⁸', '0')
     """
     from .numbers import exact_decimal, to_mpf
+    import mpmath
     if isinstance(v, Fraction):
         s = exact_decimal(v, max_len=digits + 8)
         if s is not None:
             return s.replace("-", "−")
-        return f"{v.numerator}/{v.denominator} ≈ {num_text(float(v), digits)}".replace("-", "−")
-    import mpmath
+        with mpmath.workdps(digits + 5):  # an mpf: no float64 overflow at 1e900
+            approx = num_text(to_mpf(v), digits, strip)
+        short = len(str(v)) <= 2 * digits + 3 and exact_decimal(v, 10 ** 6) is None
+        return (f"{v} ≈ {approx}" if short else approx).replace("-", "−")
     x = to_mpf(v) if not isinstance(v, float) else v
     if x == 0:
         return "0"

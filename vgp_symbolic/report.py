@@ -128,8 +128,10 @@ def _exact_text(v) -> str | None:
     return str(v) if isinstance(v, Fraction) else None  # "2/5", and "7" for an integer
 
 
-def _exact_shown(v) -> str:
-    return _exact_text(v).replace("-", "−")
+def _exact_note(v) -> str:
+    """ "   (exact: a/b)" for text, or nothing when a/b has more than 40 characters."""
+    s = _exact_text(v)
+    return f"   (exact: {s.replace('-', '−')})" if s and len(s) <= 40 else ""
 
 
 def number_latex(v, digits: int = 6) -> str:
@@ -137,20 +139,21 @@ def number_latex(v, digits: int = 6) -> str:
 
     >>> number_latex(Fraction(1, 3)), number_latex(3.2e-7), number_latex(Fraction(-1249, 500))
     ('\\frac{1}{3} \\approx 0.333333', '3.2 \\times 10^{-7}', '-2.498')
+    >>> number_latex(Fraction(2 * 10**999))
+    '2 \\times 10^{999}'
     """
-    if isinstance(v, Fraction):
-        s = num_text(v, digits).replace("−", "-")
-        if "/" not in s:
-            return s
+    s = num_text(v, digits).replace("−", "-")
+    if " ≈ " in s:  # a short fraction a/b ≈ decimal
         sign = "-" if v < 0 else ""
         return (rf"{sign}\frac{{{abs(v.numerator)}}}{{{v.denominator}}} \approx "
-                + number_latex(float(v), digits))
-    s = num_text(v, digits).replace("−", "-")
+                + number_latex(to_mpf(v), digits))
     mant, _, exp = s.partition(" × 10")
     if not exp:
         return s
-    e = exp.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-"))
-    return rf"{mant} \times 10^{{{int(e)}}}"
+    return rf"{mant} \times 10^{{{int(exp.translate(_SUPS))}}}"
+
+
+_SUPS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
 
 def update_digits(old, new, base: int = 6) -> int:
@@ -263,8 +266,7 @@ def derivation_text(x: Derivation | Evaluation) -> str:
     if ev:
         exact = _exact_text(ev.gradient)
         out.append(f"{' ' * len(g)} = {num_text(ev.gradient)}"
-                   + (f"   (exact: {_exact_shown(ev.gradient)})"
-                      if exact and "/" not in num_text(ev.gradient) else ""))
+                   + (_exact_note(ev.gradient) if exact and "/" not in num_text(ev.gradient) else ""))
     if not d.expanded:
         out.append("  (δ symbols stand for the backpropagated ∂L/∂z of the layer above)")
     if ev:
@@ -301,7 +303,7 @@ def _update_text(ev: Evaluation, g: str) -> list[str]:
     line = (f"  {s} ← {s} − η·{g} = {num_text(u.old, dg)} − {num_text(u.lr)} × "
             f"{_paren(ev.gradient)} = {num_text(u.new, dg)}")
     if isinstance(u.new, Fraction):
-        line += f"   (exact: {_exact_shown(u.new)})"
+        line += _exact_note(u.new)
     out = ["", f"Update (η = {num_text(u.lr)})", line]
     if u.new == u.old and ev.gradient != 0:
         out.append("  (the change is below float64's resolution: use --precision 30)")
@@ -649,11 +651,11 @@ def chain_text(c: FactorChain, seed: dict | None = None) -> str:
             line += f"   {seed['meaning'][i]}"
         out.append(line)
     out.append(f"  {'product':<{width}} = {' × '.join(_paren(f) for f in c.factors)} = "
-               f"{num_text(c.product)}   (exact: {_exact_shown(c.product)})")
+               f"{num_text(c.product)}{_exact_note(c.product)}")
     if c.new is not None:
         out += ["", f"Update (η = {num_text(_lr(c))})",
                 f"  w_new = w_old − η × product = {num_text(c.old)} − {num_text(_lr(c))} × "
-                f"{_paren(c.product)} = {num_text(c.new)}   (exact: {_exact_shown(c.new)})"]
+                f"{_paren(c.product)} = {num_text(c.new)}{_exact_note(c.new)}"]
         if seed:
             note = rounding_note(c.new, seed["seed_says"])
             if note:
