@@ -22,10 +22,7 @@ import math
 from fractions import Fraction
 from functools import lru_cache
 
-import mpmath
-import sympy as sp
-from sympy.printing.latex import LatexPrinter
-
+from ._lazy import lazy_import
 from .core.chain import FactorChain, rounding_note
 from .core.derive import Derivation, Names
 from .core.evaluate import Evaluation, log10_abs
@@ -33,6 +30,9 @@ from .core.network import Param
 from .latex import Latex, breakable, equation, equations, tex_text
 from .mathtext import expr_text, names_text, num_text
 from .numbers import to_mpf
+
+mpmath = lazy_import("mpmath")
+sp = lazy_import("sympy")
 
 __all__ = ["derivation_text", "derivation_tex", "derivation_latex", "derivation_markdown",
            "derivation_dict", "chain_text", "chain_tex", "chain_latex", "chain_markdown",
@@ -46,24 +46,31 @@ EXPRESSION_SYNTAX = ("SymPy: sympy.parse_expr(text, local_dict={name: sympy.Symb
 
 
 # -- expressions -----------------------------------------------------------------------------
-class _Tex(LatexPrinter):
-    """SymPy's LaTeX with the network's symbol spellings, positive terms first, relu′ as the
-    Iverson bracket [z > 0], and a break allowed between the factors of a product (juxtaposed
-    factors otherwise never break)."""
+@lru_cache(maxsize=1)
+def _tex_printer():
+    """The LaTeX printer class, built on first use (SymPy is imported only then)."""
+    from sympy.printing.latex import LatexPrinter
 
-    def __init__(self, names: Names, breaks: bool = True):
-        super().__init__({"symbol_names": names.latex, "long_frac_ratio": 2,
-                          "mul_symbol": r"\allowbreak " if breaks else None})
+    class _Tex(LatexPrinter):
+        """SymPy's LaTeX with the network's symbol spellings, positive terms first, relu′ as the
+        Iverson bracket [z > 0], and a break allowed between the factors of a product (juxtaposed
+        factors otherwise never break)."""
 
-    def _as_ordered_terms(self, expr, order=None):
-        return sorted(super()._as_ordered_terms(expr, order),
-                      key=lambda t: t.could_extract_minus_sign())
+        def __init__(self, names: Names, breaks: bool = True):
+            super().__init__({"symbol_names": names.latex, "long_frac_ratio": 2,
+                              "mul_symbol": r"\allowbreak " if breaks else None})
 
-    def _print_Piecewise(self, expr):
-        (a, cond), (b, _) = expr.args[0], expr.args[-1]
-        if len(expr.args) == 2 and a == 1 and b == 0:
-            return rf"[{self._print(cond)}]"
-        return super()._print_Piecewise(expr)
+        def _as_ordered_terms(self, expr, order=None):
+            return sorted(super()._as_ordered_terms(expr, order),
+                          key=lambda t: t.could_extract_minus_sign())
+
+        def _print_Piecewise(self, expr):
+            (a, cond), (b, _) = expr.args[0], expr.args[-1]
+            if len(expr.args) == 2 and a == 1 and b == 0:
+                return rf"[{self._print(cond)}]"
+            return super()._print_Piecewise(expr)
+
+    return _Tex
 
 
 @lru_cache(maxsize=4096)
@@ -72,12 +79,12 @@ def expr_latex(names: Names, expr) -> str:
 
     Cached per (names, expression): a homework prints the same formulas for every student.
     """
-    return _Tex(names, breaks=False).doprint(expr)
+    return _tex_printer()(names, breaks=False).doprint(expr)
 
 
 @lru_cache(maxsize=4096)
 def _tex_breakable(names: Names, expr) -> str:
-    return breakable(_Tex(names).doprint(expr))
+    return breakable(_tex_printer()(names).doprint(expr))
 
 
 def recurrence_lines(d: Derivation) -> tuple[tuple[str, str], ...]:

@@ -13,7 +13,7 @@ _DEPTH_OPTS = ("activation", "weight_norm", "layers", "below", "above", "factor"
 
 
 @click.command(context_settings={"ignore_unknown_options": False})
-@click.argument("targets", nargs=-1, metavar="ACTIVATION... | depth | all")
+@click.argument("targets", nargs=-1, metavar="ACTIVATION... | depth | all | rnn | residual | lstm")
 @click.option("--format", "fmt", type=click.Choice(["text", "latex", "json"]), default="text",
               show_default=True, help="Output format (latex: a fragment; see --standalone).")
 @click.option("--standalone", is_flag=True,
@@ -47,18 +47,27 @@ def prove(ctx, targets, fmt, standalone, summary, slope, alpha, activation, weig
       vgp prove depth --layers 10 --below 1e-6
       vgp prove depth --factor 0.1 --layers 4          0.1⁴ = 1/10000 = 0.0001
       vgp prove depth --activation tanh --weight-norm 1.5
+      vgp prove rnn --weight-norm 0.9 --layers 30    ‖∂h_T/∂hₜ‖ ≤ (γλ₁)^(T−t), tanh by default
+      vgp prove residual                   ‖∏(I + Jₖ)‖ ≥ 1 − Σ‖Jₖ‖
+      vgp prove lstm                       ∂c_T/∂cₜ = ∏ diag(fₛ)
       vgp prove sigmoid --format latex --standalone > sigmoid.tex
     """
     from ..core.activations import get_activation
 
-    names = _targets(targets)
-    given = [k for k in _DEPTH_OPTS
+    given = [k for k in _DEPTH_OPTS + ("slope", "alpha", "summary")
              if ctx.get_parameter_source(k) is not click.core.ParameterSource.DEFAULT]
+    if standalone and fmt != "latex":
+        fail("--standalone goes with --format latex")
+    if any(t.strip().lower() in _ARCH for t in targets):
+        results = _architecture(targets, {k: ctx.params[k] for k in given})
+        _print(results, fmt, False, standalone)
+        _exit_if_unverified(results)
+        return
+    names = _targets(targets)
+    given = [k for k in given if k in _DEPTH_OPTS]
     if given and "depth" not in names:
         fail(", ".join("--" + k.replace("_", "-") for k in given)
              + " only apply to `vgp prove depth`")
-    if standalone and fmt != "latex":
-        fail("--standalone goes with --format latex")
     dact = get_activation(activation).name if "depth" in names else None
     for opt, val, owner in (("--slope", slope, "leaky_relu"), ("--alpha", alpha, "elu")):
         if val is not None and owner not in names and dact != owner:
@@ -70,10 +79,45 @@ def prove(ctx, targets, fmt, standalone, summary, slope, alpha, activation, weig
                   above=above, factor=factor) if dact else {})
     results = prove_all(*names, slope=slope, alpha=alpha, **depth).results
     _print(results, fmt, summary, standalone)
+    _exit_if_unverified(results)
+
+
+def _exit_if_unverified(results):
     if not all(r.verified for r in results):
         click.echo("Error: some steps were NOT verified (marked ✗ above); the claim is not proved.",
                    err=True)
         raise SystemExit(1)
+
+
+_ARCH = ("rnn", "residual", "lstm")
+
+
+def _architecture(targets, given: dict) -> list:
+    """`vgp prove rnn|residual|lstm` (vgp_symbolic.proofs.recurrent, .residual, .lstm)."""
+    from fractions import Fraction
+
+    names = [t.strip().lower() for t in targets]
+    others = [t for t in names if t not in _ARCH]
+    if others:
+        fail(f"prove {', '.join(others)} separately from {', '.join(t for t in names if t in _ARCH)}")
+    allowed = {"activation", "weight_norm", "layers", "below", "above"} if names == ["rnn"] else set()
+    if set(given) - allowed:
+        bad = ", ".join("--" + k.replace("_", "-") for k in sorted(set(given) - allowed))
+        verb = "does" if len(set(given) - allowed) == 1 else "do"
+        fail(f"{bad} {verb} not apply to `vgp prove {' '.join(names)}`"
+             + ("; `vgp prove rnn` takes --activation, --weight-norm (λ₁), --layers (rows T − t), "
+                "--below, --above" if "rnn" in names else ""))
+    from ..proofs.lstm import lstm_cell_proof
+    from ..proofs.recurrent import rnn_report
+    from ..proofs.residual import residual_proof
+
+    return [rnn_report(given.get("activation", "tanh").strip().lower(),
+                       weight_norm=given.get("weight_norm", Fraction(9, 10)),
+                       steps=given.get("layers", 20), below=given.get("below", Fraction(1, 10**6)),
+                       above=given.get("above", Fraction(10**6)))
+            if name == "rnn" else
+            (residual_proof if name == "residual" else lstm_cell_proof)().verify()
+            for name in names]
 
 
 def _targets(targets) -> list[str]:
@@ -94,7 +138,8 @@ def _targets(targets) -> list[str]:
             try:
                 names.append(get_activation(key).name)
             except UnknownActivation as e:
-                fail(f"{e}; or 'depth' for the depth bound, 'all' for every activation")
+                fail(f"{e}; or 'depth' for the depth bound, 'all' for every activation, "
+                     "'rnn', 'residual' or 'lstm' for the architectures' theorems")
     return names
 
 
