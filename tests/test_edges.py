@@ -10,7 +10,6 @@ import json
 from fractions import Fraction
 
 import mpmath
-import numpy as np
 import pytest
 import sympy as sp
 from click.testing import CliRunner
