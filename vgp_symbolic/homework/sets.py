@@ -67,7 +67,7 @@ def student_set(assignment: Assignment, student: Student, class_seed: int | None
 
 def _solve_problem(use: ProblemUse, rng: random.Random, student: Student,
                    assignment: Assignment) -> ProblemRender:
-    impl = TYPES[use.spec.kind]
+    impl = use.spec.impl or TYPES[use.spec.kind]
     fixed = all(s.kind == "fixed" or (s.kind == "choices" and len(s.choices) == 1)
                 for s in use.params.values())
     last = "no draw"
