@@ -146,7 +146,7 @@ def load_problem_spec(path) -> ProblemSpec:
                       t.key_line(k, hl))
     kind = pd.get("type", path.stem)
     if kind not in TYPES:
-        raise t.error(f"unknown problem type {kind!r}; implemented types: "
+        raise t.error(f"unknown problem type {kind!r}; implemented types: network, "
                       f"{', '.join(sorted(TYPES))}", t.key_line("type", hl))
     impl = TYPES[kind]
     title = pd.get("title", kind)

@@ -1,9 +1,11 @@
 """The problem types: one module per type, registered by name.
 
-A problem TOML's ``[problem] type`` names one of :data:`TYPES`.
+A problem TOML's ``[problem] type`` names one of :data:`TYPES`, or ``"network"``: a network
+problem written in TOML alone (:mod:`.network`; ``problems/sigmoid_network.toml`` is one), whose
+solver is built from its file.
 
 >>> sorted(TYPES)
-['activation_max', 'chain_route', 'depth_decay', 'exploding', 'relu_network', 'sigmoid_network']
+['activation_max', 'chain_route', 'depth_decay', 'exploding']
 """
 from __future__ import annotations
 
@@ -12,9 +14,8 @@ from .base import Answer, ProblemType, Reject, Solved
 from .chain_route import ChainRoute
 from .depth_decay import DepthDecay
 from .exploding import Exploding
-from .networks import ReluNetwork, SigmoidNetwork
 
 __all__ = ["TYPES", "ProblemType", "Answer", "Solved", "Reject"]
 
 TYPES: dict[str, ProblemType] = {t.name: t for t in (
-    ChainRoute(), SigmoidNetwork(), ActivationMax(), DepthDecay(), ReluNetwork(), Exploding())}
+    ChainRoute(), ActivationMax(), DepthDecay(), Exploding())}

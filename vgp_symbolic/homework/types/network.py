@@ -82,6 +82,10 @@ class NetworkProblem(ProblemType):
         self.params.update({n: "" for n in spec.params})
         self.answers = {k: q.ask.text for k, q in spec.questions.items()}
 
+    def __reduce__(self):
+        # Networks hold activation functions (lambdas): a worker process re-reads the file
+        return (_from_file, (str(self.spec.path),))
+
     def solve(self, p: dict) -> Solved:
         spec = self.spec
         used = {""} | {q.network for q in spec.questions.values()} | {
@@ -96,6 +100,11 @@ class NetworkProblem(ProblemType):
         from ..network_solution import solution_context
         ctx, later = solution_context(spec, nets, answers, extra, p)
         return Solved(answers, ctx, later)
+
+
+def _from_file(path: str) -> "NetworkProblem":
+    from ..assignment import load_problem_spec
+    return load_problem_spec(path).impl
 
 
 # -- degenerate draws ----------------------------------------------------------------------------

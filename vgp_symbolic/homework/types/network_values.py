@@ -133,9 +133,10 @@ def _gradient(q, n, p, nets):
     def mistakes(n):
         g = fn(n.state)
         # along a route, leaving the input out is one of the route's factors (below)
-        out = [("bias_for_weight", "you gave ∂L/∂b = δ, without the input the weight "
-                "multiplies", g / n.state.o[p.layer - 1][p.i - 1])] if (
-            route is None and p.kind == "w" and n.state.o[p.layer - 1][p.i - 1] != 0) else []
+        out = _one_route(n, p) if route is None else []     # the headline mistake first
+        if route is None and p.kind == "w" and n.state.o[p.layer - 1][p.i - 1] != 0:
+            out.append(("bias_for_weight", "you gave ∂L/∂b = δ, without the input the weight "
+                        "multiplies", g / n.state.o[p.layer - 1][p.i - 1]))
         out += _slope_mistakes(n, fn, range(p.layer, net.depth + 1), compare)(n)
         out += _loss_mistakes(n, fn)(n)
         if route is not None:
@@ -145,7 +146,6 @@ def _gradient(q, n, p, nets):
             out += [("factor_left_out", f"you left out the slopes f′(z⁽{m}⁾) of layer {m}",
                      fn(n.again(Over(slope={m: lambda act, z, o: 1}))))
                     for m in range(p.layer, net.depth + 1)]
-            out += _one_route(n, p)
         return out
     extra = {"route": route, "param": p}
     return fn, mistakes, extra
