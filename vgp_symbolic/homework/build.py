@@ -7,7 +7,7 @@ last, atomically, only when everything before it succeeded.
 
 Layout of ``out/``::
 
-    key.csv
+    key.csv  manifest.json     (see homework/manifest.py)
     <student>/problems.tex  problems.pdf  solutions.tex  solutions.pdf
     <student>/.latex/       latexmk's auxiliary files and logs
 
@@ -15,9 +15,7 @@ Layout of ``out/``::
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import multiprocessing
 import os
 import re
@@ -33,7 +31,9 @@ from typing import Callable, Iterable
 
 from ..fileio import atomic_write_text
 from .latex import make_env, unsupported_characters
-from ..question import KEY_COLUMNS
+from ..csvsafe import rows_text
+from ..question import KEY_COLUMNS, mistakes_cell
+from .manifest import write_manifest
 from .model import Assignment, HomeworkError, Student, StudentSet
 from .sets import student_set
 
@@ -138,17 +138,14 @@ def key_rows(sets: Iterable[StudentSet]) -> list[dict]:
                 "rel_tol": "" if t.rel is None else repr(t.rel),
                 "abs_tol": "" if t.abs is None else repr(t.abs),
                 "sig_figs": "" if t.sig_figs is None else str(t.sig_figs),
-                "points": f"{q.points:g}"})
+                "points": f"{q.points:g}", "class_seed": str(s.class_seed),
+                "mistakes": mistakes_cell(q.mistakes)})
     return rows
 
 
 def key_csv_text(rows: Iterable[dict]) -> str:
     """key.csv from :func:`key_rows` (one row per student and question)."""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=KEY_COLUMNS, lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue()
+    return rows_text([KEY_COLUMNS] + [[r[c] for c in KEY_COLUMNS] for r in rows])
 
 
 # -- .tex ------------------------------------------------------------------------------------
@@ -358,6 +355,7 @@ def render_assignment(assignment: Assignment, students: list[Student], out, *,
         compile_pdfs(students, dirs, jobs, cb)
     t2 = time.perf_counter()
     atomic_write_text(key, key_csv_text(rows))
+    write_manifest(out, assignment, class_seed)
     warnings = []
     for s in students:
         bad = unsupported_characters(s.name) + unsupported_characters(s.student_id)
