@@ -24,7 +24,6 @@ from fractions import Fraction
 
 from ...core.derive import derive
 from ...core.evaluate import evaluate
-from ...numbers import fmt
 from ...proofs.depth import gradient_bound
 from ..replay import Over, f_of, fprime_of, norm
 
@@ -194,8 +193,8 @@ def _one_route(n, p):
         for _, f in _route_factors(net, n.state, p, route):
             v = v * f
         out.append(("one_route_not_sum", f"you took only the route through units "
-                    f"{', '.join(map(str, tail))} (= {fmt(v, 6)}); w reaches L through every route, and the "
-                    "routes add", v))
+                    f"{', '.join(map(str, tail))}; the parameter reaches L through every route, "
+                    "and the routes add", v))
     return out
 
 
