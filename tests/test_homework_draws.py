@@ -78,6 +78,11 @@ PINNED = {
 @pytest.mark.parametrize("sid", sorted(PINNED))
 def test_hw1_keeps_its_network_answers(hw1, sid):
     s = student_set(hw1, Student(sid, "X", 2))
-    assert {q: s.question(q).answer for q in PINNED[sid]} == PINNED[sid]
+    for q, want in PINNED[sid].items():
+        got = s.question(q).answer
+        # exact answers stay exact; floats may move in the last bit when the core's
+        # arithmetic is reordered
+        assert got == want if isinstance(want, Fraction) else got == pytest.approx(want,
+                                                                                    rel=1e-13)
     assert [q.key for q in s.questions if q.id[1] in "25"] == [
         "hidden", "output", "gradient", "update", "output", "gradient", "update", "two_outputs"]
