@@ -8,7 +8,6 @@ the XML serializer (:mod:`.content`).
 """
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 
 from .content import el, html, number, para
 from .package import zip_bytes

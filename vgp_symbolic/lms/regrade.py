@@ -18,7 +18,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from . import LmsError
-from .responses import Rejected, ResponseExport, split_cloze
+from .responses import ResponseExport, split_cloze
 from .roster import LmsStudent, from_row, match
 from .variants import draw_variants
 from .window import lms_window, unscale_text
