@@ -73,7 +73,7 @@ def test_loss_lines_are_the_guess_and_ten_percent_below_it(figs):
 
 def test_mechanism_figures(figs):
     sat = figs["saturation.png"]
-    assert "f′" in sat.axes[0].get_title() and "Saturated" in sat.axes[1].get_title()
+    assert "f′" in sat.axes[0].get_title() and "1 % of the gradient" in sat.axes[1].get_title()
     flow = figs["grad_flow.png"]
     img = flow.axes[0].get_images()[0].get_array()
     assert img.shape == (5, 4)  # layer × epoch (epoch 0 = before training)
@@ -81,6 +81,7 @@ def test_mechanism_figures(figs):
     assert img[0, 0] == img[:, 0].min()
 
 
+@pytest.mark.slow
 def test_legends_stay_off_the_data(cmp_fig, figs):
     _, fig = cmp_fig
     for f in [fig, *figs.values()]:

@@ -38,7 +38,8 @@ from ._common import echo_json, fail
                    "residual and an exploding set-up with and without clipping, at this "
                    "depth/width/epochs/optimizer/seed.")
 @click.option("--plot", "plot_dir", type=click.Path(file_okay=False), default=None,
-              metavar="DIR", help="Write PNG figures into DIR.")
+              metavar="DIR", help="Write PNG figures into DIR (for one set-up this also trains "
+                                  "it with the other optimiser, drawn beside it).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--task", type=click.Choice(["moons", "adding", "first"]), default="moons",

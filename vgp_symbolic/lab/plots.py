@@ -246,7 +246,7 @@ def _saturation_figure(runs):
     top = max([s["saturated"] for s in r.fprime_start + r.fprime_end] + [0.0])
     ax2.set_ylim(0, max(5.0, 110 * top))
     ax2.set(xlabel="hidden layer", ylabel=f"% of units with f′ < {SATURATED:g}",
-            title="Saturated units")
+            title="Units passing on\n< 1 % of the gradient")
     if top == 0:
         ax2.text(0.5, 0.5, "none, at the start\nor the end", transform=ax2.transAxes,
                  ha="center", va="center", color="0.3")
@@ -262,7 +262,11 @@ def _saturation_figure(runs):
              f"gradient ratio {r.grad_ratio_start:.1e}. A saturated unit (f′ < {SATURATED:g}: "
              "z far out on sigmoid's flat tails, or an inactive relu) passes on almost nothing."
              + (" Here no unit saturates: the gradient vanishes because f′ ≤ 1/4 compounds."
-                if top == 0 and r.config.activation == "sigmoid" else ""))
+                if top == 0 and r.config.activation == "sigmoid" else "")
+             + (" Units that are on have f′ = 1 and pass the gradient on undiminished, so "
+                "off units thin the paths back without shrinking the gradient along them."
+                if top > 0 and max(s["quantiles"][4] for s in r.fprime_start) >= 0.99
+                else ""))
     return fig
 
 
