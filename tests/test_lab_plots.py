@@ -10,7 +10,8 @@ import pytest
 pytest.importorskip("matplotlib")
 
 from vgp_symbolic.lab import LabConfig, compare, run, run_seeds  # noqa: E402
-from vgp_symbolic.lab.plots import RUN_PLOTS, compare_figure, run_figures  # noqa: E402
+from vgp_symbolic.lab.compare_plots import compare_figure  # noqa: E402
+from vgp_symbolic.lab.plots import RUN_PLOTS, run_figures  # noqa: E402
 from vgp_symbolic.lab.report import cell  # noqa: E402
 
 SMALL = dict(depth=4, width=6, epochs=3)

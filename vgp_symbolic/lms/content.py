@@ -134,8 +134,8 @@ def statement(problem, descriptions: dict) -> list[ET.Element]:
     """The problem's title and its drawn parameters (what every part of it builds on)."""
     items = []
     for name, v in problem.params.items():
-        what = descriptions.get(name, name)
-        items.append(el("li", el("em", name), f" — {what}: ", number(v)))
+        what = descriptions.get(name)
+        items.append(el("li", el("em", name), f" — {what}: " if what else ": ", number(v)))
     return [para(el("strong", f"Problem {problem.number}: {problem.title}")),
             para("Given:"), el("ul", *items)]
 

@@ -241,8 +241,16 @@ def _piecewise(act: Activation) -> ActivationBound:
         f"hence {p}(ℝ) = {_set_text(whole_num)}: sup |{p}| = {_num_text(sup)} ({argmax}); "
         f"inf |{p}| = {_num_text(inf)} ({argmin}); {p} ≥ 0 everywhere, so |{p}| = {p}",
         f"f'(\\mathbb{{R}}) = {sp.latex(whole)},\\ \\sup|f'| = {_num_latex(sup)}",
-        C.all_of(C.holds(sp.Eq(whole_num.sup, sup)), C.is_nonnegative(whole_num.inf)),
-        "sup and inf of the union (exact)", premises=tuple(range(n0 + 1, len(steps) + 1)),
+        # from the branch ranges the cited steps established, not from the union already
+        # computed above (checking sup against itself verified nothing): their larger sup must
+        # be the stated sup and the registry's record, and neither branch may go below 0
+        C.all_of(C.holds(sp.Eq(sp.Max(right_set.subs(params).sup, left_set.subs(params).sup),
+                               act.sup_abs)),
+                 C.holds(sp.Eq(sup, act.sup_abs)),
+                 C.is_nonnegative(right_set.subs(params).inf),
+                 C.is_nonnegative(left_set.subs(params).inf)),
+        "the larger sup of the two branch ranges equals the stated sup and the registry's; "
+        "both branch ranges are ≥ 0", premises=tuple(range(n0 + 1, len(steps) + 1)),
         kind="conclusion"))
     texts = {"relu": ("relu(z) = max(0, z)", "1 if z > 0, 0 if z ≤ 0"),
              "leaky_relu": (f"lrelu(z) = z if z > 0, {h}·z if z ≤ 0",
