@@ -4,6 +4,7 @@ import click
 from .. import __version__
 from ..errors import UserError
 from ._common import BadInput
+from .check import check
 from .derive import derive
 from .export import export
 from .lms_import import lms_import
@@ -34,6 +35,7 @@ def main():
       vgp derive NET.toml --wrt w1_11    the chain rule for any weight of any network
       vgp prove sigmoid                  σ' ≤ 1/4, checked step by step
       vgp render vgp_symbolic/problems/hw1.toml ...   personalised homework PDFs with solutions
+      vgp check vgp_symbolic/problems/hw2.toml        draw 1,000 ids, report what to fix
       vgp grade vgp_symbolic/problems/hw1.toml ...    grade submitted answers, diagnose mistakes
       vgp export moodle|canvas|qti21 hw1.toml ...     variants as an LMS question pool
       vgp import responses.csv hw1.toml ...           grade LMS responses, grades back out
@@ -41,5 +43,5 @@ def main():
     """
 
 
-for _cmd in (derive, prove, render, preview, grade, lab, export, lms_import):
+for _cmd in (derive, prove, render, preview, check, grade, lab, export, lms_import):
     main.add_command(_cmd)
