@@ -21,11 +21,10 @@ steps is verified only if they hold.
 from __future__ import annotations
 
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 
-__all__ = ["KINDS", "Step", "StepResult", "Proof", "CheckedProof", "run_check"]
+__all__ = ["KINDS", "Step", "StepResult", "Proof", "CheckedProof", "run_check", "kind_note"]
 
 Check = Callable[..., object]
 KINDS = ("definition", "identity", "inequality", "limit", "conclusion")
@@ -156,7 +155,7 @@ class CheckedProof:
         width = len(str(len(self.results)))
         for r in self.results:
             mark = "def" if r.step.kind == "definition" else ("✓" if r.verified else "✗")
-            lines.append(f"{indent}{r.number:>{width}}. [{mark}] {r.step.claim}  ({_kind_note(r.step)})")
+            lines.append(f"{indent}{r.number:>{width}}. [{mark}] {r.step.claim}  ({kind_note(r.step)})")
             if r.step.method:
                 word = "by" if r.step.kind == "definition" else "checked"
                 lines.append(f"{indent}{' ' * (width + 6)}{word}: {r.step.method}")
@@ -172,7 +171,7 @@ class CheckedProof:
         for r in self.results:
             mark = ("\\emph{(definition)}" if r.step.kind == "definition" else
                     "\\checkmark" if r.verified else "\\textbf{(not verified)}")
-            kind = "" if r.step.kind == "definition" else _kind_note(r.step)  # the mark says it
+            kind = "" if r.step.kind == "definition" else kind_note(r.step)  # the mark says it
             note = _tex_text("; ".join(x for x in (kind, r.step.method) if x).replace("–", "--"))
             out.append(f"  \\item ${r.step.latex}$ \\hfill {mark}"
                        + (f"\\\\\n    {{\\small\\emph{{{note}}}}}" if note else ""))
@@ -196,7 +195,7 @@ class CheckedProof:
                 + (". ∎" if self.verified else " -- NOT a complete proof."))
 
 
-def _kind_note(step: Step) -> str:
+def kind_note(step: Step) -> str:
     """The kind as printed: "identity", "conclusion from steps 2–4, 6", …"""
     if not step.premises:
         return step.kind
@@ -218,44 +217,7 @@ def _ranges(ns) -> str:
     return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in out)
 
 
-_TEX_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-                "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-                "^": r"\textasciicircum{}", "<": r"$<$", ">": r"$>$", "|": r"$|$",
-                # Unicode that method notes use; plain pdflatex would reject it
-                "σ": r"$\sigma$", "φ": r"$\varphi$", "Φ": r"$\Phi$", "λ": r"$\lambda$",
-                "α": r"$\alpha$", "δ": r"$\delta$", "ξ": r"$\xi$", "′": "'", "−": "-",
-                "≤": r"$\le$", "≥": r"$\ge$", "≠": r"$\ne$", "∞": r"$\infty$",
-                "±": r"$\pm$", "×": r"$\times$", "·": r"$\cdot$", "⊙": r"$\odot$",
-                "‖": r"$\|$", "∈": r"$\in$", "→": r"$\to$", "√": r"$\surd$",
-                "²": r"\textsuperscript{2}", "ⁿ": r"\textsuperscript{n}", "∎": r"$\square$",
-                "…": r"\ldots{}", "≈": r"$\approx$", "∏": r"$\prod$", "∑": r"$\sum$"}
-
-
 def _tex_text(s: str) -> str:
-    """Escape plain text for LaTeX (method notes contain `_`, `^`, Greek letters, z₀, 10⁻⁴⁰).
-
-    >>> print(_tex_text("σ − π·z₀ & co_1"))
-    $\\sigma$ - $\\pi$$\\cdot$z\\textsubscript{0} \\& co\\_1
-    """
-    return "".join(_tex_char(c) for c in s)
-
-
-def _tex_char(c: str) -> str:
-    if c in _TEX_ESCAPES:
-        return _TEX_ESCAPES[c]
-    if c.isascii():
-        return c
-    name = unicodedata.name(c, "")
-    for prefix, case in (("GREEK SMALL LETTER ", str.lower), ("GREEK CAPITAL LETTER ", str.title)):
-        if name.startswith(prefix):
-            letter = name[len(prefix):].split()[0].lower().replace("lamda", "lambda")
-            return f"$\\{case(letter)}$"
-    plain = unicodedata.normalize("NFKC", c)  # superscripts and subscripts become digits
-    if plain in ("⁻", "₋", "−"):
-        plain = "-"
-    if plain.isascii():
-        for kind in ("SUPERSCRIPT", "SUBSCRIPT"):
-            if kind in name:
-                return f"\\text{kind.lower()}{{{plain}}}"
-        return plain
-    return "?"  # plain pdflatex cannot typeset it; better a visible ? than a failed build
+    """Plain text (method notes with `_`, `^`, Greek letters, z₀, 10⁻⁴⁰) escaped for LaTeX."""
+    from ..latex import tex_text
+    return tex_text(s)
