@@ -16,6 +16,7 @@ from fractions import Fraction
 
 import sympy as sp
 
+from ..errors import UserError
 from ..numbers import exact
 from .intervals import Enclosure, exact_decimal, round_sig
 
@@ -78,7 +79,7 @@ def _first_n(f: Fraction, t: Fraction, below: bool) -> int:
     lt = math.log(t.numerator) - math.log(t.denominator)
     n = max(1, int(lt / lf) - 2)
     if n > MAX_DEPTH:
-        raise ValueError(f"the depth exceeds {MAX_DEPTH}; choose a factor further from 1")
+        raise UserError(f"the depth exceeds {MAX_DEPTH}; choose a factor further from 1")
     while not ok(n):
         n += 1
     while n > 1 and ok(n - 1):
