@@ -9,6 +9,7 @@ from .export import export
 from .lms_import import lms_import
 from .grade import grade
 from .lab import lab
+from .preview import preview
 from .prove import prove
 from .render import render
 
@@ -40,5 +41,5 @@ def main():
     """
 
 
-for _cmd in (derive, prove, render, grade, lab, export, lms_import):
+for _cmd in (derive, prove, render, preview, grade, lab, export, lms_import):
     main.add_command(_cmd)
