@@ -243,9 +243,11 @@ def load_assignment(path) -> "Assignment":
         if k in ad and not isinstance(ad[k], str):
             raise t.error(f"{k} must be a string", t.key_line(k, hl))
     pdir = (path.parent / ad.get("problems_dir", ".")).resolve()
+    document = ad.get("document", "document.tex")
     tdir = (path.parent / ad["templates"]).resolve() if "templates" in ad \
         else (pdir.parent / "templates")
-    document = ad.get("document", "document.tex")
+    if "templates" not in ad and not (tdir / document).is_file():
+        tdir = Path(__file__).resolve().parents[1] / "templates"   # an author's own folder
     if not (tdir / document).is_file():
         raise t.error(f"template {document!r} not found in {tdir} (set [assignment] templates "
                       "to the templates directory)", t.key_line("templates", hl) or hl)
