@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..numbers import fmt
@@ -85,17 +85,17 @@ def check_assignment(assignment: Assignment, ids: int = 1000,
 
 @dataclass
 class _Tally:
-    values: dict               # question id -> answers over the ids
-    failed: list               # (student id, message)
-    crashed: list              # (student id, exception): a bug in vgp, not in the files
+    values: dict                                  # question id -> answers over the ids
+    failed: list = field(default_factory=list)    # (student id, message): no acceptable draw
+    crashed: list = field(default_factory=list)   # (student id, exception): a bug in vgp
     redrawn_ids: int = 0
-    rejected: Counter = None   # reason (numbers stripped) -> rejected draws
-    clash_ids: Counter = None  # question id -> ids re-drawn for its mistakes
-    dropped: Counter = None    # (question id, reason) -> ids whose catalogue lost a mistake
+    rejected: Counter = field(default_factory=Counter)   # reason (no numbers) -> draws
+    clash_ids: Counter = field(default_factory=Counter)  # question id -> ids re-drawn for it
+    dropped: Counter = field(default_factory=Counter)    # (question id, reason) -> ids
 
 
 def _check_problem(a: Assignment, use: ProblemUse, cs: int, sids: list[str]) -> list[Finding]:
-    tally = _Tally({q.id: [] for q in use.questions}, [], [], 0, Counter(), Counter(), Counter())
+    tally = _Tally({q.id: [] for q in use.questions})
     for sid in sids:
         st = Student(sid, sid, 0)
         try:
