@@ -12,6 +12,7 @@ from vgp_symbolic.core.backprop import forward_backward
 from vgp_symbolic.core.derive import composed_loss, derive, parse_route
 from vgp_symbolic.core.evaluate import evaluate
 from vgp_symbolic.core.network import Network, SpecError, random_values
+from vgp_symbolic.report import expr_text
 
 
 def test_seed_four_factor_chain(seed_net):
@@ -23,7 +24,7 @@ def test_seed_four_factor_chain(seed_net):
     assert [sp.simplify(f.expression - e) for f, e in zip(d.factors, [
         2 * (yh - y), yh * (1 - yh), n.w(2, 1, 1), o * (1 - o) * n.x(1)])] == [0] * 4
     assert d.n_routes == 1 and d.route == (1, 1)
-    assert n.text(d.factors[0].expression) == "2*(ŷ - y)"
+    assert expr_text(d.factors[0].expression) == "2*(ŷ - y)"
 
 
 def _symbol_values(d, run):
@@ -115,7 +116,7 @@ def test_route_mode_in_a_wide_network():
     net = Network.build(3, [(2, "sigmoid"), (2, "sigmoid")], "mse")
     d = derive(net, "w1_21", route="2,1,2")
     assert d.route == (1, 2)
-    assert [f.kind[0] for f in d.factors] == ["dL", "fprime", "weight", "local"]
+    assert [f.kind.value for f in d.factors] == ["dL", "fprime", "weight", "local"]
     assert derive(net, "w1_21").route is None  # two routes: the total by default
 
 

@@ -16,21 +16,90 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 
 import mpmath
-import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
 
 from .numbers import fmt, to_mpf
 from .core.chain import FactorChain, rounding_note
-from .core.derive import Derivation
+from .core.derive import Derivation, Names
 from .core.evaluate import Evaluation, log10_abs
-from .core.network import LOSSES, Param
+from .core.network import Param
 
 __all__ = ["derivation_text", "derivation_latex", "derivation_dict", "chain_text",
-           "chain_latex", "chain_dict", "number_json", "number_latex"]
+           "chain_latex", "chain_dict", "number_json", "number_latex", "expr_text",
+           "expr_latex", "recurrence_lines"]
 
 _MODES = {"exact": "exact rationals", "float": "float64", "mp": "mpmath"}
 _SHOW_UNITS = 12  # print every unit of the forward pass up to this many units
+
+
+# -- expressions -----------------------------------------------------------------------------
+def _positive_first(terms):
+    # stable: keeps SymPy's order otherwise, so output stays deterministic
+    return sorted(terms, key=lambda t: t.could_extract_minus_sign())
+
+
+class _TextPrinter(StrPrinter):
+    def _as_ordered_terms(self, expr, order=None):
+        return _positive_first(super()._as_ordered_terms(expr, order))
+
+    def _print_Piecewise(self, expr):
+        # relu'(z) reads as the Iverson bracket [z > 0], not Piecewise((1, z > 0), (0, True))
+        (a, cond), (b, _) = expr.args[0], expr.args[-1]
+        if len(expr.args) == 2 and a == 1 and b == 0:
+            return f"[{self._print(cond)}]"
+        if len(expr.args) == 2:
+            return f"({self._print(a)} if {self._print(cond)} else {self._print(b)})"
+        return super()._print_Piecewise(expr)
+
+
+class _LatexPrinter(LatexPrinter):
+    def _as_ordered_terms(self, expr, order=None):
+        return _positive_first(super()._as_ordered_terms(expr, order))
+
+
+def expr_text(expr) -> str:
+    """Plain-text form, positive terms first (``ŷ - y``, not SymPy's ``-y + ŷ``).
+
+    >>> import sympy as sp
+    >>> y, yh = sp.symbols("y ŷ")
+    >>> expr_text(yh * (1 - yh) - y)
+    'ŷ*(1 - ŷ) - y'
+    """
+    return _TextPrinter().doprint(expr)
+
+
+@lru_cache(maxsize=4096)
+def expr_latex(names: Names, expr) -> str:
+    """LaTeX with the network's symbol spellings, positive terms first.
+
+    Cached per (names, expression): a homework prints the same formulas for every student.
+    """
+    return _LatexPrinter({"symbol_names": names.latex}).doprint(expr)
+
+
+def recurrence_lines(d: Derivation) -> tuple[tuple[str, str], ...]:
+    """(text, LaTeX) of each δ layer the total uses, output first."""
+    net, K = d.net, d.net.depth
+    lines = []
+    for m in d.recurrence:
+        f = net.activation(m).symbol
+        if m == K:
+            lines.append((f"δ{K} = ∂L/∂ŷ ⊙ {f}'(z{K})",
+                          rf"\delta^{{({K})}} = \frac{{\partial L}}{{\partial \hat{{y}}}}"
+                          rf" \odot {_ftex(f)}'(z^{{({K})}})"))
+        else:
+            lines.append((f"δ{m} = {f}'(z{m}) ⊙ (W{m + 1} δ{m + 1})",
+                          rf"\delta^{{({m})}} = {_ftex(f)}'(z^{{({m})}}) \odot "
+                          rf"W^{{({m + 1})}} \delta^{{({m + 1})}}"))
+    return tuple(lines)
+
+
+def _ftex(symbol: str) -> str:
+    return {"σ": r"\sigma", "tanh": r"\tanh"}.get(symbol, rf"\operatorname{{{symbol}}}")
 
 
 # -- numbers ---------------------------------------------------------------------------------
@@ -84,8 +153,8 @@ def _param_words(p: Param) -> str:
 
 def _route_words(d: Derivation) -> str:
     n, p = d.names, d.param
-    steps = ([n.text(n.o(p.layer - 1, p.i))] if p.kind == "w" else []) + \
-        [n.text(n.o(m, u)) for m, u in zip(range(p.layer, d.net.depth + 1), d.route)]
+    steps = ([expr_text(n.o(p.layer - 1, p.i))] if p.kind == "w" else []) + \
+        [expr_text(n.o(m, u)) for m, u in zip(range(p.layer, d.net.depth + 1), d.route)]
     return " → ".join(steps)
 
 
@@ -100,9 +169,9 @@ def _forward_lines(ev: Evaluation) -> list[str]:
         f = d.net.activation(k).symbol
         for j in range(1, d.net.widths[k] + 1):
             z = n.z(k, j)
-            lines.append(f"  {z} = {n.text(n.preactivation(k, j))} = {fmt(run.z[k][j - 1])}")
+            lines.append(f"  {z} = {expr_text(n.preactivation(k, j))} = {fmt(run.z[k][j - 1])}")
             lines.append(f"  {n.o(k, j)} = {f}({z}) = {fmt(run.o[k][j - 1])}")
-    lines.append(f"  L = {n.text(n.loss())} = {fmt(run.loss)}")
+    lines.append(f"  L = {expr_text(n.loss())} = {fmt(run.loss)}")
     return lines
 
 
@@ -147,14 +216,14 @@ def derivation_text(x: Derivation | Evaluation) -> str:
     ev = x if isinstance(x, Evaluation) else None
     d = ev.derivation if ev else x
     n, p, net = d.names, d.param, d.net
-    out = [f"Network    {net.describe()}: L = {n.text(n.loss())}",
+    out = [f"Network    {net.describe()}: L = {expr_text(n.loss())}",
            f"Parameter  {p.name}: {_param_words(p)}"]
     if ev:
         out.append(f"Numbers    {_mode_words(ev)}")
     if ev and sum(net.widths[1:]) <= _SHOW_UNITS:
         out += ["", "Forward pass"] + _forward_lines(ev)
     elif ev:
-        out += ["", f"Forward pass: L = {n.text(n.loss())} = {fmt(ev.run.loss)}, "
+        out += ["", f"Forward pass: L = {expr_text(n.loss())} = {fmt(ev.run.loss)}, "
                     f"ŷ = {', '.join(fmt(v) for v in ev.run.o[-1])}"]
     gname = f"∂L/∂{p.name}"
     if d.route is not None:
@@ -166,19 +235,19 @@ def derivation_text(x: Derivation | Evaluation) -> str:
     out += ["", head, f"  {gname} = " + " · ".join(f.name for f in d.factors)]
     width = max(len(f.name) for f in d.factors)
     for i, f in enumerate(d.factors):
-        line = f"  {f.name:<{width}} = {n.text(f.expression)}"
+        line = f"  {f.name:<{width}} = {expr_text(f.expression)}"
         if ev:
             line += f" = {fmt(ev.factor_values[i])}"
         out.append(line)
     if d.route is None:
-        out += ["  where, layer by layer from the output:"] + [f"    {t}" for t, _ in d.recurrence]
+        out += ["  where, layer by layer from the output:"] + [f"    {t}" for t, _ in recurrence_lines(d)]
     if ev and d.route is not None:
         prod = ev.route_product
         out.append(f"  {'product':<{width}} = {' × '.join(fmt(v) for v in ev.factor_values)}"
                    f" = {fmt(prod)}")
         if d.n_routes > 1:
             out.append(f"  (this route's share; the gradient sums all {d.n_routes} routes)")
-    out += ["", f"{gname} = {n.text(d.expression)}"]
+    out += ["", f"{gname} = {expr_text(d.expression)}"]
     if ev:
         exact = _exact_text(ev.gradient)
         out.append(f"{' ' * len(gname)} = {fmt(ev.gradient)}"
@@ -211,7 +280,9 @@ def derivation_latex(x: Derivation | Evaluation, standalone: bool = False) -> st
     ev = x if isinstance(x, Evaluation) else None
     d = ev.derivation if ev else x
     n, p = d.names, d.param
-    tex = n.tex
+    def tex(e):
+        return expr_latex(n, e)
+
     gl = rf"\frac{{\partial L}}{{\partial {n.latex[d.symbol]}}}"
     parts = []
     if ev and sum(d.net.widths[1:]) <= _SHOW_UNITS:
@@ -231,7 +302,7 @@ def derivation_latex(x: Derivation | Evaluation, standalone: bool = False) -> st
         val = rf" = {number_latex(ev.factor_values[i])}" if ev else ""
         rows.append(rf"{f.latex} &= {tex(f.expression)}{val}")
     if d.route is None:
-        rows += [rf"&\text{{with }} {t}" for _, t in d.recurrence]
+        rows += [rf"&\text{{with }} {t}" for _, t in recurrence_lines(d)]
     parts.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}")
     rows = [rf"{gl} &= {tex(d.expression)}"]
     if ev:
@@ -277,14 +348,14 @@ def derivation_dict(x: Derivation | Evaluation) -> dict:
                                for l in net.layers],
                     "loss": net.loss},
         "loss": net.loss,
-        "loss_formula": LOSSES[net.loss],
+        "loss_formula": net.loss_fn.formula,
         "routes": d.n_routes,
         "route": list(d.route) if d.route is not None else None,
-        "expression": n.text(d.expression),
-        "expression_latex": n.tex(d.expression),
+        "expression": expr_text(d.expression),
+        "expression_latex": expr_latex(n, d.expression),
         "expanded": d.expanded,
-        "recurrence": [t for t, _ in d.recurrence],
-        "factors": [{"name": f.name, "latex": f.latex, "expression": n.text(f.expression),
+        "recurrence": [t for t, _ in recurrence_lines(d)],
+        "factors": [{"name": f.name, "latex": f.latex, "expression": expr_text(f.expression),
                      "value": number_json(ev.factor_values[i]) if ev else None,
                      "exact": _exact_text(ev.factor_values[i]) if ev else None}
                     for i, f in enumerate(d.factors)],

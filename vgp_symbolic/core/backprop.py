@@ -90,17 +90,20 @@ def _activate(act, z, mode):
     return o, np.array([to_mpf(act.mp_df(v, w)) for v, w in zip(z, o)], dtype=object)
 
 
-def _log(v, mode):
-    return np.log(v) if mode == "float" else (mpmath.log(v) if mode == "mp" else math.log(v))
-
-
 def _loss(net: Network, yhat, y, mode):
-    m = len(y)
-    if net.loss in ("mse", "half_mse"):
-        half = 2 if net.loss == "half_mse" else 1
-        L = sum((a - b) ** 2 for a, b in zip(yhat, y)) / (m * half)
-        return L, np.array([2 * (a - b) / (2 * m if half == 2 else m) for a, b in zip(yhat, y)],
-                           dtype=object if mode != "float" else float)
+    """L and ∂L/∂ŷ (averaged over the m outputs) in the pass's number system."""
+    loss, m = net.loss_fn, len(y)
+    if loss.needs_probability:
+        _check_probability(yhat, y, mode)
+    if mode == "float":
+        return float(np.sum(loss.np_value(yhat, y))) / m, loss.np_grad(yhat, y) / m
+    # log is transcendental: in exact mode the loss value is a float, its gradient stays exact
+    log = mpmath.log if mode == "mp" else math.log
+    L = sum(loss.value(a, b, log) for a, b in zip(yhat, y)) / m
+    return L, np.array([loss.grad(a, b) / m for a, b in zip(yhat, y)], dtype=object)
+
+
+def _check_probability(yhat, y, mode):
     for a in yhat:
         if not 0 < a < 1:
             raise EvaluationError(
@@ -111,11 +114,6 @@ def _loss(net: Network, yhat, y, mode):
     for b in y:
         if not 0 <= b <= 1:
             raise EvaluationError(f"binary cross-entropy needs 0 ≤ y ≤ 1, got y = {fmt(b)}")
-    # log is transcendental: in exact mode the loss value is a float, its gradient stays exact
-    L = -sum((b * _log(a, mode) if b else 0) + ((1 - b) * _log(1 - a, mode) if b != 1 else 0)
-             for a, b in zip(yhat, y)) / m
-    return L, np.array([(a - b) / (a * (1 - a) * m) for a, b in zip(yhat, y)],
-                       dtype=object if mode != "float" else float)
 
 
 def forward_backward(net: Network, values: Values, mode: str | None = None,

@@ -23,15 +23,14 @@ When only one route exists (3 → 2 → 1, first-layer weight) the two coincide.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from math import prod
 
 import sympy as sp
-from sympy.printing.latex import LatexPrinter
-from sympy.printing.str import StrPrinter
 
 from .network import Network, Param, SpecError
 
-__all__ = ["Names", "Factor", "Derivation", "derive", "parse_route", "composed_loss",
+__all__ = ["Names", "Kind", "Factor", "Derivation", "derive", "parse_route", "composed_loss",
            "EXPAND_LIMIT"]
 
 # Expand δ into o, w, x, y only while the result stays small enough to read:
@@ -111,68 +110,41 @@ class Names:
 
     def dL_dyhat(self, j) -> sp.Expr:
         """∂L/∂ŷ_j for the network's loss (losses are averaged over the m outputs)."""
-        yh, y, m = self.o(self.net.depth, j), self.y(j), self.net.outputs
-        # unevaluated so that SymPy keeps 2(ŷ − y) instead of distributing it to 2ŷ − 2y
-        d = {"mse": sp.Mul(2, yh - y, evaluate=False), "half_mse": yh - y,
-             "bce": (yh - y) / (yh * (1 - yh))}[self.net.loss]
-        return d / m
+        return self.net.loss_fn.deriv(self.o(self.net.depth, j), self.y(j)) / self.net.outputs
 
     def loss(self) -> sp.Expr:
         """L in terms of ŷ and y."""
-        K, m = self.net.depth, self.net.outputs
-        terms = []
-        for j in range(1, m + 1):
-            yh, y = self.o(K, j), self.y(j)
-            terms.append({"mse": (yh - y) ** 2, "half_mse": (yh - y) ** 2 / 2,
-                          "bce": -(y * sp.log(yh) + (1 - y) * sp.log(1 - yh))}[self.net.loss])
-        return sp.Add(*terms) / m
-
-    def text(self, expr) -> str:
-        """Plain-text form, positive terms first (``ŷ - y``, not SymPy's ``-y + ŷ``)."""
-        return _TextPrinter().doprint(expr)
-
-    def tex(self, expr) -> str:
-        """LaTeX with the network's symbol spellings, positive terms first."""
-        return _LatexPrinter({"symbol_names": self.latex}).doprint(expr)
+        K, m, loss = self.net.depth, self.net.outputs, self.net.loss_fn
+        return sp.Add(*[loss.expr(self.o(K, j), self.y(j)) for j in range(1, m + 1)]) / m
 
 
-def _positive_first(terms):
-    # stable: keeps SymPy's order otherwise, so output stays deterministic
-    return sorted(terms, key=lambda t: t.could_extract_minus_sign())
+class Kind(Enum):
+    """What a factor of the chain is, so that :mod:`~vgp_symbolic.core.evaluate` can look its
+    number up in a forward/backward pass."""
 
-
-class _TextPrinter(StrPrinter):
-    def _as_ordered_terms(self, expr, order=None):
-        return _positive_first(super()._as_ordered_terms(expr, order))
-
-    def _print_Piecewise(self, expr):
-        # relu'(z) reads as the Iverson bracket [z > 0], not Piecewise((1, z > 0), (0, True))
-        (a, cond), (b, _) = expr.args[0], expr.args[-1]
-        if len(expr.args) == 2 and a == 1 and b == 0:
-            return f"[{self._print(cond)}]"
-        if len(expr.args) == 2:
-            return f"({self._print(a)} if {self._print(cond)} else {self._print(b)})"
-        return super()._print_Piecewise(expr)
-
-
-class _LatexPrinter(LatexPrinter):
-    def _as_ordered_terms(self, expr, order=None):
-        return _positive_first(super()._as_ordered_terms(expr, order))
+    DL = "dL"  # ∂L/∂ŷ_j
+    FPRIME = "fprime"  # f'(zᵏ_j)
+    WEIGHT = "weight"  # wᵏ_ij
+    LOCAL = "local"  # f'(zᵏ_j)·oᵏ⁻¹_i (i = None for a bias)
+    DELTA = "delta"  # δᵏ_j = ∂L/∂zᵏ_j
+    INPUT = "input"  # oᵏ_i, the input a weight multiplies (i = None for a bias: 1)
 
 
 @dataclass(frozen=True)
 class Factor:
-    """One factor of the chain: its name (text and LaTeX), formula, and how to evaluate it.
+    """One factor of the chain: its name (text and LaTeX), formula, and which number it is.
 
-    ``kind`` tells :mod:`vgp_symbolic.core.evaluate` which backpropagated number it is:
-    ``("dL", j)``, ``("fprime", k, j)``, ``("weight", k, i, j)``, ``("local", k, i, j)``
-    (f'(zᵏ_j)·oᵏ⁻¹_i, with i = None for a bias), ``("delta", k, j)`` or ``("input", k, i)``.
+    ``kind`` with ``layer``, ``i`` and ``j`` tell :mod:`vgp_symbolic.core.evaluate` where the
+    number lives in a forward/backward pass (``i`` is None where it does not apply).
     """
 
     name: str
     latex: str
     expression: sp.Expr
-    kind: tuple
+    kind: Kind
+    layer: int | None = None
+    i: int | None = None
+    j: int | None = None
 
 
 @dataclass(frozen=True)
@@ -187,7 +159,7 @@ class Derivation:
     factors: tuple[Factor, ...]
     expression: sp.Expr  # ∂L/∂param: through δ symbols for deep nets, expanded for small ones
     expanded: bool
-    recurrence: tuple[tuple[str, str], ...]  # (text, latex) of each δ layer used, output first
+    recurrence: tuple[int, ...]  # the layers whose δ the total uses, output first
 
     @property
     def symbol(self) -> sp.Symbol:
@@ -261,41 +233,40 @@ def derive(net: Network, param, route=None) -> Derivation:
         factors = _total_factors(names, p)
     expression, expanded = _gradient_expression(names, p)
     return Derivation(net, p, names, units, n_routes, tuple(factors), expression, expanded,
-                      _recurrence(names, p))
+                      tuple(range(K, k - 1, -1)))
 
 
 def _route_factors(n: Names, p: Param, units) -> list[Factor]:
     net, k, K = n.net, p.layer, n.net.depth
     out = []
-    yname = n.text(n.o(K, units[-1]))
-    num, tex = _frac("L", yname)
-    out.append(Factor(num, tex.replace(yname, n.latex[n.o(K, units[-1])]),
-                      n.dL_dyhat(units[-1]), ("dL", units[-1])))
+    out.append(_named(n, n.L, n.o(K, units[-1]), n.dL_dyhat(units[-1]), Kind.DL, K, None,
+                      units[-1]))
     # walk down from the output: ∂oᵐ/∂zᵐ = f'(zᵐ), then ∂zᵐ/∂oᵐ⁻¹ = wᵐ
     for m in range(K, k, -1):
         jm, jprev = units[m - k], units[m - k - 1]
         o_s, z_s, prev = n.o(m, jm), n.z(m, jm), n.o(m - 1, jprev)
-        out.append(_named(n, o_s, z_s, n.fprime(m, jm), ("fprime", m, jm)))
-        out.append(_named(n, z_s, prev, n.w(m, jprev, jm), ("weight", m, jprev, jm)))
+        out.append(_named(n, o_s, z_s, n.fprime(m, jm), Kind.FPRIME, m, None, jm))
+        out.append(_named(n, z_s, prev, n.w(m, jprev, jm), Kind.WEIGHT, m, jprev, jm))
     local = n.fprime(k, p.j) * (n.o(k - 1, p.i) if p.kind == "w" else 1)
-    out.append(_named(n, n.o(k, p.j), n.param(p), local, ("local", k, p.i, p.j)))
+    out.append(_named(n, n.o(k, p.j), n.param(p), local, Kind.LOCAL, k, p.i, p.j))
     return out
 
 
-def _named(n: Names, num, den, expr, kind) -> Factor:
-    text, _ = _frac(n.text(num), n.text(den))
+def _named(n: Names, num, den, expr, kind, layer, i, j) -> Factor:
+    # a symbol's name is its text spelling; n.latex holds its LaTeX one
+    text, _ = _frac(num.name, den.name)
     _, tex = _frac(n.latex[num], n.latex[den])
-    return Factor(text, tex, expr, kind)
+    return Factor(text, tex, expr, kind, layer, i, j)
 
 
 def _total_factors(n: Names, p: Param) -> list[Factor]:
     k, j = p.layer, p.j
     z = n.z(k, j)
-    d = _named(n, n.L, z, _delta_step(n, k, j), ("delta", k, j))
+    d = _named(n, n.L, z, _delta_step(n, k, j), Kind.DELTA, k, None, j)
     if p.kind == "w":
-        last = _named(n, z, n.param(p), n.o(k - 1, p.i), ("input", k - 1, p.i))
+        last = _named(n, z, n.param(p), n.o(k - 1, p.i), Kind.INPUT, k - 1, p.i, None)
     else:
-        last = _named(n, z, n.param(p), sp.Integer(1), ("input", k - 1, None))
+        last = _named(n, z, n.param(p), sp.Integer(1), Kind.INPUT, k - 1, None, None)
     return [d, last]
 
 
@@ -318,26 +289,6 @@ def _gradient_expression(n: Names, p: Param) -> tuple[sp.Expr, bool]:
         for l in range(1, net.widths[m] + 1):
             deltas[n.delta(m, l)] = _delta_step(n, m, l).xreplace(deltas)
     return tail * _delta_step(n, k, p.j).xreplace(deltas), True
-
-
-def _recurrence(n: Names, p: Param) -> tuple[tuple[str, str], ...]:
-    net, K = n.net, n.net.depth
-    lines = []
-    for m in range(K, p.layer - 1, -1):
-        f = net.activation(m).symbol
-        if m == K:
-            lines.append((f"δ{K} = ∂L/∂ŷ ⊙ {f}'(z{K})",
-                          rf"\delta^{{({K})}} = \frac{{\partial L}}{{\partial \hat{{y}}}}"
-                          rf" \odot {_ftex(f)}'(z^{{({K})}})"))
-        else:
-            lines.append((f"δ{m} = {f}'(z{m}) ⊙ (W{m + 1} δ{m + 1})",
-                          rf"\delta^{{({m})}} = {_ftex(f)}'(z^{{({m})}}) \odot "
-                          rf"W^{{({m + 1})}} \delta^{{({m + 1})}}"))
-    return tuple(lines)
-
-
-def _ftex(symbol: str) -> str:
-    return {"σ": r"\sigma", "tanh": r"\tanh"}.get(symbol, rf"\operatorname{{{symbol}}}")
 
 
 def composed_loss(net: Network, names: Names | None = None) -> sp.Expr:

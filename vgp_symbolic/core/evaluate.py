@@ -32,7 +32,7 @@ import mpmath
 
 from .backprop import EvaluationError, Pass, finite_difference, forward_backward, layer_table
 from ..numbers import to_mpf
-from .derive import Derivation
+from .derive import Derivation, Factor, Kind
 from .network import Values
 
 __all__ = ["Evaluation", "Update", "Check", "evaluate", "EvaluationError", "log10_abs"]
@@ -90,22 +90,19 @@ def log10_abs(v) -> float:
     return float(mpmath.log10(abs(to_mpf(v))))
 
 
-def _factor_value(run: Pass, kind: tuple):
-    tag = kind[0]
-    if tag == "dL":
-        return run.dL_dyhat[kind[1] - 1]
-    if tag == "fprime":
-        return run.fprime[kind[1]][kind[2] - 1]
-    if tag == "weight":
-        return run.W[kind[1]][kind[2] - 1][kind[3] - 1]
-    if tag == "local":
-        _, k, i, j = kind
+def _factor_value(run: Pass, f: Factor):
+    k, i, j = f.layer, f.i, f.j
+    if f.kind is Kind.DL:
+        return run.dL_dyhat[j - 1]
+    if f.kind is Kind.FPRIME:
+        return run.fprime[k][j - 1]
+    if f.kind is Kind.WEIGHT:
+        return run.W[k][i - 1][j - 1]
+    if f.kind is Kind.LOCAL:
         return run.fprime[k][j - 1] * (run.o[k - 1][i - 1] if i is not None else 1)
-    if tag == "delta":
-        return run.delta[kind[1]][kind[2] - 1]
-    if tag == "input":
-        return run.o[kind[1]][kind[2] - 1] if kind[2] is not None else 1
-    raise ValueError(f"unknown factor kind {kind!r}")
+    if f.kind is Kind.DELTA:
+        return run.delta[k][j - 1]
+    return run.o[k][i - 1] if i is not None else 1  # Kind.INPUT
 
 
 def evaluate(d: Derivation, values: Values, lr=None, precision: int | None = None,
@@ -116,7 +113,7 @@ def evaluate(d: Derivation, values: Values, lr=None, precision: int | None = Non
     mpmath with ``precision`` digits when asked (or when float64 underflows).
     """
     run = forward_backward(d.net, values, precision=precision)
-    fvals = tuple(_factor_value(run, f.kind) for f in d.factors)
+    fvals = tuple(_factor_value(run, f) for f in d.factors)
     grad = run.gradient(d.param)
     route_product = None
     if d.route is not None:

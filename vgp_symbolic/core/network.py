@@ -41,19 +41,12 @@ except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
 
 from ..errors import UserError
 from .activations import Activation, UnknownActivation, get_activation
+from .losses import Loss, UnknownLoss, get_loss
 
-__all__ = ["Network", "Layer", "Param", "Values", "SpecError", "LOSSES", "load_spec",
+__all__ = ["Network", "Layer", "Param", "Values", "SpecError", "load_spec",
            "parse_spec", "to_number", "random_values"]
 
 Number = Union[Fraction, float]
-
-LOSSES = {
-    "mse": "(ŷ − y)², averaged over outputs",
-    "half_mse": "½(ŷ − y)², averaged over outputs",
-    "bce": "−[y·log ŷ + (1 − y)·log(1 − ŷ)], averaged over outputs",
-}
-_LOSS_ALIASES = {"binary_crossentropy": "bce", "binary_cross_entropy": "bce",
-                 "squared_error": "mse", "sse": "mse"}
 
 # Numbers from a spec or a homework draw; bounded so that exact arithmetic stays cheap.
 _MAX_DIGITS = 60
@@ -105,7 +98,15 @@ class Network:
 
     inputs: int
     layers: tuple[Layer, ...]
-    loss: str
+    loss: str  # the name; the record is :attr:`loss_fn`
+    # derived once: widths is read per layer by every pass, and rebuilding it made depth quadratic
+    widths: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    loss_fn: Loss = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "widths",
+                           (self.inputs,) + tuple(layer.units for layer in self.layers))
+        object.__setattr__(self, "loss_fn", get_loss(self.loss))
 
     @classmethod
     def build(cls, inputs: int, layers, loss: str = "mse") -> "Network":
@@ -135,10 +136,6 @@ class Network:
     def depth(self) -> int:
         """Number of layers with weights (hidden layers + output layer)."""
         return len(self.layers)
-
-    @property
-    def widths(self) -> tuple[int, ...]:
-        return (self.inputs,) + tuple(layer.units for layer in self.layers)
 
     @property
     def outputs(self) -> int:
@@ -205,10 +202,10 @@ class Network:
 
 
 def _normalise_loss(loss: str) -> str:
-    key = _LOSS_ALIASES.get(str(loss).strip().lower(), str(loss).strip().lower())
-    if key not in LOSSES:
-        raise SpecError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}", key="loss")
-    return key
+    try:
+        return get_loss(loss).name
+    except UnknownLoss as e:
+        raise SpecError(str(e), key="loss") from None
 
 
 @dataclass

@@ -34,11 +34,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.activations import Activation, get_activation
+from ..core.losses import LOSSES as _LOSSES, get_loss
 
 __all__ = ["MLP", "INITS", "LOSSES"]
 
 INITS = ("glorot", "he", "normal")
-LOSSES = ("bce", "mse", "half_mse")
+LOSSES = tuple(_LOSSES)
 
 # Keras's BatchNormalization defaults.
 BN_EPS = 1e-3
@@ -83,6 +84,7 @@ class MLP:
         if loss == "bce" and self.output_activation.name != "sigmoid":
             raise ValueError("the bce loss needs a sigmoid output layer")
         self.loss_name = loss
+        self.loss = get_loss(loss)
         self.batchnorm, self.residual = bool(batchnorm), bool(residual)
         self.depth = len(self.widths) - 1  # layers with weights; the last is the output
         H = self.depth - 1
@@ -183,16 +185,12 @@ class MLP:
 
     def _loss(self, z_out, yhat, Y):
         N = Y.size
-        if self.loss_name == "bce":
+        if self.loss.name == "bce":
             # from the logit: log(1 + e^z) − y·z never takes log(0), even when σ(z) rounds to 1
-            L = float(np.sum(np.logaddexp(0.0, z_out) - Y * z_out) / N)
+            L = float(np.sum(self.loss.logit_value(z_out, Y)) / N)
             return L, (yhat - Y) / N  # ∂L/∂z: σ' cancels against the log's derivative
-        d = yhat - Y
-        if self.loss_name == "mse":
-            L, dy = float(np.sum(d * d) / N), 2.0 * d / N
-        else:
-            L, dy = float(np.sum(d * d) / (2 * N)), d / N
-        return L, dy * self.output_activation.np_df(z_out, yhat)
+        L = float(np.sum(self.loss.value(yhat, Y)) / N)
+        return L, self.loss.grad(yhat, Y) / N * self.output_activation.np_df(z_out, yhat)
 
     def evaluate(self, X, y, train: bool = False) -> tuple[float, float]:
         """Loss and accuracy (ŷ > 0.5 counts as class 1) without touching the gradient.

@@ -126,10 +126,9 @@ def _short(v) -> str:
 @lru_cache(maxsize=64)
 def _derivation(key, param: str, route) -> Derivation:
     inputs, layers, loss = key
-    d = derive(Network.build(inputs, list(layers), loss), param, route)
-    # The symbolic expressions are the same for every student: print each to LaTeX once.
-    d.names.tex = lru_cache(maxsize=None)(d.names.tex)
-    return d
+    # the symbolic expressions are the same for every student: report.expr_latex caches
+    # their LaTeX per (names, expression), so each is printed once
+    return derive(Network.build(inputs, list(layers), loss), param, route)
 
 
 def network(inputs: int, layers, loss: str = "mse") -> Network:

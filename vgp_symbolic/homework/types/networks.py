@@ -19,7 +19,7 @@ from fractions import Fraction
 from ...numbers import fmt
 from ...core.evaluate import Evaluation, evaluate
 from ...core.network import Values
-from ...report import derivation_latex, number_latex
+from ...report import derivation_latex, expr_latex, number_latex
 from ..latex import TeX
 from ..model import Mistake
 from .base import (Answer, ProblemType, Reject, Solved, as_number, cached_derivation,
@@ -32,7 +32,13 @@ LAYERS_RELU2 = ((2, "relu"), (2, "relu"))
 
 def _evaluate(layers, values: Values, route=None, check=True) -> Evaluation:
     d = cached_derivation(3, layers, "mse", "w1_11", route)
-    ev = evaluate(d, values, check=check)
+    ev = evaluate(d, values, check=False)
+    if ev.gradient == 0:
+        # e.g. two routes that cancel: nothing to compute by hand, and a relative
+        # finite-difference check cannot judge an exact 0 -- draw again
+        raise Reject("∂L/∂w₁₁ = 0 for this draw")
+    if check:
+        ev = evaluate(d, values, check=True)
     if any(l[1] == "relu" for l in layers) and any(
             z == 0 for k in range(1, len(ev.run.z)) for z in ev.run.z[k]):
         raise Reject("a ReLU unit sits exactly at its kink z = 0, where relu′ is undefined")
@@ -158,7 +164,7 @@ class ReluNetwork(ProblemType):
 def _route_tex(ev: Evaluation) -> TeX:
     """One route's factors, formula and value each, and their product (an ``align*``)."""
     d = ev.derivation
-    rows = [rf"{f.latex} &= {d.names.tex(f.expression)} = {number_latex(v)}"
+    rows = [rf"{f.latex} &= {expr_latex(d.names, f.expression)} = {number_latex(v)}"
             for f, v in zip(d.factors, ev.factor_values)]
     rows.append(r"\text{product} &= " + r" \times ".join(
         rf"\left({number_latex(v)}\right)" if v < 0 else number_latex(v)

@@ -1,0 +1,55 @@
+"""Draws that never fail a class, and numbers that are personal (issues 11 and 14).
+
+A degenerate draw (a zero gradient, a ReLU at its kink, a mistake the tolerance cannot tell from
+the answer) is re-drawn deterministically; these tests draw whole classes and count.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from vgp_symbolic.homework import Student, load_assignment, student_set
+from vgp_symbolic.homework.sets import _problem_rng, _solve_problem, student_seed
+
+HW1 = Path(__file__).resolve().parents[1] / "vgp_symbolic" / "problems" / "hw1.toml"
+
+
+@pytest.fixture(scope="module")
+def hw1():
+    return load_assignment(HW1)
+
+
+@pytest.mark.parametrize("sid", ["s000835", "s001494", "s002772"])
+def test_ids_whose_routes_cancel_are_redrawn(hw1, sid):
+    """These ids crashed `vgp render`/`vgp grade` (the ReLU two-output gradient was exactly 0)."""
+    s = student_set(hw1, Student(sid, "X", 2))
+    q = s.question("q5d")
+    assert q.answer != 0 and all(q.answer != m.value for m in q.mistakes)
+
+
+@pytest.mark.slow
+def test_every_problem_draws_for_2000_consecutive_ids(hw1):
+    for use in hw1.problems:
+        for n in range(2000):
+            st = Student(f"s{n:06d}", "X", 2)
+            pr = _solve_problem(use, _problem_rng(student_seed(hw1.id, 0, st.student_id), use),
+                                st, hw1)
+            assert pr.questions
+
+
+def test_personal_numbers_for_network_problems(hw1):
+    """Problems 1, 2 and 5: in a class of 200 no two students share an answer vector, and
+    every question has at least 20 distinct answers (q1c had 7)."""
+    values, vectors = defaultdict(set), defaultdict(set)
+    for n in range(200):
+        s = student_set(hw1, Student(f"s{n:06d}", "X", 2))
+        for number in (1, 2, 5):
+            qs = [q for q in s.questions if q.id.startswith(f"q{number}")]
+            vectors[number].add(tuple(q.answer for q in qs))
+            for q in qs:
+                values[q.id].add(q.answer)
+    assert {k: len(v) for k, v in vectors.items()} == {1: 200, 2: 200, 5: 200}
+    few = {k: len(v) for k, v in values.items() if len(v) < 20}
+    assert not few, few

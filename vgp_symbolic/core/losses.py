@@ -1,0 +1,133 @@
+"""Loss functions: one record per loss, beside :mod:`~vgp_symbolic.core.activations`.
+
+Each :class:`Loss` holds, for ONE output (the network averages over its m outputs):
+
+* ``formula`` -- the words shown to people,
+* ``expr(ŷ, y)`` / ``deriv(ŷ, y)`` -- the SymPy definition and ∂/∂ŷ in textbook form (the tests
+  check ``deriv`` against ``diff(expr)``),
+* ``value(ŷ, y, log)`` / ``grad(ŷ, y)`` -- plain arithmetic, so the same code serves Fractions,
+  mpmath numbers and numpy arrays (``log`` is the number system's logarithm),
+* ``np_value`` / ``np_grad`` and ``mp_value`` / ``mp_grad`` -- float64 and mpmath,
+* ``logit_value(z, y)`` -- for bce only: the loss from the sigmoid's argument, log(1 + eᶻ) − y·z,
+  which never takes log(0) where σ(z) rounds to 0 or 1 (the lab trains with it, and its
+  derivative σ(z) − y is why a sigmoid output's δ needs no σ′).
+
+>>> mse = get_loss("mse")
+>>> from fractions import Fraction as F
+>>> mse.grad(F(3, 4), F(1)), mse.value(F(3, 4), F(1))
+(Fraction(-1, 2), Fraction(1, 16))
+>>> from sympy import Symbol
+>>> get_loss("bce").deriv(Symbol("ŷ"), Symbol("y"))
+(-y + ŷ)/(ŷ*(1 - ŷ))
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+from ..errors import UserError
+
+__all__ = ["Loss", "LOSSES", "get_loss", "UnknownLoss"]
+
+
+class UnknownLoss(UserError):
+    """A loss name that is not in :data:`LOSSES`."""
+
+
+def _mse_value(a, b, log=None):
+    return (a - b) ** 2
+
+
+def _half_value(a, b, log=None):
+    return (a - b) ** 2 / 2
+
+
+def _bce_value(a, b, log=math.log):
+    # y·log ŷ is 0 when y = 0 even where log ŷ is −∞ (and likewise for 1 − y), as in the limit
+    return -((b * log(a) if b else 0) + ((1 - b) * log(1 - a) if b != 1 else 0))
+
+
+@dataclass(frozen=True)
+class Loss:
+    """One loss function of one output ŷ against its target y."""
+
+    name: str
+    formula: str  # in words, averaged over the outputs
+    value: Callable  # value(ŷ, y, log) in the caller's number system
+    grad: Callable  # ∂/∂ŷ, value(ŷ, y) in the caller's number system
+    needs_probability: bool = False  # ŷ must lie in (0, 1), y in [0, 1]
+
+    def expr(self, yhat, y):
+        """The SymPy definition ℓ(ŷ, y)."""
+        import sympy as sp
+        return self.value(yhat, y, sp.log) if self.name != "bce" else \
+            -(y * sp.log(yhat) + (1 - y) * sp.log(1 - yhat))
+
+    def deriv(self, yhat, y):
+        """∂ℓ/∂ŷ in textbook form: 2(ŷ − y) kept unexpanded, (ŷ − y)/(ŷ(1 − ŷ)) for bce."""
+        import sympy as sp
+        if self.name == "mse":
+            # unevaluated so that SymPy keeps 2(ŷ − y) instead of distributing it to 2ŷ − 2y
+            return sp.Mul(2, yhat - y, evaluate=False)
+        return self.grad(yhat, y)
+
+    def np_value(self, yhat, y):
+        """Float64 ℓ for arrays (log(0) is −inf, left to the caller to diagnose)."""
+        import numpy as np
+        with np.errstate(divide="ignore"):
+            return np.array([self.value(a, b, np.log) for a, b in zip(yhat, y)], dtype=float)
+
+    def np_grad(self, yhat, y):
+        import numpy as np
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            return self.grad(np.asarray(yhat, dtype=float), np.asarray(y, dtype=float))
+
+    def mp_value(self, yhat, y):
+        import mpmath
+        return self.value(yhat, y, mpmath.log)
+
+    def mp_grad(self, yhat, y):
+        return self.grad(yhat, y)
+
+    def logit_value(self, z, y):
+        """bce from the sigmoid's argument z: log(1 + eᶻ) − y·z (float64 arrays).
+
+        >>> import numpy as np
+        >>> float(get_loss("bce").logit_value(np.array([-800.0]), np.array([1.0]))[0])
+        800.0
+        """
+        if self.name != "bce":
+            raise ValueError(f"logit_value is defined for bce, not {self.name}")
+        import numpy as np
+        return np.logaddexp(0.0, z) - y * z
+
+
+LOSSES: dict[str, Loss] = {
+    "mse": Loss("mse", "(ŷ − y)², averaged over outputs", _mse_value, lambda a, b: 2 * (a - b)),
+    "half_mse": Loss("half_mse", "½(ŷ − y)², averaged over outputs", _half_value,
+                     lambda a, b: a - b),
+    "bce": Loss("bce", "−[y·log ŷ + (1 − y)·log(1 − ŷ)], averaged over outputs", _bce_value,
+                lambda a, b: (a - b) / (a * (1 - a)), needs_probability=True),
+}
+_ALIASES = {"binary_crossentropy": "bce", "binary_cross_entropy": "bce",
+            "squared_error": "mse", "sse": "mse"}
+
+
+def get_loss(name) -> Loss:
+    """The :class:`Loss` called ``name`` (aliases such as ``binary_crossentropy`` accepted).
+
+    >>> get_loss("binary_crossentropy").name
+    'bce'
+    >>> get_loss("hinge")
+    Traceback (most recent call last):
+    ...
+    vgp_symbolic.core.losses.UnknownLoss: unknown loss 'hinge'; choose one of mse, half_mse, bce
+    """
+    if isinstance(name, Loss):
+        return name
+    key = str(name).strip().lower()
+    key = _ALIASES.get(key, key)
+    if key not in LOSSES:
+        raise UnknownLoss(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}")
+    return LOSSES[key]
