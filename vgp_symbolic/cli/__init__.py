@@ -6,6 +6,7 @@ from ..errors import UserError
 from ._common import BadInput
 from .derive import derive
 from .grade import grade
+from .init import init
 from .lab import lab
 from .prove import prove
 from .render import render
@@ -30,11 +31,12 @@ def main():
       vgp derive --example seed          the textbook's worked example
       vgp derive NET.toml --wrt w1_11    the chain rule for any weight of any network
       vgp prove sigmoid                  σ' ≤ 1/4, checked step by step
+      vgp init course                    a starter assignment folder (then: cd course; vgp render)
       vgp render vgp_symbolic/problems/hw1.toml ...   personalised homework PDFs with solutions
       vgp grade vgp_symbolic/problems/hw1.toml ...    grade submitted answers, diagnose mistakes
       vgp lab                            train the textbook's deep sigmoid net and measure
     """
 
 
-for _cmd in (derive, prove, render, grade, lab):
+for _cmd in (derive, prove, init, render, grade, lab):
     main.add_command(_cmd)
