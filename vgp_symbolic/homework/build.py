@@ -69,10 +69,10 @@ class RenderResult:
 def student_names(students: Iterable[Student]) -> dict[str, str]:
     """A file name per student, safe on every file system (case-insensitive ones too).
 
-    >>> ids = ("s1", "../x", "S1")
+    >>> ids = ("s1", "../x", "S1", "s2")
     >>> d = student_names([Student(s, "", 2) for s in ids])
-    >>> d["s1"], d["../x"].startswith("x-"), d["s1"].lower() != d["S1"].lower()
-    ('s1', True, True)
+    >>> d["s2"], d["../x"].startswith("x-"), d["s1"].lower() != d["S1"].lower()
+    ('s2', True, True)
     """
     students = list(students)
     base = {}
