@@ -76,8 +76,10 @@ class DepthDecay(ProblemType):
             "chain_product": Answer(prod, [_count(m - 1, m, "one factor per layer", c ** (m - 1)),
                                            _count(m + 1, m, "one factor per layer", c ** (m + 1))]),
         }
+        short = len(fmt(decay)) <= 14    # else 10 significant figures, marked ≈
         ctx = {"n": n, "m": m, "t": t, "c": c, "w": w, "sup": sup, "q": q, "N": N,
-               "decay": decay, "prod": prod,
+               "decay": decay if short else float(decay), "decay_exact": short, "prod": prod,
                "log_ratio": math.log(1 / t) / math.log(1 / q),
-               "before": q ** (N - 1), "after": q ** N}
+               # the check needs only to show which side of t each power is on
+               "before": float(q ** (N - 1)), "after": float(q ** N)}
         return Solved(answers, ctx)
