@@ -18,8 +18,8 @@ _EXAMPLE_HELP = "; ".join(f"{k}: {v}" for k, v in EXAMPLES.items())
 
 @click.command()
 @click.argument("spec", required=False, type=click.Path(dir_okay=False))
-@click.option("--wrt", default="w1_11", show_default=True,
-              help="Parameter: w<layer>_<i><j> (w2_11; w1_3_12 for two-digit indices) or b<layer>_<j>.")
+@click.option("--wrt", help="Parameter: w<layer>_<i><j> (w2_11; w1_3_12 for two-digit indices) or "
+              "b<layer>_<j> [w1_11]; recurrent: W_ij, U_ij, b_i, gated Wf_ij, Uf_ij, bf_i … [W_11]")
 @click.option("--route", help="One route: the unit of each layer from the parameter up to the "
                               "output, e.g. 1,1,1 (i, j, output). Default: the sum over all routes.")
 @click.option("--example", type=click.Choice(list(EXAMPLES)), help=_EXAMPLE_HELP)
@@ -50,6 +50,9 @@ def derive(spec, wrt, route, example, factors, old, lr, precision, symbolic, no_
             return
         if old is not None:
             fail("--old goes with --factors; a network takes the weight's value from its spec")
+        if spec and _architecture(spec, wrt, lr, precision, symbolic, no_check, fmt):
+            return
+        wrt = wrt or "w1_11"
         if spec:
             net, values = load_spec(spec)
         else:
@@ -68,6 +71,25 @@ def derive(spec, wrt, route, example, factors, old, lr, precision, symbolic, no_
         click.echo(derivation_latex(result, standalone=True))
     else:
         click.echo(derivation_text(result))
+
+
+def _architecture(spec, wrt, lr, precision, symbolic, no_check, fmt) -> bool:
+    """A residual or recurrent spec (``kind = "recurrent"``, ``residual = true``): derive and
+    print it, return True; a dense spec: return False."""
+    from ..core.arch_derive import derive_arch, evaluate_arch
+    from ..core.arch_spec import load_architecture
+    from ..arch_report import arch_dict, arch_latex, arch_text
+
+    arch = load_architecture(spec)
+    if arch is None:
+        return False
+    d = derive_arch(arch, wrt)
+    result = d if symbolic or not arch.complete else evaluate_arch(
+        d, lr=_number(lr, "--lr"), precision=precision, check=not no_check)
+    out = {"json": lambda r: echo_json(arch_dict(r)),
+           "latex": lambda r: click.echo(arch_latex(r, standalone=True))}
+    out.get(fmt, lambda r: click.echo(arch_text(r)))(result)
+    return True
 
 
 def _number(text, where):

@@ -44,7 +44,7 @@ from .activations import Activation, UnknownActivation, get_activation
 from .losses import Loss, UnknownLoss, get_loss
 
 __all__ = ["Network", "Layer", "Param", "Values", "SpecError", "load_spec",
-           "parse_spec", "to_number", "random_values"]
+           "parse_spec", "spec_from_data", "to_number", "random_values"]
 
 Number = Union[Fraction, float]
 
@@ -327,6 +327,11 @@ def parse_spec(text: str, source: str = "<spec>") -> tuple[Network, Values]:
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+)", str(e))
         raise SpecError(f"malformed TOML: {e}", source, int(m.group(1)) if m else None) from None
+    return spec_from_data(data, text, source)
+
+
+def spec_from_data(data: dict, text: str, source: str = "<spec>") -> tuple[Network, Values]:
+    """:func:`parse_spec` after the TOML is read (residual specs reuse it, :mod:`.arch_spec`)."""
 
     def err(msg, key):
         return SpecError(msg, source, _line_of(text, key.split(".")[-1]), key)
@@ -334,7 +339,11 @@ def parse_spec(text: str, source: str = "<spec>") -> tuple[Network, Values]:
     nd = data.get("network")
     if not isinstance(nd, dict):
         raise SpecError("missing [network] table", source)
-    unknown = set(nd) - {"inputs", "layers", "loss"}
+    if nd.get("kind", "dense") != "dense" or any(
+            isinstance(l, dict) and {"residual", "projection"} & set(l) for l in nd.get("layers") or []):
+        raise err("a residual or recurrent network: `vgp derive` reads it "
+                  "(vgp_symbolic.core.arch_spec); this command takes dense networks", "network.kind")
+    unknown = set(nd) - {"inputs", "layers", "loss", "kind"}
     if unknown:
         raise err(f"unknown key(s) {sorted(unknown)}; expected inputs, layers, loss",
                   f"network.{sorted(unknown)[0]}")

@@ -8,12 +8,8 @@ question, total, maximum, the input lines graded and any problems with that stud
 followed by one row per input line that belongs to no roster student (``status = invalid``,
 with the reason). Together they account for every input line.
 
-Cells holding text are made safe for spreadsheets: a cell that starts with ``= + - @``, a tab
-or a carriage return and is not a plain number gets a leading ``'``, so ``=cmd|' /C calc'!A0``
-is shown, never run.
-
->>> safe_cell("=cmd|' /C calc'!A0"), safe_cell("-0.5"), safe_cell("s001")
-("'=cmd|' /C calc'!A0", '-0.5', 's001')
+Every cell goes through the one CSV formula guard, :func:`vgp_symbolic.csvsafe.safe_cell`, so
+``=cmd|' /C calc'!A0`` is shown, never run.
 """
 from __future__ import annotations
 
@@ -26,30 +22,14 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..csvsafe import _num, safe_cell
 from ..fileio import atomic_open, atomic_write_bytes, atomic_write_text
 from .engine import ClassResult, StudentResult
 
-__all__ = ["safe_cell", "gradebook_rows", "write_gradebook", "write_feedback", "feedback_text",
+__all__ = ["gradebook_rows", "write_gradebook", "write_feedback", "feedback_text",
            "ClassStats", "class_stats", "format_stats", "write_histogram", "feedback_name"]
 
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def safe_cell(value) -> str:
-    """A CSV cell that a spreadsheet shows as text and never runs as a formula."""
-    s = _num(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
-    s = _CTRL.sub("\ufffd", s)
-    if s.lstrip(" ").startswith(_UNSAFE_START) and not _NUMBER.fullmatch(s.strip()):
-        return "'" + s
-    return s
-
-
-def _num(x: float) -> str:
-    """Points without float noise: 2, 1.5, 0.333333."""
-    x = round(float(x), 6)
-    return str(int(x)) if x == int(x) else f"{x:.6f}".rstrip("0")
 
 
 def _clip(s: str, limit: int = 200) -> str:

@@ -1,17 +1,18 @@
 """Reading ``key.csv`` (written by ``vgp render``) as the authoritative answers.
 
-Columns: ``student_id,question,answer,exact,rel_tol,abs_tol,sig_figs,points``; ``exact`` is
-the rational ``p/q`` when the answer is rational, else empty (then ``answer``, a decimal with
-17 significant digits, is used as a float). The key is the instructor's own file, but it is
-read as carefully as any input: errors name the line.
+Columns: :data:`~vgp_symbolic.question.KEY_COLUMNS`. ``exact`` is the rational ``p/q`` when the
+answer is rational, else empty (then ``answer``, a decimal with 17 significant digits, is used
+as a float); ``class_seed`` and ``mistakes`` (the catalogue) are optional, for keys from older
+renders. Cells were written through the CSV formula guard, which is undone here. The key is the
+instructor's own file, but it is read as carefully as any input: errors name the line.
 
 >>> import tempfile, pathlib
 >>> p = pathlib.Path(tempfile.mkdtemp()) / "key.csv"
 >>> _ = p.write_text("student_id,question,answer,exact,rel_tol,abs_tol,sig_figs,points\\n"
-...                  "s1,q1,0.002,1/500,,,3,2\\n", encoding="utf-8")
+...                  "s1,q1,-0.002,'-1/500,,,3,2\\n", encoding="utf-8")
 >>> k = read_key(p)
->>> k["s1", "q1"]
-KeyEntry(answer=Fraction(1, 500), tolerance=Tolerance(rel=None, abs=None, sig_figs=3), points=2.0)
+>>> k["s1", "q1"].answer, k["s1", "q1"].tolerance, k["s1", "q1"].mistakes
+(Fraction(-1, 500), Tolerance(rel=None, abs=None, sig_figs=3), None)
 """
 from __future__ import annotations
 
@@ -21,11 +22,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from ..csvsafe import unguard
 from ..errors import UserError
-from ..question import KEY_COLUMNS, Tolerance
+from ..question import KEY_COLUMNS, OPTIONAL_KEY_COLUMNS, Mistake, Tolerance, read_mistakes_cell
 
 __all__ = ["KeyEntry", "KeyFileError", "read_key"]
-
 
 
 class KeyFileError(UserError):
@@ -37,6 +38,8 @@ class KeyEntry:
     answer: Fraction | float
     tolerance: Tolerance
     points: float
+    class_seed: int | None = None
+    mistakes: tuple[Mistake, ...] | None = None     # None: the key has no catalogue
 
 
 def _opt(v: str, conv, where):
@@ -60,32 +63,47 @@ def read_key(path) -> dict[tuple[str, str], KeyEntry]:
     except (OSError, UnicodeDecodeError) as e:
         raise KeyFileError(f"{path}: cannot read the key ({getattr(e, 'strerror', None) or e})") \
             from None
-    lines = text.splitlines()
-    if not lines:
+    reader = csv.reader(text.splitlines(keepends=True))
+    header = [h.strip().lower() for h in next(reader, [])]
+    if not header:
         raise KeyFileError(f"{path}: the key is empty")
-    header = [h.strip().lower() for h in next(csv.reader(lines[:1]))]
-    missing = [c for c in KEY_COLUMNS if c not in header]
+    missing = [c for c in KEY_COLUMNS if c not in header and c not in OPTIONAL_KEY_COLUMNS]
     if missing:
         raise KeyFileError(f"{path}, line 1: missing column(s) {', '.join(missing)} "
-                        f"(expected {','.join(KEY_COLUMNS)})")
-    ix = {c: header.index(c) for c in KEY_COLUMNS}
+                           f"(expected {','.join(KEY_COLUMNS)})")
+    ix = {c: header.index(c) for c in KEY_COLUMNS if c in header}
     out: dict[tuple[str, str], KeyEntry] = {}
-    for n, rec in enumerate(csv.reader(lines[1:]), start=2):
+    end = reader.line_num
+    for rec in reader:
+        n, end = end + 1, reader.line_num
         if not any(f.strip() for f in rec):
             continue
         where = f"{path}, line {n}"
         if len(rec) < len(header):
             raise KeyFileError(f"{where}: {len(rec)} fields, the header has {len(header)}")
-        exact = _opt(rec[ix["exact"]], Fraction, where)
-        answer = exact if exact is not None else _opt(rec[ix["answer"]], float, where)
-        if answer is None:
-            raise KeyFileError(f"{where}: no answer")
-        sf = _opt(rec[ix["sig_figs"]], int, where)
-        tol = Tolerance(_opt(rec[ix["rel_tol"]], float, where), _opt(rec[ix["abs_tol"]], float, where),
-                  sf)
-        pts = _opt(rec[ix["points"]], float, where)
-        k = (rec[ix["student_id"]].strip(), rec[ix["question"]].strip())
-        if k in out:
-            raise KeyFileError(f"{where}: a second key entry for {k[0]} {k[1]}")
-        out[k] = KeyEntry(answer, tol, 1.0 if pts is None else pts)
+        out_key, entry = _entry(rec, ix, where)
+        if out_key in out:
+            raise KeyFileError(f"{where}: a second key entry for {out_key[0]} {out_key[1]}")
+        out[out_key] = entry
     return out
+
+
+def _entry(rec, ix, where):
+    cell = {c: unguard(rec[i]) for c, i in ix.items()}
+    exact = _opt(cell["exact"], Fraction, where)
+    answer = exact if exact is not None else _opt(cell["answer"], float, where)
+    if answer is None:
+        raise KeyFileError(f"{where}: no answer")
+    tol = Tolerance(_opt(cell["rel_tol"], float, where), _opt(cell["abs_tol"], float, where),
+                    _opt(cell["sig_figs"], int, where))
+    pts = _opt(cell["points"], float, where)
+    mistakes = None
+    if "mistakes" in cell:
+        try:
+            mistakes = read_mistakes_cell(cell["mistakes"])
+        except (ValueError, TypeError):
+            raise KeyFileError(f"{where}: the mistakes cell is not a catalogue written by "
+                               "`vgp render`") from None
+    seed = _opt(cell["class_seed"], int, where) if "class_seed" in cell else None
+    return ((cell["student_id"].strip(), cell["question"].strip()),
+            KeyEntry(answer, tol, 1.0 if pts is None else pts, seed, mistakes))

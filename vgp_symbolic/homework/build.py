@@ -10,17 +10,15 @@ Layout of ``out/`` (handouts and solutions apart: the ``handouts`` folder can be
     handouts/<student>.pdf      the problem set
     solutions/<student>.pdf     the worked solutions
     tex/handouts/<student>.tex  tex/solutions/<student>.tex   their LaTeX sources
-    key.csv
+    key.csv  manifest.json      (see homework/manifest.py)
 
 TeX's own intermediate files live in a temporary folder outside ``out/``. ``<student>`` is the
 student id when it is a safe file name, else a safe form of it plus a hash.
 """
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
-import io
 import multiprocessing
 import re
 import shutil
@@ -32,20 +30,21 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..csvsafe import rows_text
 from ..fileio import staged_dir
-from ..question import KEY_COLUMNS
+from ..question import KEY_COLUMNS, mistakes_cell
 from .compile import (Document, LatexFailure, TexMissing, TEX_INSTALL, compile_documents,
                       find_engine)
 from .latex import make_env, unsupported_characters
+from .manifest import MANIFEST, write_manifest
 from .model import Assignment, HomeworkError, Student, StudentSet
 from .sets import student_set
 
 __all__ = ["DOCUMENTS", "RenderResult", "render_assignment", "student_names", "render_all",
            "render_tex", "key_rows", "key_csv_text", "decimal17", "source_date_epoch",
-           "TexMissing", "LatexFailure", "TEX_INSTALL", "MARKER"]
+           "TexMissing", "LatexFailure", "TEX_INSTALL"]
 
 DOCUMENTS = ("handouts", "solutions")
-MARKER = ".vgp-render"   # marks a folder vgp render wrote (and may replace whole)
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _MIN_CHUNK = 16  # students per process below which a process pool costs more than it saves
 
@@ -132,17 +131,14 @@ def key_rows(sets: Iterable[StudentSet]) -> list[dict]:
                 "rel_tol": "" if t.rel is None else repr(t.rel),
                 "abs_tol": "" if t.abs is None else repr(t.abs),
                 "sig_figs": "" if t.sig_figs is None else str(t.sig_figs),
-                "points": f"{q.points:g}"})
+                "points": f"{q.points:g}", "class_seed": str(s.class_seed),
+                "mistakes": mistakes_cell(q.mistakes)})
     return rows
 
 
 def key_csv_text(rows: Iterable[dict]) -> str:
     """key.csv from :func:`key_rows` (one row per student and question)."""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=KEY_COLUMNS, lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue()
+    return rows_text([KEY_COLUMNS] + [[r[c] for c in KEY_COLUMNS] for r in rows])
 
 
 # -- .tex ------------------------------------------------------------------------------------
@@ -239,7 +235,7 @@ def _check_replaceable(out: Path) -> None:
     """``out`` is replaced whole: refuse a folder that holds anything but an earlier render."""
     if out.exists() and not out.is_dir():
         raise HomeworkError(f"{out} is a file; --out names the folder to render into")
-    if out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()):
+    if out.is_dir() and not (out / MANIFEST).exists() and any(out.iterdir()):
         raise HomeworkError(f"{out} is not empty and was not written by vgp render: it would be "
                             "replaced whole; choose a new or empty folder")
 
@@ -288,7 +284,6 @@ def render_assignment(assignment: Assignment, students: list[Student], out, *,
              for s in students for k in DOCUMENTS}
     runs, t1 = 0, t0
     with staged_dir(out) as stage:
-        (stage / MARKER).write_text("written by vgp render; replaced whole by the next render\n")
         for st, (texts, _) in zip(students, results):
             for kind, text in texts.items():
                 p = stage / "tex" / kind / f"{names[st.student_id]}.tex"
@@ -302,6 +297,7 @@ def render_assignment(assignment: Assignment, students: list[Student], out, *,
             warnings += report.warnings()
             runs = report.runs
         (stage / "key.csv").write_text(key_csv_text(rows), encoding="utf-8")
+        write_manifest(stage, assignment, class_seed)
     t2 = time.perf_counter()
     if engine == "pdflatex":
         warnings += _unsettable(students)

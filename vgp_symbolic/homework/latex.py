@@ -325,11 +325,11 @@ def make_env(templates, engine: str = "lualatex") -> jinja2.Environment:
 
 
 def precision(tol) -> str:
-    """What precision a question asks for, in the words of its own grading criterion."""
-    return tol.instruction() if hasattr(tol, "instruction") else f"accepted {tol.describe()}"
+    """What precision a question asks for, in the words of its own grading criterion
+    (:meth:`~vgp_symbolic.question.Tolerance.instruction`: the grader accepts exactly that)."""
+    return tol.instruction()
 
 
 def precision_example(q) -> TeX:
-    """The answer written to exactly that precision (math mode), or "" when not available."""
-    ex = getattr(q.tolerance, "example", None)
-    return TeX(rf"\ensuremath{{{ex(q.answer)}}}") if ex else TeX("")
+    """The answer written to exactly that precision, for math mode (``-1.6615``)."""
+    return TeX(rf"\ensuremath{{{q.tolerance.example(q.answer)}}}")

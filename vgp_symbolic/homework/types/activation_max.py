@@ -14,7 +14,7 @@ here: it is the certified result of :func:`vgp_symbolic.proofs.prove_activation`
 >>> s = ActivationMax().solve({"activation": "sigmoid", "alpha": F(2), "slope": F(1, 10),
 ...                            "w": F(2), "z0": F(0), "n": F(3)})
 >>> [s.answers[k].value for k in ("max_slope", "unit_max", "prime_at", "depth_factor")]
-[Fraction(1, 4), Fraction(1, 2), Fraction(1, 4), Fraction(1, 8)]
+[Fraction(1, 4), Fraction(1, 2), 0.25, Fraction(1, 8)]
 """
 from __future__ import annotations
 

@@ -1,0 +1,281 @@
+"""Text, LaTeX and JSON for residual and recurrent derivations (:mod:`.core.arch_derive`),
+in the same shape as :mod:`.report` gives dense ones.
+
+>>> from vgp_symbolic.core.arch_spec import parse_arch_spec
+>>> from vgp_symbolic.core.arch_derive import derive_arch
+>>> d = derive_arch(parse_arch_spec('[network]\\nkind = "rnn"\\ninputs = 1\\nhidden = 1\\nsteps = 2'))
+>>> print(arch_text(d).splitlines()[0])
+Network    vanilla RNN (tanh), 1 input → 1 hidden unit, T = 2 steps, loss mse on h_T
+>>> arch_dict(d)["terms"][0]["expression"]
+'h0_1*δz1_1'
+"""
+from __future__ import annotations
+
+import mpmath
+import sympy as sp
+
+from .core.arch_derive import ArchDerivation, ArchEvaluation
+from .numbers import fmt
+from .report import expr_latex, expr_text, number_json, number_latex
+
+__all__ = ["arch_text", "arch_latex", "arch_dict", "step_formula"]
+
+_SHOW_NODES = 40  # print the forward pass node by node up to this many nodes
+_SHOW_ROWS = 16  # rows of the recurrence and of the per-step table before eliding
+_SHOW_ENTRIES = 9  # print a Jacobian's symbolic entries up to this many
+
+
+_text = expr_text
+
+
+def _tex(d: ArchDerivation, e) -> str:
+    return expr_latex(d.graph, sp.ImmutableMatrix(e) if isinstance(e, sp.MatrixBase) else e)
+
+
+def _num(v) -> str:
+    return fmt(v, 10) if v is not None else "—"
+
+
+def step_formula(d: ArchDerivation) -> tuple[str, str]:
+    """The general step factor in words and LaTeX (what the product over steps is made of)."""
+    m = d.model
+    if not d.recurrent:
+        return ("∂oᵏ/∂oᵏ⁻¹ = I + diag(f′(zᵏ))(Wᵏ)ᵀ for a residual block ((Pᵏ)ᵀ instead of I "
+                "with a projection), diag(f′(zᵏ))(Wᵏ)ᵀ for a plain layer: the identity path "
+                "survives every product",
+                r"\frac{\partial o^{(k)}}{\partial o^{(k-1)}} = I + "
+                r"\operatorname{diag}\bigl(f'(z^{(k)})\bigr)\,W^{(k)\mathsf T}")
+    if m.cell == "rnn":
+        return ("∂hₜ/∂hₜ₋₁ = diag(f′(zₜ)) W, so ∂L/∂hₜ₋₁ = Wᵀ(f′(zₜ) ⊙ ∂L/∂hₜ) and "
+                "∂h_T/∂hₜ = ∏ₛ diag(f′(zₛ)) W over s = t+1…T",
+                r"\frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}\bigl(f'(z_t)\bigr)W,"
+                r"\quad \frac{\partial h_T}{\partial h_t} = \prod_{s=t+1}^{T}"
+                r"\operatorname{diag}\bigl(f'(z_s)\bigr)W")
+    if m.cell == "lstm":
+        return ("cell path ∂cₜ/∂cₜ₋₁ = diag(fₜ) (hₜ₋₁ held fixed), so along it ∂c_T/∂cₜ = "
+                "∏ₛ diag(fₛ): no weight matrix, no squashing derivative -- forget gates near 1 "
+                "keep the gradient; the hidden path goes through σ′, tanh′ and the W's",
+                r"\frac{\partial c_t}{\partial c_{t-1}}\Big|_{h_{t-1}} = \operatorname{diag}(f_t),"
+                r"\quad \prod_{s=t+1}^{T}\operatorname{diag}(f_s)")
+    return ("∂hₜ/∂hₜ₋₁ = diag(uₜ) + (terms through the gates): the update gate's identity "
+            "path diag(uₜ) carries the gradient when uₜ is near 1",
+            r"\frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(u_t) + \dots")
+
+
+def _matrix_text(M: sp.Matrix) -> str:
+    if M.shape == (1, 1):
+        return _text(M[0, 0])
+    return "[" + "; ".join(", ".join(_text(e) for e in M.row(i)) for i in range(M.rows)) + "]"
+
+
+def _values_text(V) -> str:
+    if len(V) == 1 and len(V[0]) == 1:
+        return _num(V[0][0])
+    return "[" + "; ".join(", ".join(fmt(v, 6) for v in r) for r in V) + "]"
+
+
+def _elide(items, limit=_SHOW_ROWS):
+    """First and last items of a long list, with None where some were left out."""
+    if len(items) <= limit:
+        return list(items)
+    half = limit // 2
+    return list(items[:half]) + [None] + list(items[-half:])
+
+
+def _forward_lines(ev: ArchEvaluation) -> list[str]:
+    g, out = ev.derivation.graph, []
+    for s, n in g.nodes.items():
+        if n.expr is None:
+            continue
+        rhs = f"{n.act.symbol}({n.arg})" if n.act is not None else _text(n.expr)
+        out.append(f"  {s} = {rhs} = {_num(ev.values[s])}")
+    return out
+
+
+def arch_text(x: ArchDerivation | ArchEvaluation) -> str:
+    """The derivation as plain text (symbolic only for a bare derivation)."""
+    ev = x if isinstance(x, ArchEvaluation) else None
+    d = ev.derivation if ev else x
+    g = d.graph
+    out = [f"Network    {d.model.describe()}",
+           f"Parameter  {d.param}: {d.words}"]
+    if ev:
+        out.append(f"Numbers    mpmath, {ev.dps} digits")
+        if len(g.nodes) <= _SHOW_NODES:
+            out += ["", "Forward pass"] + _forward_lines(ev)
+        else:
+            out += ["", f"Forward pass: L = {_num(ev.loss)}"]
+    words, _ = step_formula(d)
+    out += ["", "Per-step factor (the chain's factors)", f"  {words}"]
+    for i, f in enumerate(d.factors):
+        line = f"  {f.name}"
+        if len(f.matrix) <= _SHOW_ENTRIES:
+            line += f" = {_matrix_text(f.matrix)}"
+        if ev:
+            V = ev.factor_values[i]
+            if len(V) * len(V[0]) <= _SHOW_ENTRIES:
+                line += f" = {_values_text(V)}"
+            line += f"   ‖·‖₂ = {fmt(ev.rows[f.step]['step_norm'], 6)}" \
+                if ev.rows[f.step].get("step_norm") is not None else ""
+        out.append(line)
+        if f.cell_path is not None and len(f.cell_path) <= _SHOW_ENTRIES:
+            out.append(f"    cell path ∂c{f.step}/∂c{f.step - 1} (h{f.step - 1} fixed) = "
+                       f"{_matrix_text(f.cell_path)}")
+    if len(d.factors) < d.model.steps and d.factors:
+        out.append(f"  (steps 2…{d.model.steps - 1} have the same form)")
+    gname = f"∂L/∂{d.param}"
+    what = "time step" if d.recurrent else "layer"
+    out += ["", f"Chain rule: one term per {what} that uses {d.param}"
+                + (" (backpropagation through time)" if d.recurrent else ""),
+            f"  {gname} = {_text(d.expression)}"]
+    for (t, e) in d.terms:
+        val = f" = {_num(dict(ev.term_values).get(t))}" if ev else ""
+        out.append(f"    {what} {t}: {_text(e)}{val}")
+    out.append("  where, from the output back:")
+    for item in _elide(d.recurrence):
+        if item is None:
+            out.append("    ...")
+            continue
+        ds, s, e = item
+        val = f" = {_num(ev.adjoints[s])}" if ev else ""
+        out.append(f"    {ds} = {_text(e)}{val}")
+    if d.expanded is not None:
+        out += ["", f"{gname} = {_text(d.expanded)}"]
+    if ev:
+        out.append(f"{gname} = {_num(ev.gradient)}")
+        if ev.update:
+            u = ev.update
+            out += ["", f"Update (η = {fmt(u.lr)})",
+                    f"  {d.param} ← {d.param} − η·{gname} = {fmt(u.old)} − {fmt(u.lr)} × "
+                    f"({_num(ev.gradient)}) = {_num(u.new)}"]
+        out += [""] + _table_text(ev)
+        c = ev.check
+        if c:
+            out += ["", f"Check      {c.method}: {_num(c.value)}; relative difference "
+                        f"{c.relative_error:.1e} — {'agrees' if c.agrees else 'DISAGREES'}"]
+    return "\n".join(out)
+
+
+def _table_text(ev: ArchEvaluation) -> list[str]:
+    d = ev.derivation
+    s, lstm = d.state, d.recurrent and d.model.cell == "lstm"
+    T = d.model.steps
+    end = f"{s}_T" if d.recurrent else "ŷ"
+    idx = "t" if d.recurrent else "k"
+    head = (f"Per {'step' if d.recurrent else 'layer'} (vanishing shows as ‖∂{end}/∂{s}_{idx}‖ "
+            f"shrinking away from {'T' if d.recurrent else 'the output'})")
+    cols = f"  {idx:>4}  {'‖∂' + end + '/∂' + s + '_' + idx + '‖₂':>14}  {'‖∂L/∂' + s + '_' + idx + '‖₂':>14}" \
+           f"  {'step factor ‖·‖₂':>16}  {'share of ∂L/∂' + d.param:>22}"
+    if lstm:
+        cols += f"  {'∏ f (cell path)':>16}  {'‖∂c_T/∂c_t‖₂':>13}"
+    if not d.recurrent:
+        cols += f"  {'‖branch‖₂':>10}"
+    out = [head, cols]
+    for r in _elide(ev.rows, 2 * _SHOW_ROWS):
+        if r is None:
+            out.append("   ...")
+            continue
+        line = (f"  {r['t']:>4}  {r['jac_norm']:>14.6g}  {r['dL_norm']:>14.6g}  "
+                f"{'' if r['step_norm'] is None else format(r['step_norm'], '.6g'):>16}  "
+                f"{'' if r['term'] is None else fmt(r['term'], 6):>22}")
+        if lstm:
+            line += f"  {r['cell_path']:>16.6g}  {r['dc_norm']:>13.6g}"
+        if not d.recurrent:
+            b = r.get("branch_norm")
+            line += f"  {'' if b is None else format(b, '.4g'):>10}"
+        out.append(line.rstrip())
+    if d.recurrent and T > 1:
+        first, last = ev.rows[0]["jac_norm"], ev.rows[-1]["jac_norm"]
+        trend = "falls" if first < last else "grows"
+        out.append(f"  from t = T back to t = 0, ‖∂h_T/∂h_t‖₂ {trend} from {last:.3g} to {first:.3g}")
+    return out
+
+
+# -- LaTeX -----------------------------------------------------------------------------------
+def arch_latex(x: ArchDerivation | ArchEvaluation, standalone: bool = False) -> str:
+    """``align*`` blocks: the step factor, the BPTT sum, the recurrence, the numbers."""
+    ev = x if isinstance(x, ArchEvaluation) else None
+    d = ev.derivation if ev else x
+    sym = d.graph.latex[d.symbol]
+    gl = rf"\frac{{\partial L}}{{\partial {sym}}}"
+    _, ftex = step_formula(d)
+    rows = [rf"&{ftex}"]
+    for i, f in enumerate(d.factors):
+        if len(f.matrix) <= _SHOW_ENTRIES:
+            val = ""
+            if ev and len(f.matrix) == 1:
+                val = f" = {number_latex(ev.factor_values[i][0][0])}"
+            rows.append(rf"{f.latex} &= {_tex(d, f.matrix if len(f.matrix) > 1 else f.matrix[0, 0])}{val}")
+    parts = ["\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"]
+    rows = [rf"{gl} &= {_tex(d, d.expression)}"]
+    for item in _elide(d.recurrence):
+        if item is None:
+            rows.append(r"&\ \vdots")
+            continue
+        ds, s, e = item
+        val = f" = {number_latex(ev.adjoints[s])}" if ev else ""
+        rows.append(rf"{_tex(d, ds)} &= {_tex(d, e)}{val}")
+    if d.expanded is not None:
+        rows.append(rf"{gl} &= {_tex(d, d.expanded)}")
+    if ev:
+        rows.append(rf"{gl} &= {number_latex(ev.gradient)}")
+        if ev.update:
+            u = ev.update
+            rows.append(rf"{sym} &\leftarrow {number_latex(u.old)} - {number_latex(u.lr)} \times "
+                        rf"\left({number_latex(ev.gradient)}\right) = {number_latex(u.new)}")
+    parts.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}")
+    body = "\n".join(parts)
+    if not standalone:
+        return body
+    return ("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
+            f"{body}\n\\end{{document}}\n")
+
+
+# -- JSON ------------------------------------------------------------------------------------
+def arch_dict(x: ArchDerivation | ArchEvaluation) -> dict:
+    """A JSON-ready dict with the same core keys as ``vgp derive --format json`` for a dense
+    network (wrt, expression, factors, gradient, update, check) plus terms and per-step rows."""
+    ev = x if isinstance(x, ArchEvaluation) else None
+    d = ev.derivation if ev else x
+    m = d.model
+    if d.recurrent:
+        network = {"kind": "recurrent", "cell": m.cell, "inputs": m.inputs, "hidden": m.hidden,
+                   "steps": m.steps, "activation": m.activation.label if m.cell == "rnn" else None,
+                   "loss": m.loss, "output": m.output}
+    else:
+        network = {"kind": "dense", "inputs": m.net.inputs, "loss": m.net.loss,
+                   "layers": [{"units": l.units, "activation": l.activation.label,
+                               "residual": r, "projection": p}
+                              for l, r, p in zip(m.net.layers, m.residual, m.projection)]}
+    words, tex = step_formula(d)
+    tv = dict(ev.term_values) if ev else {}
+    out = {
+        "wrt": d.param, "description": m.describe(), "network": network,
+        "expression": _text(d.expression), "expression_latex": _tex(d, d.expression),
+        "expanded": _text(d.expanded) if d.expanded is not None else None,
+        "step_factor": words, "step_factor_latex": tex,
+        "factors": [{"step": f.step, "name": f.name, "latex": f.latex,
+                     "expression": [[_text(e) for e in f.matrix.row(i)] for i in range(f.matrix.rows)],
+                     "value": ([[number_json(v) for v in r] for r in ev.factor_values[i]]
+                               if ev else None)}
+                    for i, f in enumerate(d.factors)],
+        "terms": [{"step": t, "expression": _text(e), "value": number_json(tv.get(t))}
+                  for t, e in d.terms],
+        "recurrence": [{"delta": str(ds), "expression": _text(e),
+                        "value": number_json(ev.adjoints[s]) if ev else None}
+                       for ds, s, e in d.recurrence],
+    }
+    if ev:
+        out.update(mode="mp", digits=ev.dps, gradient=number_json(ev.gradient),
+                   gradient_text=mpmath.nstr(ev.gradient, 17), loss_value=number_json(ev.loss),
+                   steps=[{k: (number_json(v) if k == "term" else v) for k, v in r.items()}
+                          for r in ev.rows])
+        if ev.update:
+            u = ev.update
+            out["update"] = {"lr": number_json(u.lr), "old": number_json(u.old),
+                             "new": number_json(u.new)}
+        if ev.check:
+            c = ev.check
+            out["check"] = {"method": c.method, "value": number_json(c.value),
+                            "relative_error": c.relative_error, "agrees": c.agrees}
+    return out
