@@ -181,3 +181,23 @@ def test_exploding_by_hand(sets):
         # error carried forward: with a wrong norm N, g₁·c/N
         q = A["clipped"]
         assert q.recompute({q.depends_on[0]: Fraction(100)}) == a * P["clip"] / 100
+
+
+def test_activation_facts_cache_is_the_proof(tmp_path, monkeypatch):
+    """The cached facts equal what vgp prove establishes; a damaged cache file is re-proved."""
+    from vgp_symbolic.homework.types import activation_max as am
+    from vgp_symbolic.proofs import prove_activation
+    monkeypatch.setenv("VGP_CACHE_DIR", str(tmp_path))
+    am._proved.cache_clear()
+    first = am._proved("elu", Fraction(5, 2), None)
+    files = list(tmp_path.glob("activation-elu-5_2-None-*.json"))
+    assert len(files) == 1
+    b = prove_activation("elu", alpha=Fraction(5, 2))
+    assert first[0] == Fraction(5, 2) == Fraction(str(b.sup))
+    assert list(first[3]) == [r.step.latex for r in b.checked.results]
+    am._proved.cache_clear()
+    assert am._proved("elu", Fraction(5, 2), None) == first          # read back from the file
+    files[0].write_text("{not json")
+    am._proved.cache_clear()
+    assert am._proved("elu", Fraction(5, 2), None) == first          # proved again
+    am._proved.cache_clear()

@@ -151,12 +151,14 @@ def _problem_view(pr) -> dict:
 def render_tex(env, assignment: Assignment, sset: StudentSet, solutions: bool) -> str:
     problems = [_problem_view(p) for p in sset.problems]
     titles = {q.id: p["title"] for p in problems for q in p["questions"]}
+    numbers = {q.id: p["number"] for p in problems for q in p["questions"]}
     # questions whose answer is a property of a function, the same for everyone who has it
     universal = [q.id for p in problems for q in p["questions"]
                  if q.key in p["context"].get("universal", ())]
     return env.get_template(assignment.document).render(
         assignment=assignment, student=sset.student, solutions=solutions, problems=problems,
-        questions=sset.questions, problem_titles=titles, universal=universal,
+        questions=sset.questions, problem_titles=titles, problem_numbers=numbers,
+        universal=universal,
         date_text=_date_text(assignment.date),
         total_points=sum(q.points for q in sset.questions), seed=sset.seed)
 

@@ -319,9 +319,19 @@ def make_env(templates, engine: str = "lualatex") -> jinja2.Environment:
         """Assert that ``v`` is generated LaTeX (a :class:`TeX`); a plain string is escaped."""
         return v if isinstance(v, TeX) else latex_escape(v, engine)
     env.filters.update(latex=escape, num=number_tex, frac=exact_tex, dec=decimal_tex,
-                       pts=_points, tex=tex_only)
+                       pts=_points, tex=tex_only, quotes=curly_quotes)
     env.globals.update(engine=engine, precision=precision, precision_example=precision_example)
     return env
+
+
+def curly_quotes(text: str) -> str:
+    """Typographic quotes for text a student reads: "x" → “x”, it's → it’s.
+
+    >>> curly_quotes('"2.49" is 2.498 truncated; it\'s not rounded')
+    '“2.49” is 2.498 truncated; it’s not rounded'
+    """
+    s = re.sub(r'"([^"]*)"', "\u201c\\1\u201d", str(text))
+    return re.sub(r"(?<=\w)'(?=\w)", "\u2019", s)
 
 
 def precision(tol) -> str:

@@ -19,12 +19,17 @@ here: it is the certified result of :func:`vgp_symbolic.proofs.prove_activation`
 from __future__ import annotations
 
 from fractions import Fraction
+import hashlib
+import json
+import os
 from functools import lru_cache
+from pathlib import Path
 
 import mpmath
 import sympy as sp
 
 from ...core.activations import get_activation
+from ...fileio import atomic_write_text
 from ...numbers import fmt, to_mpf
 from ...proofs import prove_activation
 from ..latex import TeX, exact_tex
@@ -61,17 +66,55 @@ def _options(p: dict) -> tuple[str, dict]:
 
 
 @lru_cache(maxsize=None)
-def _proved(name: str, alpha, slope):
-    """The certified facts about f′ (cached: every student with the same f shares them)."""
+def _proved(name: str, alpha, slope) -> tuple:
+    """(sup |f′|, its LaTeX, where it is attained, the proof's steps, f′ in LaTeX): the
+    certified facts of ``vgp prove``, shared by every student with the same f.
+
+    Verifying a proof takes SymPy seconds; its result depends only on the activation and on
+    the proof code, so it is kept in a cache file keyed by both (:func:`_cache_file`): a class
+    of 200 is typeset in about a second once each activation has been proved once."""
+    path = _cache_file(name, alpha, slope)
+    try:
+        d = json.loads(path.read_text(encoding="utf-8"))
+        sup = Fraction(d["sup"]) if d["exact"] else float(d["sup"])
+        return sup, TeX(d["sup_tex"]), TeX(d["argmax"]), tuple(map(TeX, d["steps"])), \
+            TeX(d["derivative"]), d["attained_at"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     b = prove_activation(name, slope=slope, alpha=alpha)
     if not b.verified:
         raise RuntimeError(f"the proof for {b.activation} did not verify")
-    if b.sup is not None and b.sup.is_Rational:
-        sup = to_fraction(b.sup)
-    else:
-        sup = float(b.sup_enclosure.mid)
-    return b, sup, TeX(_sup_tex(b)), TeX(_argmax_tex(b)), tuple(
-        TeX(r.step.latex) for r in b.checked.results)
+    exact = b.sup is not None and b.sup.is_Rational
+    sup = to_fraction(b.sup) if exact else float(b.sup_enclosure.mid)
+    z = sp.nsimplify(b.argmax_expr) if b.argmax_expr is not None else None
+    d = {"exact": exact, "sup": str(sup) if exact else repr(sup), "sup_tex": _sup_tex(b),
+         "argmax": _argmax_tex(b), "steps": [r.step.latex for r in b.checked.results],
+         "derivative": b.derivative_latex,
+         "attained_at": str(to_fraction(z)) if z is not None and z.is_Rational else None}
+    try:
+        atomic_write_text(path, json.dumps(d))
+    except OSError:      # a read-only home: prove again next time
+        pass
+    return sup, TeX(d["sup_tex"]), TeX(d["argmax"]), tuple(map(TeX, d["steps"])), \
+        TeX(d["derivative"]), d["attained_at"]
+
+
+@lru_cache(maxsize=1)
+def _proof_code_hash() -> str:
+    """Changes whenever the code that proves the facts (or defines the activations) does."""
+    from ... import proofs
+    from ...core import activations
+    h = hashlib.sha256()
+    for f in sorted(Path(proofs.__file__).parent.glob("*.py")) + [Path(activations.__file__)]:
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _cache_file(name: str, alpha, slope) -> Path:
+    root = Path(os.environ.get("VGP_CACHE_DIR") or
+                Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vgp_symbolic")
+    key = f"{name}-{alpha}-{slope}".replace("/", "_")
+    return root / f"activation-{key}-{_proof_code_hash()}.json"
 
 
 def _sup_tex(b) -> str:
@@ -125,12 +168,13 @@ class ActivationMax(ProblemType):
         w, z0, n = Fraction(p["w"]), Fraction(p["z0"]), int(p["n"])
         if n != p["n"] or n < 2 or w == 0:
             raise Reject("n must be an integer ≥ 2 and w ≠ 0")
-        b, sup, sup_tex, argmax_tex, steps = _proved(name, kw.get("alpha"), kw.get("slope"))
+        sup, sup_tex, argmax_tex, steps, derivative, top_at = _proved(name, kw.get("alpha"),
+                                                                      kw.get("slope"))
         f0, d0 = _at(name, kw.get("alpha"), kw.get("slope"), z0)
         unit = as_number(abs(w) * sup)
         depth = as_number(unit ** n)
         answers = {
-            "max_slope": Answer(sup, self._max_mistakes(b, name, kw)),
+            "max_slope": Answer(sup, _max_mistakes(top_at, name, kw)),
             "unit_max": Answer(unit, [Mistake(
                 "weight_left_out", f"you gave max |f′| = {fmt(sup, 6)} without the weight: "
                 "∂h/∂x = f′(w·x)·w", sup)] if abs(w) != 1 else []),
@@ -150,24 +194,22 @@ class ActivationMax(ProblemType):
         a, s = (exact_tex(kw[k]) if k in kw else "" for k in ("alpha", "slope"))
         ctx = {"activation": name, "label": TeX(label.replace("{a}", a).replace("{s}", s)),
                "definition": TeX(definition.replace("{a}", a).replace("{s}", s)),
-               "derivative": TeX(b.derivative_latex), "sup": sup, "sup_tex": sup_tex,
+               "derivative": derivative, "sup": sup, "sup_tex": sup_tex,
                "argmax": argmax_tex, "steps": steps, "prove_args": _prove_args(name, kw),
                "w": w, "abs_w": abs(w), "z0": z0, "n": n, "f0": f0, "d0": d0, "unit": unit,
                "depth": depth, "vanishes": unit < 1, "universal": ("max_slope",)}
         return Solved(answers, ctx)
 
-    @staticmethod
-    def _max_mistakes(b, name, kw) -> list[Mistake]:
-        """The value of f itself at the point where f′ is largest (σ(0) = 1/2 for σ′)."""
-        if b.argmax_expr is None:
-            return []
-        z = sp.nsimplify(b.argmax_expr)
-        if not z.is_Rational:
-            return []
-        f_star, _ = _at(name, kw.get("alpha"), kw.get("slope"), to_fraction(z))
-        return [Mistake("sigma_for_sigma_prime", f"you gave f({sp.latex(z)}) = {fmt(f_star, 6)}, "
-                        "the value of the activation, where the maximum of its slope belongs",
-                        f_star)]
+
+
+def _max_mistakes(top_at: str | None, name: str, kw: dict) -> list[Mistake]:
+    """The value of f itself at the point where f′ is largest (σ(0) = 1/2 for σ′)."""
+    if top_at is None:
+        return []
+    z = Fraction(top_at)
+    f_star, _ = _at(name, kw.get("alpha"), kw.get("slope"), z)
+    return [Mistake("sigma_for_sigma_prime", f"you gave f({fmt(z)}) = {fmt(f_star, 6)}, the value "
+                    "of the activation, where the maximum of its slope belongs", f_star)]
 
 
 def _prove_args(name: str, kw: dict) -> str:
