@@ -327,7 +327,7 @@ def make_env(templates, engine: str = "lualatex") -> jinja2.Environment:
 def curly_quotes(text: str) -> str:
     """Typographic quotes for text a student reads: "x" → “x”, it's → it’s.
 
-    >>> curly_quotes('"2.49" is 2.498 truncated; it\'s not rounded')
+    >>> curly_quotes('"2.49" is 2.498 truncated; it' + "'s not rounded")
     '“2.49” is 2.498 truncated; it’s not rounded'
     """
     s = re.sub(r'"([^"]*)"', "\u201c\\1\u201d", str(text))
