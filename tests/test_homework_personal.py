@@ -4,7 +4,6 @@ universal by nature, and then the question says so and the cover does not promis
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 

@@ -172,7 +172,6 @@ def test_a_failing_document_names_its_student_and_keeps_the_previous_render(tmp_
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert own.is_file()
     # the line the message names is the one with the macro in the student's own .tex
-    from vgp_symbolic.homework.build import render_tex  # noqa: F401 (the same renderer)
     tex = render(hw, "--roster", ro, "--out", tmp_path / "t", "--no-pdf")
     assert tex.exit_code == 0
     lines = (tmp_path / "t" / "tex" / "handouts" / "bad.tex").read_text("utf-8").splitlines()
