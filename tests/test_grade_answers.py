@@ -128,3 +128,11 @@ def test_huge_fields_are_read_not_fatal():
 def test_missing_file(tmp_path):
     with pytest.raises(AnswersError, match="no such file"):
         read_answers(tmp_path / "nope.csv", Q, S)
+
+
+def test_duplicated_long_layout_columns_are_named():
+    """student_id,question,answer,answer was graded silently from the first column (issue 11)."""
+    sheet = read_answers_text("student_id,question,answer,Answer\ns1,q1,1,2\n", ["q1"], ["s1"])
+    assert sheet.answers[0].text == "1"
+    assert sheet.warnings == ["answers.csv, line 1: 2 columns named answer ('answer' in column 3, "
+                              "'Answer' in column 4); only the first, column 3, is read"]

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 import vgp_symbolic.grade as grade_pkg
-from test_grade_fakes import fake_class
+from grade_class import fake_class
 from vgp_symbolic.cli import main
 
 
@@ -14,9 +14,11 @@ from vgp_symbolic.cli import main
 def fake(monkeypatch, tmp_path):
     """A 3-student fake class behind `vgp grade` (the homework package is not needed)."""
     sets = fake_class(3)
-    hw = SimpleNamespace(id="hwfake", grading={"mistake_credit": 0.25})
+    hw = SimpleNamespace(id="hwfake", grading={"mistake_credit": 0.25},
+                         questions=sets["s1"].questions)
 
-    def load_class(assignment, roster, class_seed=None, key_path=None, progress=None):
+    def load_class(assignment, roster, class_seed=None, key_path=None, progress=None,
+                   build=None):
         for _ in sets:
             if progress:
                 progress(1)
@@ -32,7 +34,7 @@ def run(answers_text, *extra, name="answers.csv"):
     with open(name, "w", encoding="utf-8") as fh:
         fh.write(answers_text)
     return CliRunner().invoke(main, ["grade", "hw.toml", "--roster", "roster.csv",
-                                     "--answers", name, "--out", "out/gb.csv", *extra])
+                                     "--answers", name, "--out", "out", *extra])
 
 
 def test_grades_and_writes_everything(fake, tmp_path):
@@ -43,20 +45,24 @@ def test_grades_and_writes_everything(fake, tmp_path):
     assert "answers.csv, line 5: unknown student 'ghost'" in r.output
     assert "3 on the roster, 2 submitted" in r.output
     assert "input: 4 data lines, 3 graded, 1 invalid" in r.output
-    rows = list(csv.DictReader(open(tmp_path / "out/gb.csv", encoding="utf-8-sig")))
+    rows = list(csv.DictReader(open(tmp_path / "out/gradebook.csv", encoding="utf-8-sig")))
     assert [(x["student_id"], x["q1"], x["q1 diagnosis"]) for x in rows] == [
         ("s1", "2", "correct"), ("s2", "0.5", "sigma_for_sigma_prime"),     # credit 0.25 × 2
         ("s3", "0", "no_answer"), ("ghost", "", "")]
     assert rows[1]["q2 diagnosis"] == "unreadable"
     assert (tmp_path / "out/feedback/s2.md").exists()
-    assert (tmp_path / "out/gb.png").read_bytes()[:4] == b"\x89PNG"
+    assert (tmp_path / "out/histogram.png").read_bytes()[:4] == b"\x89PNG"
+    rejected = list(csv.DictReader(open(tmp_path / "out/rejected.csv", encoding="utf-8-sig")))
+    assert [(x["line"], x["student_id"], x["question"]) for x in rejected] == [("5", "ghost", "")]
 
 
-def test_custom_output_paths(fake, tmp_path):
-    r = run("student_id,q1\ns1,0.021\n", "--feedback", "fb", "--histogram", "h.png",
-            "--no-progress")
+def test_the_output_folder_is_replaced_whole(fake, tmp_path):
+    (tmp_path / "out" / "feedback").mkdir(parents=True)
+    (tmp_path / "out" / "feedback" / "old-student.md").write_text("from an earlier run")
+    r = run("student_id,q1\ns1,0.021\n", "--no-progress")
     assert r.exit_code == 0, r.output
-    assert (tmp_path / "fb/s1.md").exists() and (tmp_path / "h.png").exists()
+    assert sorted(p.name for p in (tmp_path / "out/feedback").iterdir()) == ["s1.md", "s2.md",
+                                                                             "s3.md"]
 
 
 def test_decimal_comma(fake):
@@ -80,7 +86,7 @@ def test_exit_2_when_nothing_can_be_graded(fake, tmp_path, text, message):
 def test_missing_files(fake):
     r = CliRunner().invoke(main, ["grade", "hw.toml", "--roster", "roster.csv",
                                   "--answers", "nope.csv"])
-    assert r.exit_code == 2 and "nope.csv: no such answers file" in r.output
+    assert r.exit_code == 2 and "'nope.csv' does not exist" in r.output
 
 
 def test_bad_grading_table(fake, monkeypatch):
@@ -93,4 +99,4 @@ def test_bad_grading_table(fake, monkeypatch):
 def test_many_problems_are_summarised(fake):
     r = run("student_id,question,answer\n" + "ghost,q1,1\n" * 30 + "s1,q1,0.021\n")
     assert r.exit_code == 0
-    assert "... and 10 more" in r.output
+    assert "... and 10 more (all listed in rejected.csv)" in r.output

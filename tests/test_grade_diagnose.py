@@ -3,7 +3,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from test_grade_fakes import Mistake, Question, Tolerance, questions_for
+from grade_class import Mistake, Question, Tolerance, questions_for
 from vgp_symbolic.grade.compare import (Criterion, Policy, PolicyError, Tolerance, judge, magnitude,
                                         round_sig, trunc_sig)
 from vgp_symbolic.grade.diagnose import diagnose
@@ -90,20 +90,24 @@ def test_every_catalogued_mistake_is_named():
 def test_generic_diagnoses():
     assert d(QX, "2.498").id == "correct"
     assert (d(QX, "2.49").id, d(QX, "2.49").credit) == ("truncated", 0.5)
-    assert "2.498 truncated to 2 decimals (rounded it is 2.50)" in d(QX, "2.49").message
+    assert d(QX, "2.49").message == ('"2.49" is the answer truncated to 2 decimals instead of '
+                                     'rounded (rounded: 2.50)')
     assert (d(QX, "2.5").id, d(QX, "2.5").credit) == ("too_few_sig_figs", 0.5)
-    assert "give at least 3 (e.g. 2.50)" in d(QX, "2.5").message
+    assert d(QX, "2.5").message == ('"2.5" is the answer rounded to 2 significant figures, too '
+                                    'few: give 3 significant figures')   # the instruction's words
     assert (d(QX, "-2.498").id, d(QX, "-2.498").credit) == ("final_sign_flipped", 0.5)
     assert d(QX, "7").id == "wrong" and d(QX, "7").credit == 0
     assert d(QX, "7").expected == "2.498"
+    # the message never repeats the correct value: the feedback shows it once, on its own line
+    assert all("2.498" not in d(QX, t).message for t in ("2.49", "2.5", "-2.498", "7"))
 
 
 def test_mistake_and_rounding_combined():
     r = d(Q2, "2.52")            # w + η·g
     assert r.id == "sign_flipped"
     q = Question("q", F(1249, 500), Tolerance(sig_figs=4), 1.0,
-                 mistakes=(Mistake("lr_forgotten", "η was left out", F(24955, 10000)),))
-    r = d(q, "2.495")            # 2.4955 truncated to 4 s.f.
+                 mistakes=(Mistake("lr_forgotten", "η was left out", F(249557, 100000)),))
+    r = d(q, "2.495")            # 2.49557 truncated to 4 s.f. (2.4955's window holds 2.495)
     assert (r.status, r.id, r.rounding, r.credit) == ("mistake", "lr_forgotten", "truncated", 0.25)
 
 

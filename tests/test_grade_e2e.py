@@ -132,16 +132,17 @@ def graded(tmp_path_factory):
     with open(ans, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(rows)
     out = {}
-    for variant, extra in (("recomputed", []), ("key", ["--key", str(d / "build" / "key.csv")])):
+    for variant, extra in (("recomputed", ["--seed", "3"]),
+                           ("key", ["--seed", "3", "--key", str(d / "build" / "key.csv")]),
+                           ("frombuild", ["--build", str(d / "build")])):
         r = CliRunner().invoke(main, ["grade", str(HW1), "--roster", str(roster), "--answers",
-                                      str(ans), "--out", str(d / variant / "gb.csv"),
-                                      "--seed", "3", *extra])
-        with open(d / variant / "gb.csv", encoding="utf-8-sig", newline="") as fh:
+                                      str(ans), "--out", str(d / variant), *extra])
+        with open(d / variant / "gradebook.csv", encoding="utf-8-sig", newline="") as fh:
             out[variant] = (r, list(csv.DictReader(fh)))
     return expect, sets, out, d, len(rows) - 1
 
 
-@pytest.mark.parametrize("variant", ["recomputed", "key"])
+@pytest.mark.parametrize("variant", ["recomputed", "key", "frombuild"])
 def test_every_score_and_diagnosis(graded, variant):
     expect, sets, out, d, n_rows = graded
     r, rows = out[variant]
@@ -168,12 +169,14 @@ def test_every_score_and_diagnosis(graded, variant):
 def test_every_row_accounted_for(graded):
     expect, sets, out, d, n_rows = graded
     r, rows = out["recomputed"]
-    lines = set()
+    graded = set()
     for row in rows:
-        lines |= {int(x) for x in row["lines"].split()}
-        lines |= {int(p.split(":")[0][5:]) for p in row["notes"].split("; ")
-                  if p.startswith("line ")}
-    assert lines == set(range(2, n_rows + 2))
+        if row["status"] != "invalid":
+            graded |= {int(x) for x in row["lines"].split()}
+    with open(d / "recomputed" / "rejected.csv", encoding="utf-8-sig", newline="") as fh:
+        rejected = [int(x["line"]) for x in csv.DictReader(fh)]
+    assert len(rejected) == len(set(rejected)) and not graded & set(rejected)
+    assert graded | set(rejected) == set(range(2, n_rows + 2))
     assert "line %d: unknown student 'nobody'" % (n_rows - 1) in r.output
     assert "unknown question 'q9z'" in r.output and "duplicate answer for correct q1a" in r.output
     assert rows[-1]["status"] == "invalid" and rows[-1]["student_id"] == "nobody"
@@ -188,30 +191,28 @@ def test_feedback_and_histogram(graded):
     assert q.mistakes[0].label in text
     assert "truncated" in (fb / "trunc.md").read_text()
     assert "error carried forward" in (fb / "ecf.md").read_text()
-    assert (d / "recomputed" / "gb.png").read_bytes()[:4] == b"\x89PNG"
+    assert (d / "recomputed" / "histogram.png").read_bytes()[:4] == b"\x89PNG"
     r, _ = out["recomputed"]
     assert "10 on the roster, 10 submitted" in r.output
 
 
 def test_key_that_disagrees_is_reported(graded, tmp_path):
     expect, sets, out, d, n_rows = graded
-    key = (d / "build" / "key.csv").read_text().splitlines()
-    # the key of another class seed: every answer differs from the recomputed ones
-    h = key[0].split(",")
+    key = list(csv.reader(open(d / "build" / "key.csv", encoding="utf-8", newline="")))
+    # an edited key: every answer differs from the recomputed ones
+    h = key[0]
     i_ans, i_exact = h.index("answer"), h.index("exact")
-    changed = [key[0]]
-    for line in key[1:]:
-        f = line.split(",")
+    for f in key[1:]:
         f[i_ans], f[i_exact] = "12345", "12345"
-        changed.append(",".join(f))
-    (tmp_path / "key.csv").write_text("\n".join(changed) + "\n")
+    with open(tmp_path / "key.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(key)
     r = CliRunner().invoke(main, ["grade", str(HW1), "--roster", str(d / "roster.csv"),
                                   "--answers", str(d / "answers.csv"), "--out",
-                                  str(tmp_path / "gb.csv"), "--seed", "3", "--key",
+                                  str(tmp_path / "g"), "--seed", "3", "--key",
                                   str(tmp_path / "key.csv")])
     assert r.exit_code == 0, r.output
     assert "differ from the answers recomputed" in r.output
-    rows = {x["student_id"]: x for x in csv.DictReader(open(tmp_path / "gb.csv",
+    rows = {x["student_id"]: x for x in csv.DictReader(open(tmp_path / "g" / "gradebook.csv",
                                                              encoding="utf-8-sig"))}
     assert rows["correct"]["q1a diagnosis"] == "wrong"
 

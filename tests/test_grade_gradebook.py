@@ -3,7 +3,7 @@ import csv
 
 import pytest
 
-from test_grade_fakes import fake_class
+from grade_class import fake_class
 from vgp_symbolic.grade import (Policy, class_stats, format_stats, grade_sheet, gradebook_rows,
                                 read_answers_text, write_feedback, write_gradebook,
                                 write_histogram)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vgp_symbolic.grade as grade_pkg
-from test_grade_fakes import fake_class
+from grade_class import fake_class
 from vgp_symbolic.grade import grade_sheet, gradebook_rows, read_answers_text
 from vgp_symbolic.grade.parse import ParseError, parse_answer
 

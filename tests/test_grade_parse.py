@@ -70,7 +70,8 @@ def test_written_precision():
     assert parse_answer("2500").sig_figs == 4
     assert parse_answer("2.5e-3").sig_figs == 2
     assert parse_answer("-0.002").sig_figs == 1
-    assert parse_answer("1/500").sig_figs is None          # exact expression
+    assert parse_answer("1/500").sig_figs == 1             # whole numbers: its value's decimal
+    assert parse_answer("1/3").sig_figs is None            # exact to every figure
     p = parse_answer("2.49")
     assert (p.decimals, p.text) == (2, "2.49")
 

@@ -100,3 +100,38 @@ def test_bad_input_exit_code_2(args, msg):
     assert res.exit_code == 2, res.output
     assert msg in res.output
     assert "Traceback" not in res.output
+
+
+def test_seeds_print_median_and_range_and_plot_the_spread(tmp_path):
+    res = invoke(*FAST, "--seeds", "3", "--plot", str(tmp_path))
+    assert res.exit_code == 0, res.output
+    rows = [ln.split()[0] for ln in res.output.splitlines() if ln[:1].isalnum()]
+    assert {"42", "43", "44", "median", "min", "max"} <= set(rows)
+    assert "Over 3 seeds (42–44)" in res.output
+    for name in ("loss.png", "grad_norms.png", "grad_flow.png", "saturation.png",
+                 "first_layer_weight.png", "weight_change.png"):
+        assert (tmp_path / name).stat().st_size > 10_000
+    d = json.loads(invoke(*FAST, "--seeds", "2", "--format", "json").output)
+    assert d["seeds"]["seeds"] == [42, 43]
+    assert d["seeds"]["median_and_range"]["final_loss"]["n"] == 2
+
+
+def test_compare_with_seeds_prints_median_and_range_tables():
+    res = invoke("--compare", "--depth", "3", "--epochs", "2", "--seeds", "2")
+    assert res.exit_code == 0
+    assert "median over 2 seeds:" in res.output and "range (min–max) over 2 seeds:" in res.output
+
+
+def test_help_says_seed_is_not_keras_set_random_seed():
+    out = invoke("--help").output
+    assert "set_random_seed" in " ".join(out.split()) and "--seeds" in out
+
+
+def test_json_run_has_the_saturation_numbers():
+    d = json.loads(invoke(*FAST, "--format", "json").output)["run"]
+    assert len(d["saturation"]["start"]) == 3 and "saturated" in d["saturation"]["end"][0]
+
+
+def test_bad_seeds_exit_code_2():
+    res = CliRunner().invoke(lab, [*FAST, "--seeds", "0"])
+    assert res.exit_code == 2 and "seeds must be a whole number" in res.output

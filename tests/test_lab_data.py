@@ -101,3 +101,22 @@ def test_bad_sizes(kwargs):
         make_moons(**kwargs)
     with pytest.raises(ValueError):
         train_test_split(np.zeros((1, 2)), np.zeros(1), 0.2)
+
+
+def test_integer_test_size_is_a_number_of_rows_like_sklearn():
+    """scikit-learn reads ``test_size=50`` as 50 rows; the lab raised (issue 17)."""
+    X, y = make_moons()
+    s = train_test_split(X, y, 50, seed=42)
+    assert (len(s.y_test), len(s.y_train)) == (50, 200)
+    # the same rows as test_size=0.2 (ceil(0.2·250) = 50): one permutation, cut at 50
+    assert np.array_equal(s.test_index, load_moons().test_index)
+    assert len(train_test_split(X, y, np.int64(1)).y_test) == 1
+
+
+@pytest.mark.parametrize("size,msg", [(0, "between 1 and 249"), (250, "between 1 and 249"),
+                                      (1.0, "float in"), (0.0, "float in"), (True, "float in"),
+                                      ("0.2", "float in"), (0.999, "empty training set")])
+def test_bad_test_size_names_the_problem(size, msg):
+    X, y = make_moons()
+    with pytest.raises(ValueError, match=msg):
+        train_test_split(X, y, size)

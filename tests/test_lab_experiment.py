@@ -7,7 +7,7 @@ import pytest
 
 from vgp_symbolic.lab import (LabConfig, LabError, compare, compare_setups, explain,
                               explain_compare, format_compare, format_run, run)
-from vgp_symbolic.lab.experiment import EXPLODE_ACTIVATION, EXPLODE_STD
+from vgp_symbolic.lab.compare import EXPLODE_ACTIVATION, EXPLODE_STD
 
 SMALL = dict(depth=3, width=6, epochs=4)
 
@@ -119,3 +119,27 @@ def test_explain_is_computed_from_the_numbers():
     lines = explain(r)
     assert lines[0].startswith("Gradient norms")
     assert f"{r.grad_ratio_start:.3g}" in lines[0] or f"{r.grad_ratio_start:.1e}" in lines[0]
+
+
+def test_fprime_stats_measure_saturation():
+    from vgp_symbolic.lab.experiment import fprime_stats
+    from vgp_symbolic.lab.model import MLP
+    net = MLP((2, 4, 4, 1), "sigmoid", init="normal", init_std=30.0,
+              rng=np.random.default_rng(0))
+    X = np.random.default_rng(1).normal(size=(50, 2))
+    s = fprime_stats(net, X)
+    assert [x["layer"] for x in s] == [1, 2]
+    # huge weights push z onto sigmoid's flat tails: most units pass on < 1 % of the gradient
+    assert s[0]["saturated"] > 0.7 and s[0]["quantiles"][3] < 0.01
+    q = s[1]["quantiles"]
+    assert q == sorted(q) and 0 <= q[0] and q[-1] <= 0.25
+
+
+def test_run_records_fprime_at_start_and_end_in_json():
+    r = run(LabConfig(**SMALL))
+    d = json.loads(json.dumps(r.to_dict()))
+    sat = d["saturation"]
+    assert sat["threshold"] == 0.01
+    assert len(sat["start"]) == len(sat["end"]) == 3  # hidden layers only
+    assert sat["start"] != sat["end"]  # training moved the weights, and f′(z) with them
+    assert len(d["epochs"]["grad_norms"]) == 4 and len(d["epochs"]["grad_norms"][0]) == 4

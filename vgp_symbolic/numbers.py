@@ -9,12 +9,13 @@ rounded away from zero, as taught, and every test is done in integers.
 """
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import mpmath
 from mpmath.libmp import from_rational
 
-__all__ = ["to_mpf", "exact_decimal", "fmt", "magnitude", "round_sig", "trunc_sig",
+__all__ = ["to_mpf", "log10_abs", "exact_decimal", "fmt", "magnitude", "round_sig", "trunc_sig",
            "round_places", "scale_to_sig"]
 
 
@@ -24,6 +25,19 @@ def to_mpf(v):
         # one correctly rounded division, without building two intermediate mpfs
         return mpmath.mp.make_mpf(from_rational(v.numerator, v.denominator, mpmath.mp.prec, "n"))
     return mpmath.mpf(v)
+
+
+def log10_abs(v) -> float:
+    """log10 |v| for any number type, without underflow or overflow (−inf for 0).
+
+    >>> log10_abs(Fraction(1, 10**400)), log10_abs(mpmath.mpf("1e-500")), log10_abs(0)
+    (-400.0, -500.0, -inf)
+    """
+    if v == 0:
+        return -math.inf
+    if isinstance(v, Fraction):
+        return math.log10(abs(v.numerator)) - math.log10(v.denominator)
+    return float(mpmath.log10(abs(to_mpf(v))))
 
 
 def exact_decimal(q: Fraction, max_len: int = 24) -> str | None:
@@ -52,15 +66,28 @@ def fmt(v, digits: int = 10) -> str:
 
     >>> fmt(Fraction(1249, 500)), fmt(Fraction(1, 3)), fmt(0.1 + 0.2), fmt(mpmath.mpf("1e-400"))
     ('2.498', '1/3 ≈ 0.3333333333', '0.3', '1.0e-400')
+    >>> fmt(Fraction(10**999) * 2), fmt(Fraction(1, 3 * 10**400), 4)
+    ('2.0e+999', '3.333e-401')
     """
     if isinstance(v, Fraction):
         s = exact_decimal(v)
         if s is not None:
             return s
-        return f"{v.numerator}/{v.denominator} ≈ {float(v):.{digits}g}"
+        approx = _approx(v, digits)
+        if len(str(v.numerator)) + len(str(v.denominator)) > 40:
+            return approx  # 2·10⁹⁰⁰ in full helps nobody; the JSON's "exact" field has it
+        return f"{v.numerator}/{v.denominator} ≈ {approx}"
     if isinstance(v, mpmath.mpf):
         return mpmath.nstr(v, digits, min_fixed=-5, max_fixed=10)
     return f"{float(v):.{digits}g}"
+
+
+def _approx(q: Fraction, digits: int) -> str:
+    # float64 where it holds q (the usual case, printed as before), mpmath beyond its range
+    if q == 0 or 1e-300 < abs(q) < 1e300:
+        return f"{float(q):.{digits}g}"
+    with mpmath.workdps(digits + 5):
+        return mpmath.nstr(to_mpf(q), digits)
 
 
 def magnitude(x: Fraction) -> int:

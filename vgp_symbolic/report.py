@@ -106,15 +106,16 @@ def _ftex(symbol: str) -> str:
 def number_json(v):
     """A JSON-safe float, or a string when float64 cannot hold it (1e-400, 1/3 stays float).
 
-    >>> number_json(Fraction(1, 500)), number_json(mpmath.mpf("1e-400"))
-    (0.002, '1.0e-400')
+    >>> number_json(Fraction(1, 500)), number_json(mpmath.mpf("1e-400")), number_json(-Fraction(2, 10**598))
+    (0.002, '1.0e-400', '-2.0e-598')
     """
     if v is None:
         return None
-    if isinstance(v, (int, Fraction)) and not isinstance(v, bool):
-        return float(v)
-    f = float(v)
-    if (f == 0 and v != 0) or math.isinf(f):
+    try:
+        f = float(v)
+    except OverflowError:  # a Fraction beyond float64
+        f = math.inf
+    if (f == 0 and v != 0) or math.isinf(f):  # never "-0.0" for −2e-598, nor "inf" for 1e999
         return mpmath.nstr(to_mpf(v), 15)
     return f
 
@@ -141,7 +142,7 @@ def number_latex(v, digits: int = 6) -> str:
 
 
 def _exact_text(v) -> str | None:
-    return f"{v.numerator}/{v.denominator}" if isinstance(v, Fraction) else None
+    return str(v) if isinstance(v, Fraction) else None  # "2/5", and "7" for an integer
 
 
 # -- descriptions ----------------------------------------------------------------------------
@@ -265,9 +266,12 @@ def derivation_text(x: Derivation | Evaluation) -> str:
             out += [""] + _layer_table_text(ev)
         if ev.check:
             c = ev.check
-            mark = "agrees" if c.agrees else "DISAGREES"
-            out += ["", f"Check      {c.method}: {fmt(c.value)}; relative difference "
-                        f"{c.relative_error:.1e} — {mark}"]
+            if c.agrees is None:
+                out += ["", f"Check      {c.method}"]
+            else:
+                mark = "agrees" if c.agrees else "DISAGREES"
+                out += ["", f"Check      {c.method}: {fmt(c.value)}; relative difference "
+                            f"{c.relative_error:.1e} — {mark}"]
     return "\n".join(out)
 
 

@@ -71,6 +71,12 @@ def derive(spec, wrt, route, example, factors, old, lr, precision, symbolic, no_
         click.echo(derivation_latex(result, standalone=True))
     else:
         click.echo(derivation_text(result))
+    check = getattr(result, "check", None)
+    if check is not None and check.agrees is False:
+        # not the user's input: the derivation and its independent check disagree (a bug)
+        click.echo(f"Error: the gradient DISAGREES with its independent check ({check.method}, "
+                   f"relative difference {check.relative_error:.1e}); please report this", err=True)
+        raise SystemExit(1)
 
 
 def _architecture(spec, wrt, lr, precision, symbolic, no_check, fmt) -> bool:

@@ -26,7 +26,11 @@ from ._common import echo_json, fail
               help="Learning rate [default: 0.001 for adam, 0.01 for sgd].")
 @click.option("--batch-size", type=int, default=32, show_default=True)
 @click.option("--seed", type=int, default=42, show_default=True,
-              help="Weights and shuffling (the data always use the seed's random_state=42).")
+              help="Weights and shuffling, drawn with numpy: not Keras's set_random_seed(seed) "
+                   "(only the data, always random_state=42, are the seed's draw for draw).")
+@click.option("--seeds", type=int, default=1, show_default=True, metavar="K",
+              help="Train with seeds SEED … SEED+K−1; print the median and range of every "
+                   "figure and plot the spread.")
 @click.option("--plateau", type=float, default=0.1, show_default=True,
               help="The loss has left its plateau once it is this fraction below its start.")
 @click.option("--compare", "do_compare", is_flag=True,
@@ -38,43 +42,63 @@ from ._common import echo_json, fail
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def lab(activation, depth, width, epochs, init, init_std, batchnorm, residual, clip, optimizer,
-        lr, batch_size, seed, plateau, do_compare, plot_dir, fmt):
+        lr, batch_size, seed, seeds, plateau, do_compare, plot_dir, fmt):
     """Train the seed's deep network on two moons and measure the vanishing gradient.
 
     \b
       vgp lab                          8 sigmoid layers, Adam: watch the gradient norms
       vgp lab --optimizer sgd          the same under SGD: the weights barely move either
       vgp lab --activation relu        the textbook's fix
+      vgp lab --seeds 10               ten draws of the weights: median and range
       vgp lab --compare --plot out/    every remedy side by side
     """
     from ..lab import (LabConfig, LabError, compare, explain, explain_compare, format_compare,
-                       format_run, plot_compare, plot_run, run)
+                       format_run, plot_compare, plot_run, run_seeds)
+    from ..lab.report import explain_seeds, format_seeds
+    from ..lab.spread import check_seeds
 
     cfg = LabConfig(activation=activation, depth=depth, width=width, epochs=epochs, init=init,
                     init_std=init_std, batchnorm=batchnorm, residual=residual, optimizer=optimizer,
                     lr=lr, clip=clip, batch_size=batch_size, seed=seed, plateau=plateau)
     try:
         cfg.check()
+        check_seeds(seeds)
     except LabError as e:
         fail(str(e))
 
-    result = compare(cfg) if do_compare else run(cfg)
-    written = []
-    if plot_dir:
-        try:
-            written = ([plot_compare(result, plot_dir)] if do_compare
-                       else plot_run(result, plot_dir))
-        except ImportError as e:
-            fail(f"--plot needs matplotlib ({e}); pip install matplotlib")
-        except OSError as e:
-            fail(f"cannot write plots to {plot_dir}: {e.strerror or e}")
+    if do_compare:
+        result = compare(cfg, seeds=seeds)
+        key, text, why = "compare", format_compare, explain_compare
+    else:
+        result = run_seeds(cfg, seeds)
+        if seeds == 1:
+            result, text, why, key = result.runs[0], format_run, explain, "run"
+        else:
+            text, why, key = format_seeds, explain_seeds, "seeds"
+    written = _plots(result, cfg, seeds, do_compare, plot_dir) if plot_dir else []
 
     if fmt == "json":
-        key = "compare" if do_compare else "run"
-        echo_json({key: result.to_dict(),
-                   "explanation": explain_compare(result) if do_compare else explain(result),
+        echo_json({key: result.to_dict(), "explanation": why(result),
                    "plots": [str(p) for p in written]})
         return
-    click.echo(format_compare(result) if do_compare else format_run(result))
+    click.echo(text(result))
     for p in written:
         click.echo(f"wrote {p}")
+
+
+def _plots(result, cfg, seeds, do_compare, plot_dir):
+    """Write the figures; a single set-up's also show the other optimiser beside it."""
+    from dataclasses import replace
+
+    from ..lab import plot_compare, plot_run, run_seeds
+
+    try:
+        if do_compare:
+            return [plot_compare(result, plot_dir)]
+        other = "sgd" if cfg.optimizer == "adam" else "adam"
+        contrast = run_seeds(replace(cfg, optimizer=other, lr=None), seeds)
+        return plot_run(result, plot_dir, contrast)
+    except ImportError as e:
+        fail(f"--plot needs matplotlib ({e}); pip install matplotlib")
+    except OSError as e:
+        fail(f"cannot write plots to {plot_dir}: {e.strerror or e}")

@@ -38,7 +38,7 @@ def _layers(value):
 
 
 @click.command(context_settings={"ignore_unknown_options": False})
-@click.argument("targets", nargs=-1, metavar="ACTIVATION... | depth | all")
+@click.argument("targets", nargs=-1, metavar="ACTIVATION... | depth | all | rnn | residual | lstm")
 @click.option("--format", "fmt", type=click.Choice(["text", "latex", "json"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--summary", is_flag=True, help="One line per activation: range of f′, sup, "
@@ -64,9 +64,17 @@ def prove(targets, fmt, summary, slope, alpha, activation, weight_norm, layers, 
       vgp prove depth --layers 10 --below 1e-6
       vgp prove depth --factor 0.1 --layers 4          0.1⁴ = 1/10000 = 0.0001
       vgp prove depth --activation tanh --weight-norm 1.5
+      vgp prove rnn --weight-norm 0.9 --layers 30    ‖∂h_T/∂hₜ‖ ≤ (γλ₁)^(T−t), tanh by default
+      vgp prove residual                   ‖∏(I + Jₖ)‖ ≥ 1 − Σ‖Jₖ‖
+      vgp prove lstm                       ∂c_T/∂cₜ = ∏ diag(fₛ)
     """
     from ..core.activations import ACTIVATIONS, UnknownActivation, get_activation
 
+    if any(t.strip().lower() in _ARCH for t in targets):
+        _architecture(targets, fmt, activation=activation, weight_norm=weight_norm,
+                      layers=layers, below=below, above=above, factor=factor, slope=slope,
+                      alpha=alpha, summary=summary or None)
+        return
     if not targets:
         fail("name what to prove: an activation (" + ", ".join(ACTIVATIONS)
              + "), 'all', or 'depth'")
@@ -81,7 +89,8 @@ def prove(targets, fmt, summary, slope, alpha, activation, weight_norm, layers, 
             try:
                 names.append(get_activation(key).name)
             except UnknownActivation as e:
-                fail(f"{e}; or 'depth' for the depth bound, 'all' for every activation")
+                fail(f"{e}; or 'depth' for the depth bound, 'all' for every activation, "
+                     "'rnn', 'residual' or 'lstm' for the architectures' theorems")
     given = {k: v for k, v in dict(activation=activation, weight_norm=weight_norm, layers=layers,
                                    below=below, above=above, factor=factor).items()
              if v is not None}
@@ -134,6 +143,50 @@ def prove(targets, fmt, summary, slope, alpha, activation, weight_norm, layers, 
             fail(str(e))
 
     _print(results, fmt, summary)
+    _exit_if_unverified(results)
+
+
+_ARCH = ("rnn", "residual", "lstm")
+
+
+def _architecture(targets, fmt, **opts):
+    """`vgp prove rnn|residual|lstm` (vgp_symbolic.proofs.recurrent, .residual, .lstm)."""
+    names = [t.strip().lower() for t in targets]
+    others = [t for t in names if t not in _ARCH]
+    if others:
+        fail(f"prove {', '.join(others)} separately from {', '.join(t for t in names if t in _ARCH)}")
+    given = {k: v for k, v in opts.items() if v is not None}
+    allowed = {"activation", "weight_norm", "layers", "below", "above"} if names == ["rnn"] else set()
+    if set(given) - allowed:
+        bad = ", ".join("--" + k.replace("_", "-") for k in sorted(set(given) - allowed))
+        verb = "does" if len(set(given) - allowed) == 1 else "do"
+        fail(f"{bad} {verb} not apply to `vgp prove {' '.join(names)}`" + ("; `vgp prove rnn` takes --activation, --weight-norm "
+                                         "(λ₁), --layers (rows T − t), --below, --above"
+                                         if "rnn" in names else ""))
+    from ..proofs.lstm import lstm_cell_proof
+    from ..proofs.recurrent import rnn_report
+    from ..proofs.residual import residual_proof
+
+    results = []
+    for name in names:
+        if name == "rnn":
+            try:
+                results.append(rnn_report(
+                    given.get("activation", "tanh").strip().lower(),
+                    weight_norm=_number(given.get("weight_norm", "0.9"), "--weight-norm",
+                                        nonnegative=True),
+                    steps=_layers(given.get("layers", "20")),
+                    below=_number(given.get("below", "1e-6"), "--below", positive=True),
+                    above=_number(given.get("above", "1e6"), "--above", positive=True)))
+            except ValueError as e:  # includes UnknownActivation (a UserError)
+                fail(str(e))
+        else:
+            results.append((residual_proof if name == "residual" else lstm_cell_proof)().verify())
+    _print(results, fmt, False)
+    _exit_if_unverified(results)
+
+
+def _exit_if_unverified(results):
     if not all(r.verified for r in results):
         click.echo("Error: some steps were NOT verified (marked ✗ above); the claim is not proved.",
                    err=True)

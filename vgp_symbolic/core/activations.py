@@ -5,8 +5,12 @@ Each :class:`Activation` holds
 * ``expr(z)`` -- the SymPy definition,
 * ``deriv(z, o)`` -- f'(z) in textbook form, which may use ``o = f(z)``
   (σ' = o(1 − o), tanh' = 1 − o²), checked against ``diff(expr)`` by the tests,
+* ``stable(z)`` -- f'(z) in a form that keeps its digits where the unit saturates
+  (σ' = σ(z)σ(−z) = 1/(2 + 2 cosh z), tanh' = 1/cosh² z), used for every evaluation while the
+  symbolic output keeps the textbook form,
 * ``np_f(z)`` / ``np_df(z, o)`` -- numerically stable float64 versions (the lab trains with these),
-* ``mp_f(z)`` / ``mp_df(z, o)`` -- mpmath versions generated from the SymPy definitions,
+* ``mp_f(z)`` / ``mp_df(z, o)`` -- mpmath versions generated from the SymPy definition and the
+  stable derivative, once per activation (layers share one record),
 * ``slopes`` -- ``(left, right)`` for piecewise-linear activations, so that networks built from
   them can be evaluated in exact rational arithmetic,
 * ``sup_abs`` -- sup |f'| over the reals (its proof lives in :mod:`vgp_symbolic.proofs`).
@@ -26,8 +30,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import Callable
 
+import mpmath
 import numpy as np
 import sympy as sp
 from ..errors import UserError
@@ -68,6 +74,18 @@ def _np_sigmoid(z):
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+def _np_dsigmoid(z, o=None):
+    # σ(z)σ(−z) = e/(1 + e)² with e = exp(−|z|): no 1 − σ(z), which is 0 in float64 for z > 37
+    e = np.exp(-np.abs(z))
+    return e / ((1.0 + e) * (1.0 + e))
+
+
+def _np_dtanh(z, o=None):
+    # 1/cosh²(z) = 4e/(1 + e)² with e = exp(−2|z|): 1 − tanh² is 0 in float64 for |z| > 19
+    e = np.exp(-2.0 * np.abs(z))
+    return 4.0 * e / ((1.0 + e) * (1.0 + e))
+
+
 @dataclass(frozen=True)
 class Activation:
     """One activation function with its derivative, numeric versions and bound.
@@ -86,6 +104,9 @@ class Activation:
     sup_abs: sp.Expr
     slopes: tuple[Fraction, Fraction] | None = None
     params: tuple[tuple[str, object], ...] = ()
+    _stable: Callable[[sp.Expr], sp.Expr] | None = None
+    _mp_stable_f: Callable | None = None  # mpmath f(z) where the definition cancels
+    _mp_stable_df: Callable | None = None  # mpmath f'(z) where SymPy would rewrite the form
     _mp: dict = field(default_factory=dict, compare=False, repr=False)
 
     def expr(self, z: sp.Expr) -> sp.Expr:
@@ -95,6 +116,15 @@ class Activation:
     def deriv(self, z: sp.Expr, o: sp.Expr | None = None) -> sp.Expr:
         """f'(z) in textbook form; ``o`` stands for f(z) (substituted when omitted)."""
         return self._deriv(z, self._expr(z) if o is None else o)
+
+    def stable(self, z: sp.Expr) -> sp.Expr:
+        """f'(z) in z alone, in a form that does not cancel where the unit saturates.
+
+        >>> from sympy import Symbol
+        >>> get_activation("tanh").stable(Symbol("z"))
+        cosh(z)**(-2)
+        """
+        return self._stable(z) if self._stable else self._deriv(z, self._expr(z))
 
     @property
     def piecewise_linear(self) -> bool:
@@ -125,13 +155,14 @@ class Activation:
     # -- mpmath (arbitrary precision), generated from the SymPy definitions ----------------
     def mp_f(self, z):
         if "f" not in self._mp:
-            self._mp["f"] = sp.lambdify(_Z, self.expr(_Z), "mpmath")
+            self._mp["f"] = self._mp_stable_f or sp.lambdify(_Z, self.expr(_Z), "mpmath")
         return self._mp["f"](z)
 
-    def mp_df(self, z, o):
+    def mp_df(self, z, o=None):
+        """f'(z) in mpmath from the stable form (``o`` is accepted and not needed)."""
         if "df" not in self._mp:
-            self._mp["df"] = sp.lambdify((_Z, _O), self.deriv(_Z, _O), "mpmath")
-        return self._mp["df"](z, o)
+            self._mp["df"] = self._mp_stable_df or sp.lambdify(_Z, self.stable(_Z), "mpmath")
+        return self._mp["df"](z)
 
 
 def _sigmoid() -> Activation:
@@ -140,15 +171,16 @@ def _sigmoid() -> Activation:
         lambda z: 1 / (1 + sp.exp(-z)),
         lambda z, o: o * (1 - o),
         _np_sigmoid,
-        lambda z, o: o * (1.0 - o),
+        _np_dsigmoid,
         sp.Rational(1, 4),
+        _stable=lambda z: 1 / (2 + 2 * sp.cosh(z)),
     )
 
 
 def _tanh() -> Activation:
     return Activation(
         "tanh", "tanh", sp.tanh, lambda z, o: 1 - o**2,
-        np.tanh, lambda z, o: 1.0 - o * o, sp.Integer(1),
+        np.tanh, _np_dtanh, sp.Integer(1), _stable=lambda z: 1 / sp.cosh(z) ** 2,
     )
 
 
@@ -199,14 +231,15 @@ def _swish() -> Activation:
         return s + o * (1 - s)
 
     def np_d(z, o):
-        s = _np_sigmoid(z)
-        return s + o * (1.0 - s)
+        # σ(z)(1 + z·σ(−z)): σ(−z) taken directly, not as 1 − σ(z)
+        return _np_sigmoid(z) * (1.0 + z * _np_sigmoid(-z))
 
     return Activation(
         "swish", "swish", lambda z: z / (1 + sp.exp(-z)), d,
         lambda z: z * _np_sigmoid(z), np_d,
         # no closed form: the root of the critical-point equation, proved in proofs.py
         sp.Float("1.0998393201288669", 17),
+        _stable=lambda z: (1 + z / (1 + sp.exp(z))) / (1 + sp.exp(-z)),
     )
 
 
@@ -223,6 +256,11 @@ def _gelu() -> Activation:
         + z * np.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi),
         # attained at z = √2: Φ(√2) + √2·φ(√2) = (1 + erf(1))/2 + e^{-1}/√π
         (1 + sp.erf(1)) / 2 + sp.exp(-1) / sp.sqrt(sp.pi),
+        # SymPy rewrites erfc(−x) as 2 − erfc(x), which cancels again: mpmath directly
+        _mp_stable_df=lambda z: (mpmath.erfc(-z / mpmath.sqrt(2)) / 2
+                                 + z * mpmath.exp(-z * z / 2) / mpmath.sqrt(2 * mpmath.pi)),
+        # Φ(z) = erfc(−z/√2)/2 as in numpy: 1 + erf(z/√2) is 0 at any precision for z ≪ 0
+        _mp_stable_f=lambda z: z * mpmath.erfc(-z / mpmath.sqrt(2)) / 2,
     )
 
 
@@ -234,6 +272,8 @@ def _softplus() -> Activation:
         lambda z: np.logaddexp(0.0, z),
         lambda z, o: _np_sigmoid(z),
         sp.Integer(1),  # approached as z → ∞, never attained
+        # log1p(eᶻ): log(1 + eᶻ) is 0 at any precision once eᶻ is below it
+        _mp_stable_f=lambda z: mpmath.log1p(mpmath.exp(z)),
     )
 
 
@@ -269,13 +309,24 @@ def get_activation(name: str, slope=None, alpha=None) -> Activation:
         s = Fraction(1, 100) if slope is None else Fraction(slope)
         if not 0 <= s < 1:
             raise ValueError(f"leaky_relu slope must be in [0, 1), got {s}")
-        return _piecewise_linear("leaky_relu", "lrelu", s, sp.Integer(1),
-                                 () if s == Fraction(1, 100) else (("slope", s),))
+        return _make(key, s)
     if key == "elu":
         a = Fraction(1) if alpha is None else Fraction(alpha)
         if a <= 0:
             raise ValueError(f"elu alpha must be positive, got {a}")
-        return _elu(a)
+        return _make(key, a)
+    return _make(key, None)
+
+
+@lru_cache(maxsize=None)
+def _make(key: str, param: Fraction | None) -> Activation:
+    # one record per (activation, parameter): every layer shares it, so the mpmath versions
+    # are generated once per activation, not once per layer
+    if key == "leaky_relu":
+        return _piecewise_linear("leaky_relu", "lrelu", param, sp.Integer(1),
+                                 () if param == Fraction(1, 100) else (("slope", param),))
+    if key == "elu":
+        return _elu(param)
     if key == "relu":
         return _piecewise_linear("relu", "relu", Fraction(0), sp.Integer(1))
     return {"sigmoid": _sigmoid, "tanh": _tanh, "selu": _selu, "swish": _swish,

@@ -31,7 +31,7 @@ from ..errors import UserError
 from .network import Network, Param, Values
 from ..numbers import fmt, to_mpf
 
-__all__ = ["Pass", "EvaluationError", "choose_mode", "forward_backward", "finite_difference",
+__all__ = ["Pass", "EvaluationError", "choose_mode", "forward_backward", "lost_to_float64",
            "layer_table"]
 
 
@@ -56,7 +56,12 @@ class Pass:
     def gradient(self, p: Param):
         """∂L/∂p from the backpropagated δ (o^{k-1}_i · δ^k_j, or δ^k_j for a bias)."""
         d = self.delta[p.layer][p.j - 1]
-        return d if p.kind == "b" else self.o[p.layer - 1][p.i - 1] * d
+        if p.kind == "b":
+            return d
+        if self.mode == "mp":  # at the pass's precision, not mpmath's default 15 digits
+            with mpmath.workdps(self.dps):
+                return self.o[p.layer - 1][p.i - 1] * d
+        return self.o[p.layer - 1][p.i - 1] * d
 
 
 def choose_mode(net: Network, values: Values, precision: int | None = None) -> str:
@@ -68,15 +73,34 @@ def choose_mode(net: Network, values: Values, precision: int | None = None) -> s
     return "float"
 
 
+def _float(v) -> float:
+    """float(v), or ±inf where v is beyond float64 (Fraction(10**999) raises otherwise)."""
+    try:
+        return float(v)
+    except OverflowError:
+        return math.inf if v > 0 else -math.inf
+
+
 def _arr(xs, mode):
     if mode == "float":
-        return np.array([float(v) for v in xs], dtype=float)
+        return np.array([_float(v) for v in xs], dtype=float)
     conv = Fraction if mode == "exact" else to_mpf
     return np.array([conv(v) for v in xs], dtype=object)
 
 
 def _mat(rows, mode):
     return np.array([_arr(r, mode) for r in rows], dtype=float if mode == "float" else object)
+
+
+def _converted(net: Network, values: Values, mode: str, dps):
+    """x, y and every layer's (W, b) as arrays of ``mode``: converted once per Values and mode."""
+    key = (mode, dps)
+    got = values._arrays.get(key)
+    if got is None:
+        layers = [None] + [(_mat(values.W[k], mode), _arr(values.bias(k, net.widths[k]), mode))
+                           for k in range(1, net.depth + 1)]
+        got = values._arrays[key] = (_arr(values.x, mode), _arr(values.y, mode), layers)
+    return got
 
 
 def _activate(act, z, mode):
@@ -86,8 +110,8 @@ def _activate(act, z, mode):
     if mode == "exact":
         return (np.array([act.exact_value(v) for v in z], dtype=object),
                 np.array([act.exact_derivative(v) for v in z], dtype=object))
-    o = np.array([to_mpf(act.mp_f(v)) for v in z], dtype=object)
-    return o, np.array([to_mpf(act.mp_df(v, w)) for v, w in zip(z, o)], dtype=object)
+    return (np.array([to_mpf(act.mp_f(v)) for v in z], dtype=object),
+            np.array([to_mpf(act.mp_df(v)) for v in z], dtype=object))
 
 
 def _loss(net: Network, yhat, y, mode):
@@ -98,13 +122,16 @@ def _loss(net: Network, yhat, y, mode):
     if mode == "float":
         return float(np.sum(loss.np_value(yhat, y))) / m, loss.np_grad(yhat, y) / m
     # log is transcendental: in exact mode the loss value is a float, its gradient stays exact
-    log = mpmath.log if mode == "mp" else math.log
-    L = sum(loss.value(a, b, log) for a, b in zip(yhat, y)) / m
+    lib = mpmath if mode == "mp" else math
+    L = sum(loss.value(a, b, lib) for a, b in zip(yhat, y)) / m
     return L, np.array([loss.grad(a, b) / m for a, b in zip(yhat, y)], dtype=object)
 
 
 def _check_probability(yhat, y, mode):
     for a in yhat:
+        if mode == "float" and a in (0.0, 1.0):
+            raise _Saturated(f"binary cross-entropy needs 0 < ŷ < 1, but ŷ = {fmt(a)} "
+                             "(the sigmoid saturated in float64; try --precision 30)")
         if not 0 < a < 1:
             raise EvaluationError(
                 f"binary cross-entropy needs 0 < ŷ < 1, but ŷ = {fmt(a)}"
@@ -117,11 +144,12 @@ def _check_probability(yhat, y, mode):
 
 
 def forward_backward(net: Network, values: Values, mode: str | None = None,
-                     precision: int | None = None) -> Pass:
+                     precision: int | None = None, param: Param | None = None) -> Pass:
     """Run the forward pass and backpropagate δ through every layer.
 
-    With ``mode=None`` the mode is chosen by :func:`choose_mode`, and a float64 result that
-    underflows (a zero or subnormal δ somewhere) is recomputed with 30 + digits of mpmath.
+    With ``mode=None`` the mode is chosen by :func:`choose_mode`, and a float64 pass that lost a
+    number -- an overflow, or a zero or subnormal that is not a true zero (see
+    :func:`lost_to_float64`; with ``param``, its gradient too) -- is recomputed in mpmath.
     """
     if not values.complete(net):
         missing = [n for n, ok in (("x", values.x is not None), ("y", values.y is not None))
@@ -132,67 +160,103 @@ def forward_backward(net: Network, values: Values, mode: str | None = None,
     dps = (precision or 30) if mode == "mp" else None
     if mode == "mp":
         with mpmath.workdps(dps):
-            return _run(net, values, mode, dps)
-    p = _run(net, values, mode, None)
-    if auto and mode == "float" and _underflowed(p):
-        # mpmath's exponent range is unbounded, so 30 digits resolve 1e-500 as well as 1e-5
-        with mpmath.workdps(30):
-            return _run(net, values, "mp", 30)
+            return _finite(_run(net, values, mode, dps))
+    try:
+        p = _run(net, values, mode, None)
+        lost = mode == "float" and lost_to_float64(net, p, param)
+    except _Saturated:
+        if not auto:
+            raise
+        lost = True
+    if not lost:
+        return p
+    if not auto:
+        raise EvaluationError("float64 cannot hold this pass (it overflows); leave the mode "
+                              "to vgp or give --precision")
+    # mpmath's exponent range is unbounded, so 30 digits resolve 1e-500 as well as 1e-5
+    with mpmath.workdps(30):
+        return _finite(_run(net, values, "mp", 30))
+
+
+def _finite(p: Pass) -> Pass:
+    """The mpmath pass, or a clear error where even it overflowed (e^(10^999) has no value)."""
+    for name, arrays in (("o", p.o), ("δ", p.delta)):
+        for k, a in enumerate(arrays):
+            if a is not None and not all(mpmath.isfinite(v) for v in a):
+                raise EvaluationError(f"the numbers are too large to evaluate: {name} of layer "
+                                      f"{k} is infinite even in mpmath; check the spec's values")
+    if not mpmath.isfinite(p.loss):
+        raise EvaluationError("the numbers are too large to evaluate: the loss is infinite "
+                              "even in mpmath; check the spec's values")
     return p
 
 
-def _underflowed(p: Pass) -> bool:
-    """A δ that is zero or subnormal while its f' is not: lost to float64, not a real zero."""
-    if not np.any(p.delta[-1] != 0):
-        return False  # ŷ = y exactly: every gradient is truly zero
-    tiny = np.finfo(float).tiny
-    return any(np.any((np.abs(p.delta[k]) < tiny) & (p.fprime[k] != 0))
-               for k in range(1, len(p.delta)))
+class _Saturated(EvaluationError):
+    """float64 rounded a number to where the pass cannot go on (bce at ŷ = 0 or 1, overflow)."""
+
+
+_TINY = np.finfo(float).tiny
+
+
+def lost_to_float64(net: Network, p: Pass, param: Param | None = None) -> bool:
+    """True when float64 lost a number of the pass, as opposed to a true (structural) zero.
+
+    A smooth activation's f' and a loss's ∂L/∂ŷ ≠ 0 are never exactly 0, so a zero or subnormal
+    one was lost; a zero δ is true only when every path to it passes through a true zero --
+    a ReLU on its flat side, a zero weight, ŷ = y at a piecewise-linear output -- which is
+    propagated down as a mask (one boolean matrix product per layer, like the pass itself).
+    """
+    if any(not np.all(np.isfinite(a)) for a in p.o[1:] + p.delta[1:]) or not np.all(
+            np.isfinite(p.dL_dyhat)):
+        return True
+    K = len(p.delta) - 1
+    true0 = [None] * (K + 1)
+    for k in range(K, 0, -1):
+        act = net.activation(k)
+        fp = p.fprime[k]
+        if not act.piecewise_linear:
+            if np.any(np.abs(fp) < _TINY):
+                return True  # a smooth f' underflowed
+            if np.any((np.abs(p.o[k]) < _TINY) & (p.z[k] != 0)):
+                return True  # a smooth f(z) underflowed (softplus, sigmoid far left)
+            flat = np.zeros(len(fp), dtype=bool)
+        else:
+            flat = fp == 0
+        if k == K:
+            # ŷ = y is a true zero where ŷ is exact-ish: a piecewise-linear output
+            above = (p.dL_dyhat == 0) & act.piecewise_linear
+        else:
+            Wn = p.W[k + 1]
+            above = np.all((Wn == 0) | true0[k + 1][None, :], axis=1)
+        true0[k] = flat | above
+        if np.any((np.abs(p.delta[k]) < _TINY) & ~true0[k]):
+            return True
+    if param is not None:
+        g = p.gradient(param)
+        if abs(g) < _TINY and not (g == 0 and (true0[param.layer][param.j - 1] or (
+                param.kind == "w" and p.o[param.layer - 1][param.i - 1] == 0))):
+            return True
+    return False
 
 
 def _run(net: Network, values: Values, mode: str, dps) -> Pass:
     K = net.depth
-    o, z, fp, W = [_arr(values.x, mode)], [None], [None], [None]
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+    x, y, layers = _converted(net, values, mode, dps)
+    o, z, fp, W = [x], [None], [None], [None]
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         for k in range(1, K + 1):
-            Wk = _mat(values.W[k], mode)
-            zk = Wk.T @ o[-1] + _arr(values.bias(k, net.widths[k]), mode)
+            Wk, bk = layers[k]
+            zk = Wk.T @ o[-1] + bk
             ok, fk = _activate(net.activation(k), zk, mode)
             W.append(Wk), z.append(zk), o.append(ok), fp.append(fk)
         if mode == "float" and not all(np.all(np.isfinite(a)) for a in o[1:]):
-            raise EvaluationError("the forward pass overflowed float64 (weights too large?)")
-        y = _arr(values.y, mode)
+            raise _Saturated("the forward pass overflowed float64 (weights too large?)")
         L, dL = _loss(net, o[-1], y, mode)
         delta = [None] * (K + 1)
         delta[K] = dL * fp[K]
         for k in range(K - 1, 0, -1):
             delta[k] = fp[k] * (W[k + 1] @ delta[k + 1])
     return Pass(mode, dps, z, o, fp, W, dL, L, delta)
-
-
-def finite_difference(net: Network, values: Values, p: Param, h=None, mode: str = "float",
-                      dps: int = 50):
-    """Central difference (L(w + h) − L(w − h)) / 2h; ``mode='mp'`` resolves tiny gradients.
-
-    >>> from vgp_symbolic.core.network import random_values
-    >>> net = Network.build(2, [(3, "tanh"), (1, "sigmoid")], "bce")
-    >>> v = random_values(net, seed=3)
-    >>> w = net.parse_param("w1_21")
-    >>> abs(finite_difference(net, v, w) - float(forward_backward(net, v).gradient(w))) < 1e-8
-    True
-    """
-    w0 = values.get(p) or 0
-    if mode == "float":
-        h = h or 1e-6 * max(1.0, abs(float(w0)))
-        lp = forward_backward(net, values.with_param(p, float(w0) + h), "float").loss
-        lm = forward_backward(net, values.with_param(p, float(w0) - h), "float").loss
-        return float((lp - lm) / (2 * h))
-    with mpmath.workdps(dps):
-        w0 = to_mpf(w0)
-        h = mpmath.mpf(h) if h else mpmath.mpf(10) ** (-(dps // 4)) * max(1, abs(w0))
-        lp = _run(net, values.with_param(p, w0 + h), "mp", dps).loss
-        lm = _run(net, values.with_param(p, w0 - h), "mp", dps).loss
-        return (lp - lm) / (2 * h)
 
 
 def layer_table(p: Pass) -> list[dict]:

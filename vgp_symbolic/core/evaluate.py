@@ -30,8 +30,9 @@ from fractions import Fraction
 
 import mpmath
 
-from .backprop import EvaluationError, Pass, finite_difference, forward_backward, layer_table
-from ..numbers import to_mpf
+from .backprop import EvaluationError, Pass, forward_backward, layer_table
+from .check import Check, check_gradient
+from ..numbers import log10_abs, to_mpf
 from .derive import Derivation, Factor, Kind
 from .network import Values
 
@@ -45,16 +46,6 @@ class Update:
     lr: object
     old: object
     new: object
-
-
-@dataclass(frozen=True)
-class Check:
-    """An independent value of the gradient and how well it agrees."""
-
-    method: str
-    value: object
-    relative_error: float
-    agrees: bool
 
 
 @dataclass(frozen=True)
@@ -81,15 +72,6 @@ class Evaluation:
         return layer_table(self.run)
 
 
-def log10_abs(v) -> float:
-    """log10 |v| for any number type, without underflow (−inf for 0)."""
-    if v == 0:
-        return -math.inf
-    if isinstance(v, Fraction):
-        return math.log10(abs(v.numerator)) - math.log10(v.denominator)
-    return float(mpmath.log10(abs(to_mpf(v))))
-
-
 def _factor_value(run: Pass, f: Factor):
     k, i, j = f.layer, f.i, f.j
     if f.kind is Kind.DL:
@@ -112,7 +94,12 @@ def evaluate(d: Derivation, values: Values, lr=None, precision: int | None = Non
     Exact (Fractions) for piecewise-linear networks with exact inputs, float64 otherwise,
     mpmath with ``precision`` digits when asked (or when float64 underflows).
     """
-    run = forward_backward(d.net, values, precision=precision)
+    run = forward_backward(d.net, values, precision=precision, param=d.param)
+    with mpmath.workdps(run.dps or mpmath.mp.dps):  # products at the pass's precision
+        return _evaluate(d, values, lr, run, check)
+
+
+def _evaluate(d: Derivation, values: Values, lr, run: Pass, check: bool) -> Evaluation:
     fvals = tuple(_factor_value(run, f) for f in d.factors)
     grad = run.gradient(d.param)
     route_product = None
@@ -127,31 +114,9 @@ def evaluate(d: Derivation, values: Values, lr=None, precision: int | None = Non
         if run.mode == "exact" and isinstance(lr, Fraction):
             new = old - lr * grad
         elif run.mode == "mp":
-            with mpmath.workdps(run.dps):
-                new = to_mpf(old) - to_mpf(lr) * grad
+            new = to_mpf(old) - to_mpf(lr) * grad
         else:
             new = float(old) - float(lr) * float(grad)
         update = Update(lr, old, new)
     return Evaluation(d, values, run, fvals, grad, route_product, update,
-                      _check(d, values, run, grad) if check else None)
-
-
-def _check(d: Derivation, values: Values, run: Pass, grad) -> Check:
-    """Central difference in mpmath, with digits enough to see g·h against L.
-
-    With h = 1e-20·max(1, |w|) the truncation error (∝ h²) is negligible; the loss changes by
-    g·h, which must stand ~25 digits above the working precision relative to L.
-    """
-    L = run.loss
-    gap = 0 if grad == 0 or L == 0 else max(0, math.ceil(log10_abs(L) - log10_abs(grad)))
-    dps = 50 + gap
-    w = values.get(d.param) or 0
-    h = mpmath.mpf("1e-20") * max(1, abs(float(w)))
-    fd = finite_difference(d.net, values, d.param, h=h, mode="mp", dps=dps)
-    with mpmath.workdps(dps):
-        g = to_mpf(grad)
-        scale = max(abs(g), abs(fd))
-        rel = float(abs(g - fd) / scale) if scale else 0.0
-    # float64 backprop carries ~1e-16 relative error per operation, growing with depth
-    tol = 1e-12 if run.mode != "float" else 1e-12 * max(10, d.net.depth)
-    return Check(f"central finite difference (mpmath, {dps} digits)", fd, rel, rel <= tol)
+                      check_gradient(d.net, values, d.param, run, grad) if check else None)

@@ -5,8 +5,9 @@ Each :class:`Loss` holds, for ONE output (the network averages over its m output
 * ``formula`` -- the words shown to people,
 * ``expr(ŷ, y)`` / ``deriv(ŷ, y)`` -- the SymPy definition and ∂/∂ŷ in textbook form (the tests
   check ``deriv`` against ``diff(expr)``),
-* ``value(ŷ, y, log)`` / ``grad(ŷ, y)`` -- plain arithmetic, so the same code serves Fractions,
-  mpmath numbers and numpy arrays (``log`` is the number system's logarithm),
+* ``value(ŷ, y, lib)`` / ``grad(ŷ, y)`` -- plain arithmetic, so the same code serves Fractions,
+  mpmath numbers and numpy arrays (``lib`` is the number system's ``math``, ``numpy`` or
+  ``mpmath``, for ``log`` and ``log1p``),
 * ``np_value`` / ``np_grad`` and ``mp_value`` / ``mp_grad`` -- float64 and mpmath,
 * ``logit_value(z, y)`` -- for bce only: the loss from the sigmoid's argument, log(1 + eᶻ) − y·z,
   which never takes log(0) where σ(z) rounds to 0 or 1 (the lab trains with it, and its
@@ -35,17 +36,18 @@ class UnknownLoss(UserError):
     """A loss name that is not in :data:`LOSSES`."""
 
 
-def _mse_value(a, b, log=None):
+def _mse_value(a, b, lib=None):
     return (a - b) ** 2
 
 
-def _half_value(a, b, log=None):
+def _half_value(a, b, lib=None):
     return (a - b) ** 2 / 2
 
 
-def _bce_value(a, b, log=math.log):
-    # y·log ŷ is 0 when y = 0 even where log ŷ is −∞ (and likewise for 1 − y), as in the limit
-    return -((b * log(a) if b else 0) + ((1 - b) * log(1 - a) if b != 1 else 0))
+def _bce_value(a, b, lib=math):
+    # y·log ŷ is 0 when y = 0 even where log ŷ is −∞ (and likewise for 1 − y), as in the limit;
+    # log1p(−ŷ), not log(1 − ŷ), which is 0 for every ŷ below 1e-17
+    return -((b * lib.log(a) if b else 0) + ((1 - b) * lib.log1p(-a) if b != 1 else 0))
 
 
 @dataclass(frozen=True)
@@ -54,14 +56,14 @@ class Loss:
 
     name: str
     formula: str  # in words, averaged over the outputs
-    value: Callable  # value(ŷ, y, log) in the caller's number system
+    value: Callable  # value(ŷ, y, lib) in the caller's number system
     grad: Callable  # ∂/∂ŷ, value(ŷ, y) in the caller's number system
     needs_probability: bool = False  # ŷ must lie in (0, 1), y in [0, 1]
 
     def expr(self, yhat, y):
         """The SymPy definition ℓ(ŷ, y)."""
         import sympy as sp
-        return self.value(yhat, y, sp.log) if self.name != "bce" else \
+        return self.value(yhat, y) if self.name != "bce" else \
             -(y * sp.log(yhat) + (1 - y) * sp.log(1 - yhat))
 
     def deriv(self, yhat, y):
@@ -76,7 +78,7 @@ class Loss:
         """Float64 ℓ for arrays (log(0) is −inf, left to the caller to diagnose)."""
         import numpy as np
         with np.errstate(divide="ignore"):
-            return np.array([self.value(a, b, np.log) for a, b in zip(yhat, y)], dtype=float)
+            return np.array([self.value(a, b, np) for a, b in zip(yhat, y)], dtype=float)
 
     def np_grad(self, yhat, y):
         import numpy as np
@@ -85,7 +87,7 @@ class Loss:
 
     def mp_value(self, yhat, y):
         import mpmath
-        return self.value(yhat, y, mpmath.log)
+        return self.value(yhat, y, mpmath)
 
     def mp_grad(self, yhat, y):
         return self.grad(yhat, y)

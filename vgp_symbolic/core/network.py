@@ -221,6 +221,8 @@ class Values:
     W: dict = field(default_factory=dict)
     b: dict = field(default_factory=dict)
     lr: Number | None = None
+    # the numbers as arrays, per number system: converted once, not on every pass
+    _arrays: dict = field(default_factory=dict, repr=False, compare=False)
 
     def complete(self, net: Network) -> bool:
         """True when every number needed for a numeric gradient is given."""

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import dataclasses
 from fractions import Fraction  # noqa: F401  (doctest namespace)
-from types import SimpleNamespace
+from pathlib import Path
 
 from ..errors import UserError
 from .answers import Answer, AnswerSheet, AnswersError, Problem, read_answers, read_answers_text
-from .compare import DEFAULT_TOLERANCE, Criterion, Policy, PolicyError, Tolerance, judge
+from ..question import Question
+from .compare import DEFAULT_TOLERANCE, Criterion, Policy, PolicyError, Tolerance, judge, to_fraction
 from .diagnose import Diagnosis, diagnose
 from .engine import ClassResult, QuestionResult, StudentResult, grade_sheet, grade_student
-from .gradebook import (class_stats, feedback_text, format_stats, gradebook_rows,
-                        write_feedback, write_gradebook, write_histogram)
+from .gradebook import (class_stats, feedback_text, format_stats, gradebook_rows, rejected_rows,
+                        write_feedback, write_gradebook, write_histogram, write_outputs)
 from .key import KeyFileError, read_key
 from .parse import ParseError, Parsed, parse, parse_answer
 
@@ -37,8 +38,8 @@ __all__ = [
     "read_key", "KeyFileError",
     "ClassResult", "StudentResult", "QuestionResult", "grade_sheet", "grade_student",
     "gradebook_rows", "write_gradebook", "write_feedback", "feedback_text", "class_stats",
-    "format_stats", "write_histogram",
-    "GradeError", "load_class", "grade_class",
+    "format_stats", "write_histogram", "write_outputs", "rejected_rows",
+    "GradeError", "load_class", "grade_class", "sets_from_key",
 ]
 
 
@@ -46,45 +47,113 @@ class GradeError(UserError):
     """The inputs cannot be graded at all (missing file, bad assignment or roster, ...)."""
 
 
-def load_class(assignment_path, roster_path, class_seed=None, key_path=None, progress=None):
-    """Load the assignment and roster and build every student's question set.
+def load_class(assignment_path, roster_path, class_seed=None, key_path=None, progress=None,
+               build=None):
+    """Load the assignment and roster and every student's question set.
 
-    Returns ``(assignment, {student_id: StudentSet}, warnings)``. With ``key_path`` the key's
-    answers, tolerances and points are authoritative; the recomputed mistake catalogue is kept
-    only where the recomputed answer agrees with the key (else only generic diagnoses apply).
+    Returns ``(assignment, {student_id: StudentSet}, warnings)``. With ``build`` (the ``--out``
+    folder of `vgp render`) its manifest must match the assignment and ``class_seed``, and the
+    sets are read from its key.csv — answers, tolerances, points and mistake catalogue — instead
+    of being drawn again; a student's set is drawn only if error carried forward needs it. With
+    ``key_path`` alone the key's answers, tolerances and points are authoritative over the
+    recomputed sets (their catalogue is kept only where the answers agree).
     """
-    from ..homework import HomeworkError, load_assignment, load_roster, student_set
+    from ..homework import HomeworkError, load_assignment, load_roster
     try:
         assignment = load_assignment(assignment_path)
         roster = load_roster(roster_path)
     except HomeworkError as e:
         raise GradeError(str(e)) from None
-    sets, warnings = {}, []
-    for st in roster:
-        try:
-            sets[st.student_id] = student_set(assignment, st, class_seed)
-        except HomeworkError as e:
-            raise GradeError(str(e)) from None
-        if progress is not None:
-            progress(1)
+    warnings: list[str] = []
+    key = None
+    if build is not None:
+        from ..homework.manifest import check_manifest, read_manifest
+        m = read_manifest(build)
+        warnings += check_manifest(m, assignment, class_seed, build)
+        class_seed = m.class_seed
+        key_path = Path(build) / "key.csv"
     if key_path is not None:
         try:
             key = read_key(key_path)
         except KeyFileError as e:
             raise GradeError(str(e)) from None
-        sets, kw = _apply_key(sets, key, key_path)
-        warnings += kw
-    return assignment, sets, warnings
+        _check_key_seed(key, assignment, class_seed, key_path)
+    try:
+        if key is not None and build is not None:
+            sets, kw = sets_from_key(assignment, roster, key, class_seed, key_path, progress)
+        else:
+            sets, kw = _drawn_sets(assignment, roster, class_seed, key, key_path, progress)
+    except HomeworkError as e:
+        raise GradeError(str(e)) from None
+    return assignment, sets, warnings + kw
 
 
-def _replace(q, **kw):
-    if dataclasses.is_dataclass(q):
-        return dataclasses.replace(q, **kw)
-    return SimpleNamespace(**{**vars(q), **kw})
+def _check_key_seed(key, assignment, class_seed, key_path):
+    seeds = {e.class_seed for e in key.values() if e.class_seed is not None}
+    want = assignment.seed if class_seed is None else int(class_seed)
+    if seeds and seeds != {want}:
+        raise GradeError(f"{key_path}: the key was rendered with class seed "
+                         f"{', '.join(map(str, sorted(seeds)))}, not {want}; grade with "
+                         f"--seed {min(seeds)} (or with --build, which reads it)")
+
+
+def _drawn_sets(assignment, roster, class_seed, key, key_path, progress):
+    from ..homework import student_set
+    sets = {}
+    for st in roster:
+        sets[st.student_id] = student_set(assignment, st, class_seed)
+        if progress is not None:
+            progress(1)
+    if key is None:
+        return sets, []
+    return _apply_key(sets, key, key_path)
+
+
+def sets_from_key(assignment, roster, key, class_seed, key_path, progress=None):
+    """Every roster student's set from a build's key (no drawing); see :func:`load_class`."""
+    from ..homework import student_set
+    from ..homework.model import StudentSet
+    infos = assignment.questions
+    ref = None                       # which questions build on which: the same for everyone
+    sets, drawn = {}, 0
+    for st in roster:
+        entries = [key.get((st.student_id, q.id)) for q in infos]
+        if any(e is None or e.mistakes is None for e in entries):
+            sets[st.student_id] = student_set(assignment, st, class_seed)   # not in the key
+            drawn += 1
+        else:
+            if ref is None:
+                ref = {q.id: q.depends_on for q in student_set(assignment, st, class_seed).questions}
+            lazy = _LazySet(assignment, st, class_seed)
+            qs = tuple(Question(i.id, i.problem, i.prompt, e.answer, e.tolerance, e.points,
+                                ref[i.id], e.mistakes, lazy.recompute(i.id) if ref[i.id] else None,
+                                i.key) for i, e in zip(infos, entries))
+            sets[st.student_id] = StudentSet(st, 0, qs, (), class_seed)
+        if progress is not None:
+            progress(1)
+    warnings = []
+    if drawn:
+        warnings.append(f"{key_path}: {drawn} student(s) of the roster are not in the key (or "
+                        "it has no mistake catalogue); their sets were drawn again")
+    return sets, warnings
+
+
+class _LazySet:
+    """A student's drawn set, made only when error carried forward first needs it."""
+
+    def __init__(self, assignment, student, class_seed):
+        self._args, self._set = (assignment, student, class_seed), None
+
+    def recompute(self, qid):
+        def recompute(values):
+            if self._set is None:
+                from ..homework import student_set
+                self._set = student_set(*self._args)
+            return self._set.question(qid).recompute(values)
+        return recompute
 
 
 def _apply_key(sets, key, key_path):
-    from .compare import to_fraction
     out, missing, differ = {}, 0, 0
     for sid, s in sets.items():
         qs = []
@@ -97,17 +166,18 @@ def _apply_key(sets, key, key_path):
             same = to_fraction(k.answer) == to_fraction(q.answer)
             if not same:
                 differ += 1
-            qs.append(_replace(q, answer=k.answer, tolerance=k.tolerance, points=k.points,
-                               **({} if same else {"mistakes": (), "recompute": None})))
-        out[sid] = _replace(s, questions=tuple(qs))
+            qs.append(dataclasses.replace(
+                q, answer=k.answer, tolerance=k.tolerance, points=k.points,
+                **({} if same else {"mistakes": (), "recompute": None})))
+        out[sid] = dataclasses.replace(s, questions=tuple(qs))
     warnings = []
     if missing:
         warnings.append(f"{key_path}: {missing} student/question pair(s) not in the key; "
                         "graded against the recomputed answers")
     if differ:
         warnings.append(f"{key_path}: {differ} key answer(s) differ from the answers recomputed "
-                        "from the seeds (another class seed or an edited assignment?); the key "
-                        "is used and only generic diagnoses are made for those")
+                        "from the seeds (an edited assignment?); the key is used and only "
+                        "generic diagnoses are made for those")
     extra = {k[0] for k in key} - set(sets)
     if extra:
         warnings.append(f"{key_path}: {len(extra)} student(s) in the key are not on the roster")
@@ -115,22 +185,31 @@ def _apply_key(sets, key, key_path):
 
 
 def grade_class(assignment_path, roster_path, answers_path, *, class_seed=None, key_path=None,
-                decimal_comma=False, progress=None) -> ClassResult:
-    """Grade an answers CSV end to end (no files written); see :mod:`vgp_symbolic.cli.grade`.
+                build=None, decimal_comma=False, progress=None) -> ClassResult:
+    """Grade an answers CSV end to end (no files written; see :func:`write_outputs`).
 
-    Raises :class:`GradeError` when nothing can be graded; problems with single rows are
-    reported in the result instead.
+    ``progress(stage, total)`` may return a per-student callback (a progress bar). Raises
+    :class:`GradeError` when nothing can be graded; problems with single rows are reported
+    in the result instead.
     """
-    assignment, sets, warnings = load_class(assignment_path, roster_path, class_seed, key_path)
+    tick = progress("preparing question sets", None) if progress else None
+    assignment, sets, warnings = load_class(assignment_path, roster_path, class_seed, key_path,
+                                            tick, build)
     try:
-        policy = Policy.from_grading(getattr(assignment, "grading", {}) or {})
+        policy = Policy.from_grading(assignment.grading or {})
     except PolicyError as e:
         raise GradeError(f"{assignment_path}: {e}") from None
-    qids = [q.id for q in next(iter(sets.values())).questions] if sets else []
+    qids = [q.id for q in assignment.questions]
     try:
         sheet = read_answers(answers_path, qids, list(sets), decimal_comma)
     except AnswersError as e:
         raise GradeError(str(e)) from None
-    result = grade_sheet(sets, sheet, policy, decimal_comma, progress)
+    tick = progress("grading", len(sets)) if progress else None
+    result = grade_sheet(sets, sheet, policy, decimal_comma, tick)
     result.warnings[:0] = warnings
+    result.title = assignment.id
+    if result.graded_answers == 0:
+        raise GradeError(f"{answers_path}: nothing could be graded ({len(sheet.data_lines)} data "
+                         f"line(s), {len({p.line for p in sheet.problems})} not graded); no files "
+                         "were written")
     return result

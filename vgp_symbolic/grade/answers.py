@@ -61,6 +61,7 @@ class Problem:
     reason: str
     student_id: str | None = None   # a roster id when the row belongs to a known student
     raw_student: str = ""           # what the row said, for reporting unknown students
+    question: str = ""              # the question the row was for, when it says one
 
 
 @dataclass
@@ -186,6 +187,13 @@ def _read_answers_text(text, questions, students, name, decimal_comma):
     sheet = AnswerSheet(name, "long" if long else "wide")
     if long:
         qcol, acol = cols.index("question"), cols.index("answer")
+        for name, first_ix in (("student_id", sid_col), ("question", qcol), ("answer", acol)):
+            same = [i for i, c in enumerate(cols) if c == cols[first_ix]]
+            if len(same) > 1:
+                sheet.warnings.append(
+                    f"{where}: {len(same)} columns named {name} ("
+                    + ", ".join(f"{shown(header[i], 20)} in column {i + 1}" for i in same)
+                    + f"); only the first, column {same[0] + 1}, is read")
         _read_long(sheet, lines, n + 1, dialect, sid_col, qcol, acol, len(header), qmap, roster,
                    decimal_comma)
     else:
@@ -341,11 +349,12 @@ def _long_row(sheet, line, rec, balanced, dialect, sid_col, qcol, acol, width, q
     if q is None:
         why = "empty question" if not qraw else f"unknown question {shown(qraw)}"
         sheet.problems.append(Problem(line, f"{why} (questions: {', '.join(qmap.values())})",
-                                      sid))
+                                      sid, sid, qraw))
         return
     if (sid, q) in first:
         sheet.problems.append(Problem(line, f"duplicate answer for {sid} {q} (first given on "
-                                      f"line {first[sid, q]}, which is the one graded)", sid))
+                                      f"line {first[sid, q]}, which is the one graded)", sid, sid,
+                                      q))
         return
     first[sid, q] = line
     sheet.answers.append(Answer(line, sid, q, rec[acol]))

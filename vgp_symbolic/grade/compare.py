@@ -1,23 +1,24 @@
 """Is an answer close enough? Tolerances, significant figures and partial credit.
 
-All comparisons are exact (rationals): a float target is taken at its exact binary value, and
-tolerances are read from their decimal text (``1e-3`` is exactly 1/1000).
+The acceptance rule is :class:`vgp_symbolic.question.Tolerance`'s, the one the draws use too:
+an answer ``a`` for the true value ``x`` is accepted when ``|a − x|`` is at most the window of
+x — the largest of ``rel·|x|``, ``abs`` and, for ``sig_figs = n``, ½ unit of the n-th
+significant figure of x. All comparisons are exact (rationals): a float target is taken as
+its exact decimal (the float 2.485 is 2.485) and tolerances as written (``1e-3`` is 1/1000).
 
-* **rel** — ``|a − x| ≤ rel·|x|``; **abs** — ``|a − x| ≤ abs``.
-* **sig_figs = n** — ``a`` agrees with ``x`` to n significant figures when both, rounded to n
-  significant figures (halves away from zero, :func:`vgp_symbolic.numbers.round_sig`), are the
-  same number. For x = 2.498
-  and n = 3: 2.50, 2.4980 and 2.502 agree (2.50), 2.49 does not. In addition the answer must
-  be *written* with at least n significant figures unless it equals x exactly: "2.5" for
-  2.498 is "rounded too coarsely" (partial credit), while "0.002" for exactly 1/500 is simply
-  correct.
-* Several given: an answer is accepted when any of them accepts it (``abs`` works as a floor
-  under ``rel``).
+* The sig-figs window is centred on the true value, so a more accurate answer is never
+  refused across a rounding boundary (true 2.4949999 at 3 figures: ``2.495`` is accepted, as
+  ``2.49`` is).
+* With ``sig_figs = n`` the answer must also be *written* with at least n significant figures
+  unless it equals x exactly: "2.5" for 2.498 is "rounded too coarsely" (partial credit), while
+  "0.002" for exactly 1/500 is simply correct. How many figures an expression is written with
+  is :attr:`~.parse.Parsed.sig_figs`: the same for ``2.5``, ``(2.5)``, ``2.5*1``, ``5/2``.
 * None given: :data:`DEFAULT_TOLERANCE` (3 significant figures).
 
 >>> c = Criterion.of(Fraction(1249, 500), Tolerance(sig_figs=3))
->>> [judge(parse_answer(s), c) for s in ("2.498", "2.4980", "2.50", "1249/500", "2.5", "2.49", "2.4")]
-['match', 'match', 'match', 'match', 'coarse', 'truncated', 'truncated']
+>>> [judge(parse_answer(s), c) for s in ("2.498", "2.4980", "2.50", "1249/500", "2.5", "(2.5)",
+...                                      "5/2", "2.49", "2.4")]
+['match', 'match', 'match', 'match', 'coarse', 'coarse', 'coarse', 'truncated', 'truncated']
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from math import floor as _floor, log10 as _log10
 
 from ..errors import UserError
 from ..numbers import magnitude, round_sig, scale_to_sig, trunc_sig
-from ..question import Tolerance
+from ..question import DEFAULT_TOLERANCE, HALF_UNIT, Tolerance, exact
 from .parse import Parsed, parse_answer  # noqa: F401  (parse_answer: used in the doctests)
 
 __all__ = ["Tolerance", "DEFAULT_TOLERANCE", "Criterion", "judge", "near", "near_test", "float_bounds",
@@ -37,7 +38,6 @@ __all__ = ["Tolerance", "DEFAULT_TOLERANCE", "Criterion", "judge", "near", "near
            "PolicyError"]
 
 
-DEFAULT_TOLERANCE = Tolerance(sig_figs=3)
 _ZERO = Fraction(0)
 
 
@@ -88,7 +88,7 @@ class Criterion:
     edge, where it matters (see :func:`float_bounds`; a target of exactly 0 included).
     """
 
-    __slots__ = ("_target", "_value", "sig_figs", "_float", "_shortest", "_rel", "_abs",
+    __slots__ = ("_target", "_value", "sig_figs", "_float", "_rel", "_abs",
                  "_allowed", "_rounded", "_needed", "_tf", "_sure_in", "_sure_out")
 
     def __init__(self, target, rel: Fraction | None, abs_: Fraction | None,
@@ -98,7 +98,7 @@ class Criterion:
         self._value = target
         self._target = target if type(target) is Fraction else None
         self._float = target if type(target) is float else None
-        self.sig_figs, self._shortest = sig_figs, None
+        self.sig_figs = sig_figs
         self._rel, self._abs = rel, abs_
         self._allowed = self._rounded = self._needed = None
         tf = self._tf = _fast_float(target)
@@ -108,9 +108,9 @@ class Criterion:
 
     @property
     def target(self) -> Fraction:
-        """The target, exactly."""
+        """The target, exactly (a float as its exact decimal: the float 0.1 is 1/10)."""
         if self._target is None:
-            self._target = to_fraction(self._value)
+            self._target = exact(self._value)
         return self._target
 
     def __repr__(self):
@@ -123,7 +123,7 @@ class Criterion:
 
         >>> c = Criterion.of(Fraction(1249, 500), Tolerance(rel=1e-3, sig_figs=3))
         >>> c.allowed, c.rounded
-        (Fraction(1249, 500000), Fraction(5, 2))
+        (Fraction(1, 200), Fraction(5, 2))
         """
         if type(target) is not float and type(target) is not Fraction:
             target = to_fraction(target)
@@ -138,23 +138,22 @@ class Criterion:
         return self._value
 
     @property
-    def shortest(self) -> Fraction | None:
-        """A float target's shortest decimal: "0.1" is an exact answer for the float 0.1."""
-        if self._shortest is None and self._float is not None:
-            self._shortest = Fraction(repr(self._float))
-        return self._shortest
-
-    @property
     def allowed(self) -> Fraction:
-        """The largest accepted |a − x| from ``rel`` and ``abs`` (exact)."""
+        """The largest accepted |a − x|: the tolerance's window (see
+        :meth:`vgp_symbolic.question.Tolerance.window`), exactly."""
         if self._allowed is None:
+            x = self.target
             a = _ZERO
             if self._rel is not None:
-                r = self._rel * abs(self.target)
+                r = self._rel * abs(x)
                 if r > a:
                     a = r
             if self._abs is not None and self._abs > a:
                 a = self._abs
+            if self.sig_figs is not None and x:
+                h = HALF_UNIT * Fraction(10) ** (magnitude(x) - self.sig_figs + 1)
+                if h > a:
+                    a = h
             self._allowed = a
         return self._allowed
 
@@ -183,11 +182,7 @@ class Criterion:
                 return False
             if self._sure_in is not None and d < self._sure_in:
                 return True
-        if a == self.target:
-            return True
-        if abs(a - self.target) <= self.allowed:
-            return True
-        return self.sig_figs is not None and round_sig(a, self.sig_figs) == self.rounded
+        return a == self.target or abs(a - self.target) <= self.allowed
 
     @property
     def needed(self) -> int:
@@ -375,7 +370,7 @@ def judge(answer: Parsed, c: Criterion) -> str | None:
         if d > c._sure_out:
             return _slip(answer, c, p, d)
     a = answer.value
-    if a == c.target or (c._float is not None and af == c._float and a == c.shortest):
+    if a == c.target:
         return "match"
     if c.accepts(a, af):
         return _precision(answer, c)
@@ -383,9 +378,7 @@ def judge(answer: Parsed, c: Criterion) -> str | None:
 
 
 def _exact(answer: Parsed, c: Criterion) -> bool:
-    a = answer.value
-    return a == c.target or (c._float is not None and answer.approx == c._float
-                             and a == c.shortest)
+    return answer.value == c.target
 
 
 def _precision(answer: Parsed, c: Criterion) -> str:

@@ -5,11 +5,11 @@ answer is compared with the value *that* student's parameters give. Parts are gr
 order, so a later part can use the student's own earlier answers (error carried forward).
 
 >>> from fractions import Fraction as F
->>> from types import SimpleNamespace as Obj
+>>> from vgp_symbolic.homework.model import Student, StudentSet
+>>> from vgp_symbolic.question import Question, Tolerance
 >>> from .answers import read_answers_text
->>> q = Obj(id="q1", answer=F(1, 500), tolerance=None, points=2.0, depends_on=(), mistakes=(),
-...        recompute=None)
->>> sets = {"s1": Obj(student=Obj(student_id="s1", name="Ada"), questions=(q,))}
+>>> q = Question("q1", "demo", "", F(1, 500), Tolerance(sig_figs=3), 2.0, (), ())
+>>> sets = {"s1": StudentSet(Student("s1", "Ada", 2), 0, (q,))}
 >>> sheet = read_answers_text("student_id,q1\\ns1,2e-3\\n", ["q1"], ["s1"])
 >>> r = grade_sheet(sets, sheet)
 >>> r.students[0].total, r.students[0].results["q1"].diagnosis.id
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from .answers import Answer, AnswerSheet, Problem
 from .compare import Policy
-from .diagnose import CORRECT, Diagnosis, _diagnose, _diagnose_fast, blank, unreadable
+from .diagnose import CORRECT, Diagnosis, diagnose, blank, unreadable
 from .parse import ParseError, parse_answer
 
 __all__ = ["QuestionResult", "StudentResult", "ClassResult", "grade_sheet", "grade_student"]
@@ -40,6 +40,8 @@ class QuestionResult:
     points: float
     max_points: float
     prompt: str = ""
+    tolerance: object = None     # the question's Tolerance (for the precision instruction)
+    answer: object = None        # the correct value (shown in the feedback, always)
 
 
 @dataclass
@@ -80,6 +82,7 @@ class ClassResult:
     sheet: AnswerSheet
     unattached: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    title: str = ""                  # the assignment's id, for the feedback and histogram
 
     @property
     def graded_answers(self) -> int:
@@ -105,10 +108,10 @@ def grade_student(student_set, answers: dict[str, Answer], policy: Policy | None
     """Grade one student's answers (``question id → Answer``) against their question set.
 
     >>> from fractions import Fraction as F
-    >>> from types import SimpleNamespace as Obj
-    >>> q = Obj(id="q1", answer=F(1, 2), tolerance=None, points=1.0, depends_on=(),
-    ...        mistakes=(), recompute=None)
-    >>> s = Obj(student=Obj(student_id="s1", name=""), questions=(q,))
+    >>> from vgp_symbolic.homework.model import Student, StudentSet
+    >>> from vgp_symbolic.question import Question, Tolerance
+    >>> q = Question("q1", "demo", "", F(1, 2), Tolerance(rel=1e-3), 1.0, (), ())
+    >>> s = StudentSet(Student("s1", "", 2), 0, (q,))
     >>> grade_student(s, {"q1": Answer(2, "s1", "q1", "0.25^4")}).results["q1"].diagnosis.id
     'wrong'
     """
@@ -140,17 +143,15 @@ def grade_student(student_set, answers: dict[str, Answer], policy: Policy | None
                 given[qid] = q.answer
                 ok[qid] = True
             else:
-                d = _diagnose_fast(q, parsed, given, ok, policy)     # diagnose(), inlined
-                if d is None:
-                    d = _diagnose(q, parsed, given, ok, policy, None)
+                d = diagnose(q, parsed, given, ok, policy)
                 given[qid] = parsed
                 ok[qid] = d is CORRECT or d.status == "correct"
         v = pts * d.credit
         # round(v, 6) leaves a multiple of 1/64 as it is (its decimals end by the 6th place)
         results[qid] = QuestionResult(qid, text, line, d,
                                       v if (v * 64.0).is_integer() else round(v, 6), pts,
-                                      getattr(q, "prompt", ""))
-    return StudentResult(st.student_id, getattr(st, "name", ""), results)
+                                      q.prompt, q.tolerance, q.answer)
+    return StudentResult(st.student_id, st.name, results)
 
 
 def grade_sheet(student_sets, sheet: AnswerSheet, policy: Policy | None = None,

@@ -22,14 +22,19 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..csvsafe import _num, safe_cell
-from ..fileio import atomic_open, atomic_write_bytes, atomic_write_text
+from ..csvsafe import _num, safe_cell, safe_row
+from ..fileio import atomic_open, atomic_write_bytes, staged_dir
+from .diagnose import _show
 from .engine import ClassResult, StudentResult
 
-__all__ = ["gradebook_rows", "write_gradebook", "write_feedback", "feedback_text",
-           "ClassStats", "class_stats", "format_stats", "write_histogram", "feedback_name"]
+__all__ = ["GRADEBOOK", "REJECTED", "FEEDBACK", "HISTOGRAM", "write_outputs", "rejected_rows",
+           "gradebook_rows", "write_gradebook", "write_feedback", "feedback_text",
+           "ClassStats", "class_stats", "format_stats", "write_histogram", "feedback_name",
+           "md_text"]
 
-_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+GRADEBOOK, REJECTED, FEEDBACK, HISTOGRAM = ("gradebook.csv", "rejected.csv", "feedback",
+                                             "histogram.png")
+MAX_NOTES = 3          # problems named in a student's notes cell; all are in rejected.csv
 
 
 def _clip(s: str, limit: int = 200) -> str:
@@ -44,18 +49,30 @@ def gradebook_rows(result: ClassResult) -> list[list[str]]:
     rows = [header]
     for s in result.students:
         status = "graded" if s.submitted else "no answers"
-        notes = [f"line {p.line}: {p.reason}" for p in s.problems]
+        notes = [f"line {p.line}: {_clip(p.reason, 120)}" for p in s.problems[:MAX_NOTES]]
+        if len(s.problems) > MAX_NOTES:
+            notes.append(f"{len(s.problems) - MAX_NOTES} more line(s) not graded, all in "
+                         f"{REJECTED}")
         if not s.submitted and not s.problems:
             notes.append("no answers submitted")
         rows.append([s.student_id, s.name]
                     + [_num(s.results[i].points) if i in s.results else "" for i in q]
                     + [_diag_cell(s, i) for i in q]
                     + [_num(s.total), _num(s.max_total), status,
-                       " ".join(map(str, s.lines)), _clip("; ".join(notes), 2000)])
+                       " ".join(map(str, s.lines)), "; ".join(notes)])
     for p in result.unattached:
         rows.append([_clip(p.raw_student, 100), ""] + [""] * (2 * len(q))
                     + ["", "", "invalid", str(p.line), _clip(f"line {p.line}: {p.reason}", 500)])
     return [[safe_cell(c) for c in r] for r in rows]
+
+
+def rejected_rows(result: ClassResult) -> list[list[str]]:
+    """Every input line that was not graded: line, student, question, reason (header first).
+    With the graded lines they account for every data line of the answers file."""
+    rows = [["line", "student_id", "question", "reason"]]
+    for p in sorted(result.sheet.problems, key=lambda p: p.line):
+        rows.append([str(p.line), p.student_id or p.raw_student, p.question, p.reason])
+    return rows
 
 
 def _diag_cell(s: StudentResult, qid: str) -> str:
@@ -72,51 +89,98 @@ def write_gradebook(result: ClassResult, path) -> None:
         csv.writer(fh).writerows(gradebook_rows(result))
 
 
+def write_outputs(result: ClassResult, out, title: str = "") -> dict[str, Path]:
+    """Write every output of `vgp grade` into the folder ``out`` as one set: the gradebook,
+    ``rejected.csv``, a feedback file per student and the histogram are built in a staging
+    folder and swapped in whole, so a run killed at any moment leaves the previous complete
+    set (see :func:`vgp_symbolic.fileio.staged_dir`)."""
+    out = Path(out)
+    with staged_dir(out) as tmp:
+        with open(tmp / GRADEBOOK, "w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(gradebook_rows(result))
+        with open(tmp / REJECTED, "w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(safe_row(r) for r in rejected_rows(result))
+        write_feedback(result, tmp / FEEDBACK, title)
+        write_histogram(result, tmp / HISTOGRAM, title, atomic=False)
+    return {"gradebook": out / GRADEBOOK, "rejected": out / REJECTED,
+            "feedback": out / FEEDBACK, "histogram": out / HISTOGRAM}
+
+
 # -- feedback ----------------------------------------------------------------------------------
 def feedback_name(student_id: str) -> str:
     """A file name for a student's feedback: the id when it is filename-safe, else a slug + hash.
+    It never starts with ``-`` or ``.`` (no option to a shell command, no hidden file).
 
-    >>> feedback_name("s001"), feedback_name("../etc/passwd")[:12]
-    ('s001.md', '_etc_passwd-')
+    >>> feedback_name("s001"), feedback_name("../etc/passwd")[:13], feedback_name("-rf")[:4]
+    ('s001.md', '___etc_passwd', '_rf-')
     """
-    slug = re.sub(r"[^A-Za-z0-9._-]", "_", student_id)[:60].lstrip(".") or "student"
+    slug = re.sub(r"[^A-Za-z0-9._-]", "_", student_id)[:60]
+    slug = re.sub(r"^[.-]+", lambda m: "_" * len(m.group()), slug) or "student"
     if slug == student_id:
         return slug + ".md"
     h = hashlib.sha1(student_id.encode("utf-8", "replace")).hexdigest()[:8]
     return f"{slug}-{h}.md"
 
 
-def _md(s: str) -> str:
-    """Student text inside a Markdown code span: no backticks, no control characters."""
-    s = _CTRL.sub("\ufffd", str(s)).replace("`", "'").replace("\n", " ").replace("\r", " ")
-    return "`` " + _clip(s, 80) + " ``"
+# every character that ends a line somewhere (str.splitlines' set), and other controls
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MD_PUNCT = re.compile(r"([\\`*_\[\]~|#!])")
+
+
+def md_text(s, limit: int = 300) -> str:
+    r"""Text from a roster, an answers file or a label, made inert in Markdown and HTML: one
+    line, Markdown punctuation escaped, ``< > &`` as entities, no autolink.
+
+    >>> md_text("Bobby\n# Injected <iframe src=x>")
+    'Bobby \\# Injected &lt;iframe src=x&gt;'
+    >>> md_text("[x](javascript:alert(1)) http://e.vil")
+    '\\[x\\](javascript:alert(1)) http:\\/\\/e.vil'
+    """
+    s = _BREAKS.sub(" ", _clip(str(s), limit))
+    s = _MD_PUNCT.sub(r"\\\1", s)
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return s.replace("://", r":\/\/").replace("www.", r"www\.")
+
+
+def _md_code(s: str) -> str:
+    """A student's answer as a Markdown code span (shown literally, never rendered)."""
+    s = _BREAKS.sub(" ", _clip(str(s), 80)).replace("`", "'")
+    return "`` " + s + " ``"
 
 
 def feedback_text(s: StudentResult, title: str = "") -> str:
-    """The Markdown feedback for one student."""
-    who = f"{s.name} ({s.student_id})" if s.name else s.student_id
-    out = [f"# {title + ' — ' if title else ''}feedback for {who}", "",
+    """The Markdown feedback for one student: per question the answer given, the verdict and
+    why, the correct answer, and — when not full marks — the precision that is accepted."""
+    who = md_text(s.student_id) if not s.name else f"{md_text(s.name)} ({md_text(s.student_id)})"
+    out = [f"# {md_text(title) + ' — ' if title else ''}feedback for {who}", "",
            f"**Total: {_num(s.total)} / {_num(s.max_total)}**", ""]
     if not s.submitted:
         out += ["No answers were received for you.", ""]
     for qid, r in s.results.items():
-        d = r.diagnosis
-        out.append(f"## {qid} — {_num(r.points)} / {_num(r.max_points)}")
-        out.append("")
-        if r.prompt:
-            out += [f"> {r.prompt.strip().replace(chr(10), ' ')}", ""]
-        out.append(f"- your answer: {_md(r.text) if r.text and r.text.strip() else '(none)'}")
-        out.append(f"- verdict: **{_VERDICT[d.status]}**"
-                   + (f" (`{d.id}`)" if d.status in ("mistake", "rounding") else ""))
-        if d.message and d.status != "correct":
-            out.append(f"- {d.message}")
-        if d.status != "correct" and d.expected and d.expected not in d.message:
-            out.append(f"- the answer is {d.expected}")
-        out.append("")
+        out += _question_lines(qid, r)
     if s.problems:
-        out += ["## Rows of your submission that were not graded", ""]
-        out += [f"- line {p.line}: {p.reason}" for p in s.problems] + [""]
+        out += ["## Lines of your submission that were not graded", ""]
+        out += [f"- line {p.line}: {md_text(p.reason)}" for p in s.problems] + [""]
     return "\n".join(out)
+
+
+def _question_lines(qid: str, r) -> list[str]:
+    d = r.diagnosis
+    out = [f"## {md_text(qid)} — {_num(r.points)} / {_num(r.max_points)}", ""]
+    if r.prompt:
+        out += [f"> {md_text(r.prompt)}", ""]
+    out.append(f"- your answer: {_md_code(r.text) if r.text and r.text.strip() else '(none)'}")
+    verdict = f"- verdict: **{_VERDICT[d.status]}**"
+    out.append(verdict + (f" — {md_text(d.message)}" if d.message and d.status != "correct"
+                          else ""))
+    shown = d.expected or (_show(r.answer) if r.answer is not None else "")
+    if shown:
+        out.append(f"- correct answer: {md_text(shown)}")
+    if d.status != "correct" and r.tolerance is not None:
+        t = r.tolerance.given
+        out.append(f"- accepted: {t.describe()} — {t.instruction()}")
+    out.append("")
+    return out
 
 
 _VERDICT = {"correct": "correct", "ecf": "correct with error carried forward",
@@ -125,8 +189,13 @@ _VERDICT = {"correct": "correct", "ecf": "correct with error carried forward",
 
 
 def write_feedback(result: ClassResult, directory, title: str = "") -> list[Path]:
-    """Write ``<directory>/<student_id>.md`` for every roster student; return the paths."""
+    """Write ``<directory>/<student_id>.md`` for every roster student; return the paths.
+
+    The files are plain writes: ``directory`` is expected to be a staging folder made durable
+    and swapped in whole by :func:`vgp_symbolic.fileio.staged_dir`.
+    """
     d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
     paths, used = [], set()
     for s in result.students:
         name = feedback_name(s.student_id)
@@ -135,7 +204,7 @@ def write_feedback(result: ClassResult, directory, title: str = "") -> list[Path
             name = f"{name[:-3]}-{h}.md"
         used.add(name.lower())
         p = d / name
-        atomic_write_text(p, feedback_text(s, title))
+        p.write_text(feedback_text(s, title), encoding="utf-8")
         paths.append(p)
     return paths
 
@@ -148,6 +217,7 @@ class QuestionStats:
     mean: float
     correct: int                  # full marks
     answered: int                 # a non-blank answer
+    submitted: int                # students who submitted anything: blanks count here
     diagnoses: tuple[tuple[str, int], ...]   # most common non-correct diagnoses
 
 
@@ -179,7 +249,7 @@ def class_stats(result: ClassResult) -> ClassStats:
         qs.append(QuestionStats(
             qid, result.points[qid], statistics.fmean([r.points for r in rs]) if rs else 0.0,
             sum(r.diagnosis.status == "correct" for r in rs),
-            sum(r.diagnosis.status != "blank" for r in rs), tuple(c.most_common(3))))
+            sum(r.diagnosis.status != "blank" for r in rs), len(rs), tuple(c.most_common(3))))
     max_total = max((s.max_total for s in result.students), default=0.0)
     return ClassStats(
         len(result.students), len(sub), max_total, statistics.fmean(totals),
@@ -196,16 +266,18 @@ def format_stats(st: ClassStats) -> str:
            f"total (of {_num(st.max_total)}): mean {st.mean:.2f}, median {_num(st.median)}, "
            f"sd {st.stdev:.2f}, min {_num(st.low)}, max {_num(st.high)}"]
     w = max([len(q.id) for q in st.questions] + [8])
-    out.append(f"{'question':<{w}}  {'mean':>11}  {'correct':>8}  most common diagnoses")
+    out.append(f"{'question':<{w}}  {'mean':>11}  {'correct':>10}  most common diagnoses "
+               "(blanks are no_answer)")
     for q in st.questions:
         slips = ", ".join(f"{i} ×{n}" for i, n in q.diagnoses) or "-"
         out.append(f"{q.id:<{w}}  {q.mean:>5.2f} / {_num(q.max_points):<3}  "
-                   f"{q.correct:>3}/{q.answered:<4}  {slips}")
+                   f"{q.correct:>4}/{q.submitted:<5}  {slips}")
     return "\n".join(out)
 
 
-def write_histogram(result: ClassResult, path, title: str = "") -> None:
-    """A histogram of the totals of students who submitted, as PNG (written atomically)."""
+def write_histogram(result: ClassResult, path, title: str = "", atomic: bool = True) -> None:
+    """A histogram of the totals of students who submitted, as PNG (written atomically unless
+    ``atomic`` is False: inside a staging folder)."""
     # A bare Figure renders with the Agg canvas and never touches pyplot's global backend.
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
@@ -223,4 +295,7 @@ def write_histogram(result: ClassResult, path, title: str = "") -> None:
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
-    atomic_write_bytes(path, buf.getvalue())
+    if atomic:
+        atomic_write_bytes(path, buf.getvalue())
+    else:
+        Path(path).write_bytes(buf.getvalue())

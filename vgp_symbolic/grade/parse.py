@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-__all__ = ["ParseError", "Parsed", "parse", "parse_answer",
+__all__ = ["ParseError", "Parsed", "parse", "parse_answer", "value_figures",
            "MAX_LENGTH", "MAX_DIGITS", "MAX_SCI_EXPONENT", "MAX_POWER", "MAX_BITS", "MAX_DEPTH"]
 
 MAX_LENGTH = 200         # characters after trimming surrounding spaces
@@ -79,9 +79,13 @@ class ParseError(ValueError):
 class Parsed:
     """A parsed answer: its exact ``value`` and the significant figures the student wrote.
 
-    ``sig_figs`` is ``None`` when the answer is exact by construction (an expression such as
-    ``1/500`` or ``0.25^4``); for a lone decimal literal it counts the digits from the first
-    non-zero one, trailing zeros included (``2.50`` has 3, ``0.0020`` has 2, ``2500`` has 4).
+    ``sig_figs`` is the precision the answer is written with, the same for every way of
+    writing the same thing: for a decimal literal the digits from the first non-zero one,
+    trailing zeros included (``2.50`` has 3, ``0.0020`` has 2, ``2500`` has 4); for an
+    expression the fewest of its non-zero decimal literals (``(2.5)``, ``2.5*1``, ``2.5+0`` and
+    ``2.5e0000`` have 2, as ``2.5`` has); for an expression of whole numbers only (``5/2``,
+    ``250%``) the digits of its value's decimal (2.5: 2), and ``None`` when that decimal does
+    not terminate (``1/3`` is exact to every figure).
     ``decimals`` is the number of digits after the decimal point of such a literal
     (None for expressions and for scientific notation); ``text`` is that literal as a plain
     ASCII decimal; ``approx`` is ``float(value)`` (±inf when out of range), for quick checks.
@@ -212,12 +216,35 @@ def parse_answer(text, decimal_comma: bool = False) -> Parsed:
         if den == 0:
             raise ParseError("division by zero")
         # int / int is correctly rounded: the same float as float(Fraction(num, den))
-        return _lazy(num, den, None, None, "", num / den)
+        return _lazy(num, den, value_figures(Fraction(num, den)), None, "", num / den)
     if _WORDS.search(s):
         raise ParseError("not a finite number")
     p = _Parser(s)
     value = p.parse()
-    return Parsed(value, None, None, "")
+    figs = [f for v, f in p.literals if f is not None and v]
+    return Parsed(value, min(figs) if figs else value_figures(value), None, "")
+
+
+def value_figures(v: Fraction) -> int | None:
+    """Significant figures of ``v``'s decimal (a whole number's trailing zeros count, as in
+    ``2500``), or None when the decimal does not terminate.
+
+    >>> value_figures(Fraction(5, 2)), value_figures(Fraction(2500)), value_figures(Fraction(1, 3))
+    (2, 4, None)
+    """
+    if v.denominator == 1:
+        return len(str(abs(v.numerator)).lstrip("0")) or 1
+    d = v.denominator
+    a = (d & -d).bit_length() - 1
+    d >>= a
+    b = 0
+    while d % 5 == 0:
+        d //= 5
+        b += 1
+    if d != 1:
+        return None
+    n = abs(v.numerator) * 10 ** max(a, b) // v.denominator
+    return len(str(n).strip("0")) or 1
 
 
 def _plain(m, s: str) -> Parsed:
@@ -266,12 +293,13 @@ class _Parser:
     _TOKEN = re.compile(r"\s*(?:(\*\*|[-+*/^()%])|(\d|\.\d))")
 
     def __init__(self, s: str):
-        self.tokens = self._tokenize(s)
+        self.literals: list[tuple[Fraction, int | None]] = []   # (value, written figures)
+        self.tokens = self._tokenize(s, self.literals)
         self.i = 0
         self.depth = 0
 
     @classmethod
-    def _tokenize(cls, s: str):
+    def _tokenize(cls, s: str, self_literals: list):
         out, i, n = [], 0, len(s)
         while i < n:
             c = s[i]
@@ -292,6 +320,10 @@ class _Parser:
                 mant = int(whole + frac or "0")
                 v = Fraction(mant * 10 ** max(e, 0), 10 ** len(frac) * 10 ** max(-e, 0))
                 out.append(("num", v, i))
+                # a decimal point or an exponent states a precision; a whole number does not
+                decimal = m.group(0) != whole
+                self_literals.append((v, (len((whole + frac).lstrip("0")) or 1) if decimal
+                                      else None))
                 i = m.end()
                 continue
             if c == "*" and s.startswith("**", i):

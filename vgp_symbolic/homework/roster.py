@@ -12,6 +12,7 @@ exported from a spreadsheet (a UTF-8 byte-order mark is accepted).
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from .model import HomeworkError, Student
@@ -37,7 +38,9 @@ def load_roster(path) -> list[Student]:
         line = e.object[:e.start].count(b"\n") + 1
         raise HomeworkError(f"{path}, line {line}: not UTF-8 text (save the roster as "
                             "CSV UTF-8)") from None
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    # io.StringIO(newline="") splits lines at \n, \r and \r\n only, as the csv module
+    # expects; str.splitlines would also split inside a name at U+2028, \f, \x1e or \x85
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
         while header is not None and not any(h.strip() for h in header):

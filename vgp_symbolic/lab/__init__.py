@@ -8,7 +8,8 @@ remedies (:func:`compare`).
 
 Modules: ``data`` (moons and split, as scikit-learn builds them), ``model`` (the MLP, with the
 derivation core's activations), ``optim`` (Adam, SGD, clipping), ``experiment`` (training loop,
-records, set-ups), ``report`` (tables and what they show), ``plots`` (PNGs; imports matplotlib
+records), ``spread`` (several seeds: median and range), ``compare`` (the remedies side by side),
+``report`` (tables and what they show), ``plots`` (PNGs; imports matplotlib
 lazily).
 
 >>> from vgp_symbolic.lab import LabConfig, run
@@ -17,22 +18,26 @@ lazily).
 True
 """
 from .data import Split, load_moons, make_moons, train_test_split
-from .experiment import (CompareResult, LabConfig, LabError, RunResult, compare,
-                         compare_setups, run)
+from .compare import CompareResult, compare, compare_setups
+from .experiment import LabConfig, LabError, RunResult, run
+from .spread import SeedRuns, run_seeds
 from .model import MLP
 from .optim import SGD, Adam, clip_by_global_norm, make_optimizer
 from .report import explain, explain_compare, format_compare, format_run
 
 __all__ = ["make_moons", "train_test_split", "load_moons", "Split", "MLP", "Adam", "SGD",
            "clip_by_global_norm", "make_optimizer", "LabConfig", "LabError", "RunResult",
-           "CompareResult", "run", "compare", "compare_setups", "format_run", "format_compare",
+           "CompareResult", "SeedRuns", "run", "run_seeds", "compare", "compare_setups", "format_run", "format_compare",
            "explain", "explain_compare", "plot_run", "plot_compare"]
 
 
-def plot_run(result, out_dir):
-    """Write the run's four PNGs into ``out_dir`` (see :mod:`.plots`); imports matplotlib."""
+def plot_run(result, out_dir, contrast=None):
+    """Write the figures of a run (or of :class:`SeedRuns`) into ``out_dir`` (see
+    :mod:`.plots`); ``contrast``: the same set-up under the other optimiser. Imports matplotlib."""
     from .plots import plot_run as _plot_run
-    return _plot_run(result, out_dir)
+    runs = result.runs if isinstance(result, SeedRuns) else result
+    other = contrast.runs if isinstance(contrast, SeedRuns) else contrast
+    return _plot_run(runs, out_dir, other)
 
 
 def plot_compare(result, out_dir):

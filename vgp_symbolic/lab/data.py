@@ -10,7 +10,8 @@ on scikit-learn):
   (``RandomState.shuffle`` of ``arange(n)``), *then* Gaussian noise is drawn for the shuffled
   array -- the same ``RandomState(42)`` serves both, in that order;
 * ``train_test_split`` (a ``ShuffleSplit``): a fresh ``RandomState(42)``, ``permutation(n)``; the
-  first ``ceil(0.2·n)`` indices are the test set, the next ``n − n_test`` the training set.
+  first ``ceil(0.2·n)`` indices (or an integer ``test_size`` of them) are the test set, the rest
+  the training set.
 
 ``numpy.random.RandomState`` is numpy's frozen legacy stream (NEP 19), so the numbers do not
 change with the numpy version.
@@ -71,30 +72,48 @@ class Split:
     test_index: np.ndarray
 
 
-def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float = 0.2,
+def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float | int = 0.2,
                      seed: int = 42) -> Split:
     """The split ``sklearn.model_selection.train_test_split`` makes (one ShuffleSplit draw).
+
+    ``test_size`` is read as scikit-learn reads it: a float in (0, 1) is a fraction of the rows
+    (the test set rounded *up*), an integer is a number of rows.
 
     >>> X, y = np.arange(10.0).reshape(5, 2), np.arange(5)
     >>> s = train_test_split(X, y, 0.2, seed=42)
     >>> s.test_index.tolist(), s.train_index.tolist()
     ([1], [4, 2, 0, 3])
+    >>> train_test_split(X, y, 2, seed=42).test_index.tolist()   # an integer: that many rows
+    [1, 4]
     """
     n = len(X)
     if len(y) != n:
         raise ValueError(f"X has {n} rows but y has {len(y)}")
-    # sklearn's _validate_shuffle_split: a float test_size rounds the test set *up*
-    n_test = math.ceil(test_size * n)
-    n_train = n - n_test
-    if not (0 < n_test and 0 < n_train):
-        raise ValueError(f"test_size={test_size} leaves an empty set for {n} samples")
+    n_test = _test_rows(test_size, n)
     perm = np.random.RandomState(seed).permutation(n)
-    test, train = perm[:n_test], perm[n_test:n_test + n_train]
+    test, train = perm[:n_test], perm[n_test:]
     return Split(X[train], X[test], y[train], y[test], X, y, train, test)
 
 
+def _test_rows(test_size, n: int) -> int:
+    """scikit-learn's ``_validate_shuffle_split`` for ``train_size=None``: the test set's rows."""
+    if isinstance(test_size, (bool, np.bool_)):
+        raise ValueError(f"test_size must be a float in (0, 1) or an integer, got {test_size!r}")
+    if isinstance(test_size, (int, np.integer)):
+        if not 0 < test_size < n:
+            raise ValueError(f"test_size={test_size} rows must be between 1 and {n - 1} "
+                             f"for {n} samples")
+        return int(test_size)
+    if not (isinstance(test_size, (float, np.floating)) and 0 < test_size < 1):
+        raise ValueError(f"test_size must be a float in (0, 1) or an integer, got {test_size!r}")
+    n_test = math.ceil(test_size * n)  # a fraction rounds the test set *up*
+    if n_test >= n:
+        raise ValueError(f"test_size={test_size} leaves an empty training set for {n} samples")
+    return n_test
+
+
 def load_moons(n_samples: int = 250, noise: float = 0.05, seed: int = 42,
-               test_size: float = 0.2) -> Split:
+               test_size: float | int = 0.2) -> Split:
     """The seed's data set: ``make_moons(250, noise=0.05, random_state=42)``, split 80/20.
 
     >>> s = load_moons()

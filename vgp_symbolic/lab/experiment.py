@@ -6,7 +6,7 @@ batches; and on the test set at the epoch's end), the gradient norm ‖∂L/∂W
 mean over the epoch's batches), and how far every layer's weights have moved,
 ‖Wᵏ − Wᵏ₀‖ / ‖Wᵏ₀‖; plus the first layer's weights before, after and at every epoch.
 
-:func:`compare` runs the remedies side by side (:func:`compare_setups`).
+The remedies side by side are in :mod:`.compare`, several seeds of one set-up in :mod:`.spread`.
 
 A run that overflows (a non-finite loss, gradient or weight) stops there and reports the epoch in
 ``exploded_at``; its records hold the epochs completed before it.
@@ -20,7 +20,7 @@ True
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -30,20 +30,22 @@ from .data import Split, load_moons
 from .model import INITS, MLP
 from .optim import DEFAULT_LR, OPTIMIZERS, clip_by_global_norm, make_optimizer
 
-__all__ = ["LabConfig", "LabError", "RunResult", "CompareResult", "run", "compare",
-           "compare_setups", "EXPLODE_ACTIVATION", "EXPLODE_STD", "EXPLODE_CLIP",
-           "VANISH_RATIO"]
+__all__ = ["LabConfig", "LabError", "RunResult", "run", "fprime_stats", "VANISH_RATIO",
+           "EXPLODE_GRAD", "GRADIENT_KINDS", "SATURATED", "QUANTILES"]
 
-# The exploding set-up: with N(0, σ²) weights every leaky-relu layer multiplies the signal by about
-# σ·√(width/2) ≈ 3.4 at width 10, forward and backward (≈ 10⁴·⁷ over nine layers); at the default
-# depth the first SGD steps then overflow float64 (a shallow net may not: overflow needs depth).
-# Leaky rather than plain relu: after one huge step a relu network often just dies (every unit
-# off, gradient 0) instead of exploding, depending on the seed.
-EXPLODE_ACTIVATION = "leaky_relu"
-EXPLODE_STD = 1.5
-EXPLODE_CLIP = 1.0
-# A first/last gradient-norm ratio below this counts as vanishing, above its inverse as exploding.
+# A first/last gradient-norm ratio below this counts as vanishing, above its inverse as growing.
 VANISH_RATIO = 0.1
+# Exploding is about size, not the ratio: the exploding set-up's first/last ratio (5.8) sits beside
+# relu + He init's (5.0), but its gradients are 920 and 158 against 0.12 and 0.02. A gradient
+# more than this many times the size of the weights it updates (‖∂L/∂Wᵏ‖ > 10·‖Wᵏ‖ in some
+# layer) counts as exploding: one SGD step at lr 0.1 would move those weights by more than their
+# own size. The lab's healthy set-ups stay below 6, the exploding one at depth 8 is 80–1200.
+EXPLODE_GRAD = 10.0
+# A unit whose f′(z) is below this passes on less than 1 % of the gradient: it is saturated.
+SATURATED = 0.01
+# Quantiles of f′(z) recorded per layer (enough for a box plot: 5 %, quartiles, median, 95 %).
+QUANTILES = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0)
+GRADIENT_KINDS = ("vanishing", "balanced", "growing", "exploding")
 
 
 class LabError(UserError):
@@ -173,6 +175,10 @@ class RunResult:
     weight_change: list = field(default_factory=list)  # epoch × layer, relative
     first_layer_trace: list = field(default_factory=list)  # epoch 0..E: W1 as rows
     exploded_at: int | None = None
+    # per hidden layer, f′(z) over the training set before and after training (see _fprime_stats)
+    fprime_start: list = field(default_factory=list)
+    fprime_end: list = field(default_factory=list)
+    test_positive_share: float | None = None  # share of test points predicted class 1 at the end
 
     # -- derived numbers -------------------------------------------------------------------
     @property
@@ -195,6 +201,26 @@ class RunResult:
     def grad_ratio_start(self) -> float:
         """‖∂L/∂W¹‖ / ‖∂L/∂Wᴸ‖ before training (1 = no vanishing, ≪ 1 vanishing)."""
         return _ratio(self.grad_norms_start[0], self.grad_norms_start[-1])
+
+    @property
+    def grad_to_weight_start(self) -> float:
+        """The largest ‖∂L/∂Wᵏ‖ / ‖Wᵏ‖ over the layers, before training (> 10: exploding)."""
+        return max(_ratio(g, w) for g, w in zip(self.grad_norms_start, self.weight_norms_start))
+
+    @property
+    def gradient_kind(self) -> str:
+        """'exploding' (overflowed, or a gradient > 10 × its weights), else from the first/last
+        gradient-norm ratio at the start: 'vanishing' (< 0.1), 'growing' (> 10), 'balanced'.
+
+        >>> r = run(LabConfig(depth=2, width=4, epochs=1))
+        >>> r.gradient_kind in GRADIENT_KINDS
+        True
+        """
+        if self.exploded_at is not None or self.grad_to_weight_start > EXPLODE_GRAD:
+            return "exploding"
+        r = self.grad_ratio_start
+        return "vanishing" if r < VANISH_RATIO else ("growing" if r > 1 / VANISH_RATIO
+                                                    else "balanced")
 
     @property
     def grad_ratio_training(self) -> float | None:
@@ -234,18 +260,17 @@ class RunResult:
     def signals(self) -> dict:
         """Which signs of a vanishing (or exploding) gradient this run shows, from its numbers.
 
-        ``gradient``: 'vanishing' / 'exploding' / 'balanced' from the first/last gradient-norm
-        ratio at the start; ``weights``: 'first layer moved less' / 'more' (relative change);
+        ``gradient``: :attr:`gradient_kind`; ``weights``: 'first layer moved less' / 'more' (relative change);
         ``weights_show_it``: whether the weight change tells the same story as the gradients;
         ``flat_loss_epochs``: epochs before the loss dropped ``plateau`` below its start.
         """
-        r = self.grad_ratio_start
-        grad = "vanishing" if r < VANISH_RATIO else ("exploding" if r > 1 / VANISH_RATIO
-                                                    else "balanced")
+        r, grad = self.grad_ratio_start, self.gradient_kind
+        norms = {"grad_norm_first_start": self.grad_norms_start[0],
+                 "grad_norm_last_start": self.grad_norms_start[-1],
+                 "grad_to_weight_start": self.grad_to_weight_start}
         wc = self.weight_change_final
         if wc[0] is None:
-            return {"gradient": grad, "grad_ratio_start": r, "grad_ratio_training": None,
-                    "grad_norm_first_start": self.grad_norms_start[0],
+            return {"gradient": grad, "grad_ratio_start": r, "grad_ratio_training": None, **norms,
                     "weights": None, "weight_change_ratio": None, "weights_show_it": None,
                     "flat_loss_epochs": None, "optimizer": self.config.optimizer,
                     "exploded_at": self.exploded_at}
@@ -253,18 +278,48 @@ class RunResult:
         weights = ("first layer moved less" if w_ratio < 1 else "first layer moved more")
         if grad == "vanishing":
             shows = w_ratio < VANISH_RATIO
-        elif grad == "exploding":
+        elif grad in ("exploding", "growing"):
             shows = w_ratio > 1 / VANISH_RATIO
         else:
             shows = VANISH_RATIO <= w_ratio <= 1 / VANISH_RATIO
         return {"gradient": grad, "grad_ratio_start": r,
-                "grad_ratio_training": self.grad_ratio_training,
-                "grad_norm_first_start": self.grad_norms_start[0],
+                "grad_ratio_training": self.grad_ratio_training, **norms,
                 "weights": weights, "weight_change_ratio": w_ratio,
                 "weights_show_it": bool(shows),
                 "flat_loss_epochs": self.plateau_epochs,
                 "optimizer": self.config.optimizer,
                 "exploded_at": self.exploded_at}
+
+    @property
+    def one_class(self) -> bool | None:
+        """True when the trained network predicts the same class for every test point."""
+        share = self.test_positive_share
+        return None if share is None else share in (0.0, 1.0)
+
+    def summary(self) -> dict:
+        """The run's headline numbers (one row of a table), JSON-ready."""
+        wc = self.weight_change_final
+        return _clean({
+            "setup": self.config.name, "seed": self.config.seed,
+            "optimizer": self.config.optimizer, "gradient": self.gradient_kind,
+            "grad_ratio_start": self.grad_ratio_start,
+            "grad_ratio_training": self.grad_ratio_training,
+            "grad_norm_first_start": self.grad_norms_start[0],
+            "grad_norm_last_start": self.grad_norms_start[-1],
+            "weight_change_first": wc[0], "weight_change_last": wc[-1],
+            "saturated_first_end": (self.fprime_end[0]["saturated"] if self.fprime_end
+                                    else None),
+            "plateau_epochs": self.plateau_epochs,
+            "final_loss": self.final_loss, "test_accuracy": self.final_test_accuracy,
+            "one_class": self.one_class, "exploded_at": self.exploded_at})
+
+    def _repr_markdown_(self) -> str:
+        from .report import markdown_runs  # report reads results; results do not import it
+        return markdown_runs([self])
+
+    def _repr_html_(self) -> str:
+        from .report import html_runs
+        return html_runs([self])
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data; non-finite numbers become None."""
@@ -279,6 +334,7 @@ class RunResult:
             "final_test_accuracy": self.final_test_accuracy,
             "grad_ratio_start": self.grad_ratio_start,
             "grad_ratio_training": self.grad_ratio_training,
+            "gradient": self.gradient_kind,
             "plateau_epochs": self.plateau_epochs,
             "signals": self.signals(),
             "per_layer": [
@@ -294,33 +350,10 @@ class RunResult:
             "first_layer_before": self.first_layer_before,
             "first_layer_after": self.first_layer_after,
             "first_layer_trace": self.first_layer_trace,
+            "saturation": {"threshold": SATURATED, "start": self.fprime_start,
+                           "end": self.fprime_end},
+            "test_positive_share": self.test_positive_share,
         })
-
-
-@dataclass
-class CompareResult:
-    """One :class:`RunResult` per set-up of :func:`compare_setups`, in order."""
-
-    runs: list
-
-    def rows(self) -> list[dict]:
-        """The comparison table: one summary dict per set-up."""
-        out = []
-        for r in self.runs:
-            wc = r.weight_change_final
-            out.append(_clean({
-                "setup": r.config.name, "optimizer": r.config.optimizer,
-                "grad_ratio_start": r.grad_ratio_start,
-                "grad_ratio_training": r.grad_ratio_training,
-                "grad_norm_first_start": r.grad_norms_start[0],
-                "weight_change_first": wc[0], "weight_change_last": wc[-1],
-                "plateau_epochs": r.plateau_epochs,
-                "final_loss": r.final_loss, "test_accuracy": r.final_test_accuracy,
-                "exploded_at": r.exploded_at}))
-        return out
-
-    def to_dict(self) -> dict:
-        return {"table": self.rows(), "runs": [r.to_dict() for r in self.runs]}
 
 
 def _ratio(a: float, b: float) -> float:
@@ -367,7 +400,8 @@ def run(config: LabConfig | None = None, data: Split | None = None) -> RunResult
         p = float(np.mean(ytr))
         base = -sum(q * math.log(q) for q in (p, 1 - p) if q > 0)
         res = RunResult(cfg, L0, base, net.grad_norms().tolist(), w0.tolist(),
-                        first_layer_trace=[net.params["W1"].tolist()])
+                        first_layer_trace=[net.params["W1"].tolist()],
+                        fprime_start=fprime_stats(net, Xtr))
         if not (math.isfinite(L0) and np.all(np.isfinite(net.grad))):
             res.exploded_at = 0
             return res
@@ -401,40 +435,26 @@ def run(config: LabConfig | None = None, data: Split | None = None) -> RunResult
             res.grad_norms.append((gsum / steps).tolist())
             res.weight_change.append((net.layer_norms(net.theta - theta0) / w0).tolist())
             res.first_layer_trace.append(net.params["W1"].tolist())
+        res.fprime_end = fprime_stats(net, Xtr)
+        res.test_positive_share = float(np.mean(net.forward(data.X_test, train=False)[0] > 0))
     return res
 
 
-def compare_setups(base: LabConfig | None = None) -> list[LabConfig]:
-    """The remedies side by side, each at the base's depth, width, epochs, optimiser and seed.
+def fprime_stats(net: MLP, X) -> list[dict]:
+    """Per hidden layer, the distribution of f′(z) over the rows of ``X`` (one value per unit
+    and sample): its quantiles (:data:`QUANTILES`), mean, and the share of saturated units,
+    f′ < :data:`SATURATED`. Every layer multiplies the backward gradient by these numbers.
 
-    The exploding pair is leaky relu with N(0, σ²) weights, σ = EXPLODE_STD, trained by SGD:
-    Adam's per-parameter normalisation keeps every step near the learning rate and so hides an
-    exploding gradient as it hides a vanishing one; with SGD the step is the gradient itself.
-
-    >>> [c.name for c in compare_setups()]  # doctest: +NORMALIZE_WHITESPACE
-    ['sigmoid', 'tanh', 'relu', 'relu + He init', 'sigmoid + batch norm', 'sigmoid + residual',
-     'exploding (leaky_relu, N(0, 1.5²), sgd)', 'exploding + clip 1']
+    >>> net = MLP((2, 3, 1), "sigmoid", rng=np.random.default_rng(0))
+    >>> s = fprime_stats(net, np.zeros((4, 2)))
+    >>> s[0]["layer"], s[0]["saturated"], s[0]["quantiles"][3]   # z = 0: σ′(0) = 1/4 everywhere
+    (1, 0.0, 0.25)
     """
-    b = replace(base or LabConfig(), activation="sigmoid", init="glorot", batchnorm=False,
-                residual=False, clip=None, label=None)
-    clip = (base.clip if base is not None and base.clip else None) or EXPLODE_CLIP
-    sgd_lr = b.lr if b.optimizer == "sgd" else None
-    explode = replace(b, activation=EXPLODE_ACTIVATION, init="normal", init_std=EXPLODE_STD,
-                      optimizer="sgd", lr=sgd_lr,
-                      label=f"exploding ({EXPLODE_ACTIVATION}, N(0, {EXPLODE_STD:g}²), sgd)")
-    return [
-        b,
-        replace(b, activation="tanh"),
-        replace(b, activation="relu"),
-        replace(b, activation="relu", init="he", label="relu + He init"),
-        replace(b, batchnorm=True),
-        replace(b, residual=True),
-        explode,
-        replace(explode, clip=clip, label=f"exploding + clip {clip:g}"),
-    ]
-
-
-def compare(base: LabConfig | None = None, data: Split | None = None) -> CompareResult:
-    """Run every set-up of :func:`compare_setups` on the same data."""
-    data = data if data is not None else load_moons()
-    return CompareResult([run(c, data) for c in compare_setups(base)])
+    _, layers = net.forward(X, train=True)
+    out = []
+    for k, rec in enumerate(layers[:-1], 1):
+        d = net.activation.np_df(rec.u, rec.a).ravel()
+        out.append({"layer": k, "saturated": float(np.mean(d < SATURATED)),
+                    "mean": float(np.mean(d)),
+                    "quantiles": [float(q) for q in np.quantile(d, QUANTILES)]})
+    return out

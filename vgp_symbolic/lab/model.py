@@ -179,10 +179,6 @@ class MLP:
         layers.append(_Layer(o, z_out, self.output_activation.np_f(z_out)))
         return z_out, layers
 
-    def predict(self, X) -> np.ndarray:
-        """Network output (evaluation mode), one row per sample."""
-        return self.forward(X, train=False)[1][-1].a
-
     def _loss(self, z_out, yhat, Y):
         N = Y.size
         if self.loss.name == "bce":
@@ -247,10 +243,6 @@ class MLP:
         return L
 
     # -- measurements ----------------------------------------------------------------------
-    def weights(self) -> np.ndarray:
-        """All weights (no biases), W1 first: a view into ``theta``."""
-        return self.theta[:self._w_end]
-
     def layer_norms(self, flat: np.ndarray) -> np.ndarray:
         """Frobenius norm of each layer's weight block of a flat vector (θ, ∇θ or Δθ).
 

@@ -1,33 +1,48 @@
 """PNG figures for the lab (matplotlib, imported only here and only when a plot is asked for).
 
+Every figure says on itself what it shows and how to read it (a caption under the axes, computed
+from the run's numbers), keeps its legend off the data, and writes its bar labels in the tables'
+number format (:func:`~.report.cell`). With several seeds a line is the median over the seeds
+and the shaded band their range; a bar is the median and its whisker the range.
+
 Figures are drawn with matplotlib's object-oriented API on an Agg canvas -- no pyplot, so no
 global backend is switched and nothing needs a display -- and written atomically.
 
-:func:`plot_run` writes ``loss.png``, ``grad_norms.png``, ``first_layer_weight.png`` and
-``weight_change.png``; :func:`plot_compare` writes ``compare.png``.
+:func:`plot_run` writes :data:`RUN_PLOTS`; :func:`plot_compare` writes ``compare.png``.
 """
 from __future__ import annotations
 
 import io
+import textwrap
 from pathlib import Path
 
 import numpy as np
 
 from ..fileio import atomic_write_bytes
-from .experiment import CompareResult, RunResult
+from .compare import CompareResult
+from .experiment import SATURATED, RunResult
+from .report import cell
 
-__all__ = ["plot_run", "plot_compare", "RUN_PLOTS"]
+__all__ = ["plot_run", "plot_compare", "run_figures", "compare_figure", "RUN_PLOTS"]
 
-RUN_PLOTS = ("loss.png", "grad_norms.png", "first_layer_weight.png", "weight_change.png")
+RUN_PLOTS = ("loss.png", "grad_norms.png", "grad_flow.png", "saturation.png",
+             "first_layer_weight.png", "weight_change.png")
 
 
-def _figure(w=7.0, h=4.5):
+def _figure(w=7.5, h=5.0):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(w, h), dpi=110, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
+
+
+def _caption(fig, text: str) -> None:
+    """A caption under the axes, wrapped to the figure's width (laid out with the figure)."""
+    width = int(fig.get_figure(root=True).get_figwidth() * 15.5)
+    fig.supxlabel("\n".join(textwrap.fill(p, width) for p in text.split("\n")),
+                  fontsize=8.5, ha="left", x=0.01, multialignment="left", color="0.15")
 
 
 def _save(fig, path: Path) -> Path:
@@ -44,126 +59,411 @@ def _cmap(n):
     return [cm(i / max(1, n - 1) * 0.9) for i in range(n)]
 
 
-def plot_run(r: RunResult, out_dir) -> list[Path]:
-    """Write the four figures of one run into ``out_dir``; returns their paths.
+def _stack(seqs) -> np.ndarray:
+    """Per-seed sequences (maybe of unequal length: a run that exploded stops) as one array
+    padded with NaN, seeds along axis 0."""
+    seqs = [np.asarray(s, dtype=float) for s in seqs]
+    n = max(len(s) for s in seqs)
+    out = np.full((len(seqs), n) + seqs[0].shape[1:], np.nan)
+    for i, s in enumerate(seqs):
+        out[i, :len(s)] = s
+    return out
+
+
+def _band(ax, x, stack, color, label, lw=1.8):
+    """The median over seeds as a line, their range as a shaded band (none for one seed)."""
+    with np.errstate(all="ignore"), _quiet():
+        med = np.nanmedian(stack, axis=0)
+        lo, hi = np.nanmin(stack, axis=0), np.nanmax(stack, axis=0)
+    ax.plot(x, med, color=color, lw=lw, label=label, marker="o" if len(x) < 2 else None)
+    if len(stack) > 1:
+        ax.fill_between(x, lo, hi, color=color, alpha=0.18, lw=0)
+
+
+class _quiet:
+    """Silence numpy's 'All-NaN slice' warnings (an exploded run has no later epochs)."""
+
+    def __enter__(self):
+        import warnings
+        self._w = warnings.catch_warnings()
+        self._w.__enter__()
+        warnings.simplefilter("ignore", RuntimeWarning)
+
+    def __exit__(self, *exc):
+        return self._w.__exit__(*exc)
+
+
+def _title(runs) -> str:
+    cfg = runs[0].config
+    seeds = (f"seed {cfg.seed}" if len(runs) == 1 else
+             f"median over seeds {cfg.seed}–{runs[-1].config.seed}")
+    return f"{cfg.name}, {cfg.optimizer}: {cfg.describe().split(', ', 1)[0]} ({seeds})"
+
+
+def plot_run(runs, out_dir, contrast=None) -> list[Path]:
+    """Write the figures of one set-up (one run, or a list of runs over seeds) into ``out_dir``.
+
+    ``contrast``: the same set-up trained with the other optimiser (a run or list of runs), drawn
+    beside it in ``weight_change.png`` and ``first_layer_weight.png``.
 
     >>> import tempfile
     >>> from vgp_symbolic.lab.experiment import LabConfig, run
     >>> paths = plot_run(run(LabConfig(depth=2, width=3, epochs=2)), tempfile.mkdtemp())
-    >>> [p.name for p in paths]
-    ['loss.png', 'grad_norms.png', 'first_layer_weight.png', 'weight_change.png']
+    >>> [p.name for p in paths] == list(RUN_PLOTS)
+    True
     """
     out = Path(out_dir)
-    cfg = r.config
-    title = f"{cfg.name}, {cfg.optimizer}: " + cfg.describe().split(", ", 1)[0]
-    epochs = np.arange(0, r.epochs_run + 1)
-    paths = []
+    return [_save(fig, out / name) for name, fig in run_figures(runs, contrast).items()]
 
-    # 1. loss: the flat stretch is the textbook's first sign
+
+def run_figures(runs, contrast=None) -> dict:
+    """The figures of :func:`plot_run` as matplotlib ``Figure`` objects, by file name."""
+    runs = [runs] if isinstance(runs, RunResult) else list(runs)
+    contrast = [contrast] if isinstance(contrast, RunResult) else contrast
+    return {name: draw(runs, contrast) if name in _PAIRED else draw(runs)
+            for name, draw in _RUN_FIGURES.items()}
+
+
+def _loss_figure(runs):
+    r, cfg = runs[0], runs[0].config
     fig = _figure()
     ax = fig.add_subplot()
-    ax.plot(epochs, [r.initial_loss] + r.loss, label="training loss (epoch mean)", color="C0",
-            marker="o" if r.epochs_run < 2 else None)  # a single point is otherwise invisible
+    train = _stack([[x.initial_loss] + x.loss for x in runs])
+    _band(ax, np.arange(train.shape[1]), train, "C0", "training loss (mean over the epoch)")
     if r.test_loss:
-        ax.plot(epochs[1:], r.test_loss, label="test loss", color="C1", alpha=0.8)
+        test = _stack([x.test_loss for x in runs])
+        _band(ax, np.arange(1, test.shape[1] + 1), test, "C1", "test loss", lw=1.2)
+    guess = float(np.median([x.baseline_loss for x in runs]))
+    ax.axhline(guess, color="0.35", lw=1.0,
+               label=f"always guessing the class frequency: {guess:.3f} (≈ ln 2 = 0.693)")
     start = min(r.initial_loss, r.baseline_loss)
-    ax.axhline((1 - cfg.plateau) * start, ls="--", color="grey", lw=0.8,
-               label=f"{100 * cfg.plateau:g} % below the start"
-               + (" (the class-frequency guess)" if r.baseline_loss < r.initial_loss else ""))
-    flat = r.plateau_epochs
-    if flat is not None:
-        ax.axvline(flat, ls=":", color="C3", lw=1, label=f"left the plateau: epoch {flat}")
-    if r.exploded_at is not None:
-        ax.text(0.5, 0.5, f"exploded at epoch {r.exploded_at}", transform=ax.transAxes,
+    line = (1 - cfg.plateau) * start
+    of = "that guess" if r.baseline_loss < r.initial_loss else "the initial loss"
+    ax.axhline(line, ls="--", color="0.35", lw=1.0,
+               label=f"{100 * cfg.plateau:g} % below {of}: {line:.3f} (left the plateau)")
+    flat = [x.plateau_epochs for x in runs]
+    if len(runs) == 1 and flat[0] is not None:
+        ax.axvline(flat[0], ls=":", color="C3", lw=1, label=f"left the plateau: epoch {flat[0]}")
+    boom = [x.exploded_at for x in runs if x.exploded_at is not None]
+    if boom:
+        ax.text(0.5, 0.5, f"exploded at epoch {min(boom)}", transform=ax.transAxes,
                 ha="center", color="C3", fontsize=14)
-    ax.set(xlabel="epoch", ylabel="binary cross-entropy", title=f"Loss\n{title}")
-    ax.legend(fontsize=8)
-    paths.append(_save(fig, out / RUN_PLOTS[0]))
+    ax.set(xlabel="epoch", ylabel="binary cross-entropy", title=f"Loss\n{_title(runs)}")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.13), ncol=2, frameon=False)
+    never = sum(1 for f in flat if f is None)
+    _caption(fig, "A vanishing gradient shows as a long flat loss at the class-frequency guess "
+             "(the network outputs the same probability for every point). "
+             + (f"Here the loss never fell below the dashed line in {r.epochs_run} epochs."
+                if len(runs) == 1 and flat[0] is None else
+                f"Here it left the plateau in epoch {flat[0]}." if len(runs) == 1 else
+                f"{never} of {len(runs)} seeds never left the plateau."))
+    return fig
 
-    # 2. gradient norm of every layer, log scale: the gap between the lines is the vanishing
+
+def _grad_norms_figure(runs):
+    r = runs[0]
     fig = _figure()
     ax = fig.add_subplot()
-    G = np.vstack([r.grad_norms_start] + list(r.grad_norms)) if r.grad_norms else \
-        np.asarray([r.grad_norms_start])
+    G = _stack([[x.grad_norms_start] + list(x.grad_norms) for x in runs])  # seed × epoch × layer
     colors = _cmap(r.layers)
     for k in range(r.layers):
         label = f"layer {k + 1}" + (" (output)" if k == r.layers - 1 else "")
-        ax.plot(np.arange(len(G)), np.maximum(G[:, k], 1e-300), color=colors[k], label=label)
+        _band(ax, np.arange(G.shape[1]), np.maximum(G[:, :, k], 1e-300), colors[k], label,
+              lw=1.4)
     ax.set_yscale("log")
     ax.set(xlabel="epoch (0: whole training set before training; then mean over the epoch)",
-           ylabel="‖∂L/∂Wᵏ‖", title=f"Gradient norm per layer\n{title}")
-    ax.legend(fontsize=7, ncol=2)
-    paths.append(_save(fig, out / RUN_PLOTS[1]))
+           ylabel="‖∂L/∂Wᵏ‖ (log)", title=f"Gradient norm per layer\n{_title(runs)}")
+    ax.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    ratio = float(np.median([x.grad_ratio_start for x in runs]))
+    _caption(fig, "The gap between the lines is the vanishing gradient: at the start layer 1's "
+             f"gradient is {ratio:.1e} × the output layer's. Under adam this is the signal to read "
+             "(the weight change is not: see weight_change.png).")
+    return fig
 
-    # 3. the first layer's weights over time: w¹₁₁ in bold, the others faint
-    fig = _figure()
-    ax = fig.add_subplot()
-    T = np.asarray(r.first_layer_trace)  # (epochs + 1, n0, n1)
-    flat_t = T.reshape(len(T), -1)
-    for j in range(1, flat_t.shape[1]):
-        ax.plot(np.arange(len(T)), flat_t[:, j], color="grey", lw=0.6, alpha=0.5)
-    ax.plot(np.arange(len(T)), flat_t[:, 0], color="C0", lw=2.2, label="w¹₁₁")
-    ax.plot([], [], color="grey", lw=0.6, label="the other first-layer weights")
-    ax.set(xlabel="epoch", ylabel="weight", title=f"First-layer weights\n{title}")
-    ax.legend(fontsize=8)
-    paths.append(_save(fig, out / RUN_PLOTS[2]))
 
-    # 4. how far each layer moved, relative to its initial size
-    fig = _figure()
+def _grad_flow_figure(runs):
+    r = runs[0]
+    fig = _figure(7.5, 4.6)
     ax = fig.add_subplot()
-    wc = np.array([np.nan if v is None else v for v in r.weight_change_final], dtype=float)
-    layers = np.arange(1, r.layers + 1)
-    ax.bar(layers, wc, color=colors)
-    pos = wc[np.isfinite(wc) & (wc > 0)]
-    if len(pos) and pos.max() / pos.min() > 100:
-        ax.set_yscale("log")  # under SGD the first layers move 10⁻⁵ as much: bars need a log axis
-    ax.set_xticks(layers)
-    ax.set(xlabel="layer", ylabel="‖Wᵏ − Wᵏ₀‖ / ‖Wᵏ₀‖",
-           title=f"Weight change per layer after {r.epochs_run} epochs\n{title}")
-    paths.append(_save(fig, out / RUN_PLOTS[3]))
-    return paths
+    G = _stack([[x.grad_norms_start] + list(x.grad_norms) for x in runs])
+    with np.errstate(all="ignore"), _quiet():
+        L = np.log10(np.maximum(np.nanmedian(G, axis=0), 1e-300)).T  # layer × epoch
+    im = ax.imshow(L, aspect="auto", origin="lower", cmap="magma", interpolation="nearest",
+                   extent=(-0.5, G.shape[1] - 0.5, 0.5, r.layers + 0.5))
+    ax.set_yticks(range(1, r.layers + 1),
+                  [f"{k}" + (" out" if k == r.layers else "") for k in range(1, r.layers + 1)])
+    ax.set(xlabel="epoch (0: before training)", ylabel="layer (1 = next to the input)",
+           title=f"Gradient flow: log₁₀ ‖∂L/∂Wᵏ‖ per layer and epoch\n{_title(runs)}")
+    fig.colorbar(im, ax=ax, label="log₁₀ ‖∂L/∂Wᵏ‖")
+    ratio = float(np.median([x.grad_ratio_start for x in runs]))
+    _caption(fig, "Read it top to bottom: the gradient enters at the output layer and, in a "
+             "vanishing gradient, shrinks (darker) as it is passed back towards the input. "
+             f"Before training layer 1 gets {ratio:.1e} × the output layer's gradient; a uniform "
+             "colour would mean no vanishing.")
+    return fig
+
+
+def _saturation_figure(runs):
+    r = runs[0]
+    fig = _figure(10, 5.0)
+    ax, ax2 = fig.subplots(1, 2, width_ratios=[2.2, 1])
+    H = len(r.fprime_start)
+    x = np.arange(1, H + 1)
+    boxes = []
+    for when, stats, off, color in (("start", r.fprime_start, -0.18, "C0"),
+                                    ("end", r.fprime_end, 0.18, "C1")):
+        if not stats:
+            continue
+        q = [s["quantiles"] for s in stats]
+        b = ax.bxp([{"whislo": v[1], "q1": v[2], "med": v[3], "q3": v[4], "whishi": v[5],
+                     "fliers": []} for v in q], positions=x + off, widths=0.3,
+                   patch_artist=True, showfliers=False, manage_ticks=False)
+        for p in b["boxes"]:
+            p.set(facecolor=color, alpha=0.55)
+        for m in b["medians"]:
+            m.set(color="black")
+        boxes.append((b["boxes"][0], f"{when} of training"))
+        ax2.bar(x + off, [100 * s["saturated"] for s in stats], width=0.36, color=color,
+                alpha=0.8, label=f"{when} of training")
+    ax.axhline(SATURATED, color="C3", ls="--", lw=0.9)
+    boxes.append((ax.get_lines()[-1], f"f′ = {SATURATED:g}: below it a unit is saturated"))
+    ax.set_xticks(x)
+    ax.set(xlabel="hidden layer", ylabel="f′(z) over the training set (box: quartiles, "
+           "whiskers: 5–95 %)", title=f"f′(z) per layer — {r.config.activation}")
+    ax.legend(*zip(*boxes), fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=3,
+              frameon=False)
+    ax2.set_xticks(x)
+    top = max([s["saturated"] for s in r.fprime_start + r.fprime_end] + [0.0])
+    ax2.set_ylim(0, max(5.0, 110 * top))
+    ax2.set(xlabel="hidden layer", ylabel=f"% of units with f′ < {SATURATED:g}",
+            title="Saturated units")
+    if top == 0:
+        ax2.text(0.5, 0.5, "none, at the start\nor the end", transform=ax2.transAxes,
+                 ha="center", va="center", color="0.3")
+    fig.suptitle(f"Why the gradient vanishes: f′(z) in each layer\n{_title(runs[:1])}",
+                 fontsize=11)
+    means = [s["mean"] for s in r.fprime_start]
+    _caption(fig, "Backpropagation multiplies the gradient by f′(z) once per layer. "
+             f"At the start the mean f′ per layer is {min(means):.2g}–{max(means):.2g}, so over "
+             f"{H} layers the product is {np.prod(means):.1e} — compare the measured first/last "
+             f"gradient ratio {r.grad_ratio_start:.1e}. A saturated unit (f′ < {SATURATED:g}: "
+             "z far out on sigmoid's flat tails, or an inactive relu) passes on almost nothing."
+             + (" Here no unit saturates: the gradient vanishes because f′ ≤ 1/4 compounds."
+                if top == 0 and r.config.activation == "sigmoid" else ""))
+    return fig
+
+
+def _panel_title(runs, own) -> str:
+    cfg = runs[0].config
+    tag = "this run" if own else "for comparison"
+    return f"{cfg.optimizer} lr {cfg.learning_rate:g} ({tag})"
+
+
+def _pairs(runs, contrast):
+    """(runs, is-own) panels, adam first, then sgd."""
+    pairs = [(runs, True)] + ([(contrast, False)] if contrast else [])
+    return sorted(pairs, key=lambda p: p[0][0].config.optimizer != "adam")
+
+
+def _weight_caption(runs, contrast) -> str:
+    text = ("Adam rescales each step by that weight's own running gradient size, so a weight "
+            "whose gradient is 10⁻⁶ of another's still moves about as far: under adam the weight "
+            "change does not show a vanishing gradient — read the gradient norms "
+            "(grad_norms.png, grad_flow.png). Under SGD the step is the gradient, and the first "
+            "layer barely moves.")
+    if not contrast:
+        text += " (Drawn without the other optimiser's run.)"
+    return text
+
+
+def _first_layer_figure(runs, contrast=None):
+    pairs = _pairs(runs, contrast)
+    fig = _figure(6.0 * len(pairs), 5.0)
+    axes = np.atleast_1d(fig.subplots(1, len(pairs), sharey=True))  # one scale for both
+    for ax, (rs, own) in zip(axes, pairs):
+        T = np.asarray(rs[0].first_layer_trace)
+        flat = T.reshape(len(T), -1)
+        ep = np.arange(len(T))
+        for j in range(1, flat.shape[1]):
+            ax.plot(ep, flat[:, j], color="grey", lw=0.6, alpha=0.5)
+        ax.plot(ep, flat[:, 0], color="C0", lw=2.2, label="w¹₁₁")
+        ax.plot([], [], color="grey", lw=0.6, label="the other first-layer weights")
+        ax.set(xlabel="epoch", ylabel="weight", title=_panel_title(rs, own))
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.12), ncol=2,
+                  frameon=False)
+    fig.suptitle(f"First-layer weights during training (seed {runs[0].config.seed})\n"
+                 f"{runs[0].config.describe().split(', ', 1)[0]}", fontsize=11)
+    _caption(fig, _weight_caption(runs, contrast))
+    return fig
+
+
+def _weight_change_figure(runs, contrast=None):
+    pairs = _pairs(runs, contrast)
+    fig = _figure(6.0 * len(pairs), 5.0)
+    axes = np.atleast_1d(fig.subplots(1, len(pairs), sharey=True))
+    layers = np.arange(1, runs[0].layers + 1)
+    colors = _cmap(len(layers))
+    for ax, (rs, own) in zip(axes, pairs):
+        W = _stack([[np.nan if v is None else v for v in r.weight_change_final] for r in rs])
+        with np.errstate(all="ignore"), _quiet():
+            med, lo, hi = (np.nanmedian(W, 0), np.nanmin(W, 0), np.nanmax(W, 0))
+        ok = np.isfinite(med) & (med > 0)
+        ax.bar(layers[ok], med[ok], color=[c for c, o in zip(colors, ok) if o])
+        if len(rs) > 1:
+            ax.errorbar(layers[ok], med[ok], yerr=[med[ok] - lo[ok], hi[ok] - med[ok]],
+                        fmt="none", ecolor="black", lw=0.9, capsize=3)
+        for k, v in zip(layers[ok], med[ok]):
+            ax.text(k, v, cell("weight_change_first", float(v)), ha="center", va="bottom",
+                    fontsize=7, rotation=90)
+        ax.set_yscale("log")  # the same log scale on both panels: SGD's first layer is 10⁻⁵
+        ax.set_xticks(layers, [str(k) if k < len(layers) else f"{k}\nout" for k in layers])
+        ax.set(xlabel="layer", title=_panel_title(rs, own))
+    axes[0].set_ylabel("‖Wᵏ − Wᵏ₀‖ / ‖Wᵏ₀‖ after training (log)")
+    lo_all, hi_all = axes[0].get_ylim()
+    axes[0].set_ylim(lo_all, hi_all * 8)  # room for the labels above the bars
+    seeds = ("" if len(runs) == 1 else
+             f"; bar: median over {len(runs)} seeds, whisker: range")
+    fig.suptitle(f"How far each layer's weights moved, relative to their initial size{seeds}\n"
+                 f"{runs[0].config.describe().split(', ', 1)[0]}, {runs[0].epochs_run} epochs",
+                 fontsize=11)
+    _caption(fig, _weight_caption(runs, contrast))
+    return fig
+
+
+_RUN_FIGURES = dict(zip(RUN_PLOTS, (_loss_figure, _grad_norms_figure, _grad_flow_figure,
+                                    _saturation_figure, _first_layer_figure,
+                                    _weight_change_figure)))
+_PAIRED = ("first_layer_weight.png", "weight_change.png")
+
+
+def _hbars(ax, y, spreads, key, colors, log=False, offset=0.0, height=0.7, hatch=None,
+           label=None):
+    """Horizontal bars of figure ``key`` per set-up: the median, a whisker for the range, and
+    the value written beside it in the tables' format (or why there is none)."""
+    bars = []
+    for yi, sp, col in zip(y, spreads, colors):
+        st = sp.stats()[key]
+        v = st["median"]
+        if v is None or (log and v <= 0):
+            r = sp.runs[0]
+            text = f"exploded at epoch {r.exploded_at}" if r.exploded_at is not None else "—"
+            bars.append((yi + offset, None, text))
+            continue
+        ax.barh(yi + offset, v, height=height, color=col, hatch=hatch,
+                edgecolor="white" if hatch else None, label=label if not bars else None)
+        if st["n"] > 1 and st["max"] > st["min"]:
+            ax.errorbar(v, yi + offset, xerr=[[v - st["min"]], [st["max"] - v]], fmt="none",
+                        ecolor="black", lw=0.8, capsize=2)
+        bars.append((yi + offset, st["max"], cell(key, v, sp.config.epochs)))
+    if log:
+        ax.set_xscale("log")
+    return bars
+
+
+def _label_bars(ax, bars, fontsize=7.5):
+    """Write each bar's value just past its end (or its whisker), after the axis is scaled."""
+    left = ax.get_xlim()[0]
+    for yi, end, text in bars:
+        ax.text(left if end is None else end, yi, " " + text, va="center", fontsize=fontsize,
+                color="C3" if end is None else "black")
 
 
 def plot_compare(c: CompareResult, out_dir) -> Path:
-    """Write ``compare.png``: loss curves, first/last gradient ratio, weight change, accuracy."""
-    out = Path(out_dir)
-    fig = _figure(12, 8)
-    axes = fig.subplots(2, 2)
-    names = [r.config.name for r in c.runs]
-    y = np.arange(len(names))[::-1]
+    """Write ``compare.png``: loss curves, first- and last-layer gradient norms, first-layer
+    weight change and test accuracy per set-up (medians and ranges over the seeds)."""
+    return _save(compare_figure(c), Path(out_dir) / "compare.png")
+
+
+def compare_figure(c: CompareResult):
+    """The figure of :func:`plot_compare` as a matplotlib ``Figure``."""
+    fig = _figure(14, 10)
+    top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.15])
+    sp_all = c.setups
+    names = [sp.config.name for sp in sp_all]
     colors = [f"C{i % 10}" for i in range(len(names))]
-
-    ax = axes[0, 0]
-    for r, col in zip(c.runs, colors):
-        curve = [r.initial_loss] + r.loss
-        ax.plot(np.arange(len(curve)), curve, color=col,
-                label=r.config.name + (f" (exploded at epoch {r.exploded_at})"
-                                       if r.exploded_at is not None else ""))
-    ax.set_yscale("log")
-    ax.set(xlabel="epoch", ylabel="training loss", title="Loss")
-    ax.legend(fontsize=7, loc="upper right")
-
-    def bars(ax, values, title, log=False, fmt="{:.2g}"):
-        vals = np.array([np.nan if v is None else v for v in values], dtype=float)
-        ax.barh(y, np.nan_to_num(vals, nan=0.0), color=colors)
-        ax.set_yticks(y, names, fontsize=8)
-        if log:
-            ax.set_xscale("log")
-        for yi, v, r in zip(y, vals, c.runs):
-            text = f"exploded at epoch {r.exploded_at}" if (r.exploded_at is not None
-                                                            and not np.isfinite(v)) else \
-                ("—" if not np.isfinite(v) else fmt.format(v))
-            ax.text(v if np.isfinite(v) and v > 0 else (ax.get_xlim()[0]), yi, " " + text,
-                    va="center", fontsize=7)
-        ax.set_title(title)
-
-    bars(axes[0, 1], [r.grad_ratio_start for r in c.runs],
-         "First/last layer gradient norm at the start (log)", log=True, fmt="{:.1e}")
-    axes[0, 1].axvline(1.0, color="grey", lw=0.8, ls="--")
-    bars(axes[1, 0], [r.weight_change_final[0] for r in c.runs],
-         "First-layer weight change ‖ΔW¹‖/‖W¹₀‖", fmt="{:.3g}")
-    bars(axes[1, 1], [r.final_test_accuracy for r in c.runs], "Test accuracy", fmt="{:.0%}")
-    axes[1, 1].set_xlim(0, 1.15)
+    _compare_loss(top.subplots(), c, colors)
+    axes = bottom.subplots(1, 3, sharey=True)
+    y = np.arange(len(names))[::-1].astype(float)
+    ax = axes[0]
+    b1 = _hbars(ax, y, sp_all, "grad_norm_first_start", colors, log=True, offset=0.19,
+                height=0.36, label="first layer ‖∇W¹‖")
+    b2 = _hbars(ax, y, sp_all, "grad_norm_last_start", colors, log=True, offset=-0.19,
+                height=0.36, hatch="////", label="last layer ‖∇Wᴸ‖ (hatched)")
+    ax.set_xlim(right=ax.get_xlim()[1] * 30)
+    _label_bars(ax, b1 + b2, fontsize=6.5)
+    ax.set_yticks(y, names, fontsize=8.5)
+    ax.set_title("Gradient norm at the start (log):\nfirst layer (solid), last layer (hatched)",
+                 fontsize=10)
+    ax = axes[1]
+    bars = _hbars(ax, y, sp_all, "weight_change_first", colors, log=True)
+    ax.set_xlim(right=ax.get_xlim()[1] * 8)
+    _label_bars(ax, bars)
+    ax.set_title("First-layer weight change ‖ΔW¹‖/‖W¹₀‖ (log)", fontsize=10)
+    ax = axes[2]
+    bars = _hbars(ax, y, sp_all, "test_accuracy", colors)
+    ax.set_xlim(0, 1.3)
+    ax.axvline(0.5, color="grey", ls=":", lw=0.8)
+    _label_bars(ax, bars)
+    ax.set_title("Test accuracy (dotted: a coin flip)", fontsize=10)
     base = c.runs[0].config
-    fig.suptitle(f"vgp lab --compare: 2 → {base.depth} × {base.width} → 1, {base.epochs} epochs")
-    return _save(fig, out / "compare.png")
+    seeds = ("" if c.seeds == 1 else
+             f"; median over seeds {base.seed}–{base.seed + c.seeds - 1}, whiskers and bands: "
+             "range")
+    fig.suptitle(f"vgp lab --compare: 2 → {base.depth} × {base.width} → 1, {base.epochs} epochs"
+                 f"{seeds}", fontsize=12)
+    _caption(bottom, _compare_caption(c))
+    return fig
+
+
+def _compare_loss(ax, c: CompareResult, colors):
+    """Loss curves on a log axis scaled to the set-ups that did not explode; an exploding
+    set-up's curve runs off the top and is named there, an overflow is marked ✕."""
+    calm = []
+    for sp, col in zip(c.setups, colors):
+        stack = _stack([[r.initial_loss] + r.loss for r in sp.runs])
+        boom = [r.exploded_at for r in sp.runs if r.exploded_at is not None]
+        label = sp.config.name + (f" — exploded at epoch {min(boom)}" if boom else "")
+        _band(ax, np.arange(stack.shape[1]), stack, col, label, lw=1.6)
+        if all(r.gradient_kind != "exploding" for r in sp.runs):
+            calm.append(stack)
+    if calm:
+        vals = np.concatenate([s[np.isfinite(s)] for s in calm])
+        ax.set_ylim(max(vals.min() / 2, 1e-12), vals.max() * 2)
+    ax.set_yscale("log")
+    top, notes = ax.get_ylim()[1], []
+    for sp, col in zip(c.setups, colors):
+        if not any(r.gradient_kind == "exploding" for r in sp.runs):
+            continue
+        r = sp.runs[0]
+        if r.exploded_at is not None:
+            ax.plot([r.exploded_at], [top], marker="X", ms=13, color=col, clip_on=False,
+                    markeredgecolor="black", zorder=5)
+            notes.append((f"✕ {sp.config.name}: overflow in epoch {r.exploded_at} "
+                          f"(loss {r.initial_loss:.3g} at the start)", col))
+        else:
+            notes.append((f"{sp.config.name}: starts at loss {r.initial_loss:.3g}, off the "
+                          "top of this axis", col))
+    for i, (text, col) in enumerate(reversed(notes)):
+        ax.text(0.01, 0.03 + 0.065 * i, text, transform=ax.transAxes, fontsize=8.5, color=col,
+                fontweight="bold")
+    ax.set(xlabel="epoch", ylabel="training loss (log)",
+           title="Training loss (axis scaled to the set-ups that do not explode)")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+
+
+def _compare_caption(c: CompareResult) -> str:
+    runs = c.runs
+    boom = [r for r in runs if r.gradient_kind == "exploding"]
+    van = [r.config.name for r in runs if r.gradient_kind == "vanishing"]
+    text = ("Vanishing: the first layer's gradient is orders of magnitude below the last's ("
+            + (", ".join(van) if van else "none here") + "). ")
+    if boom:
+        r = boom[0]
+        calm = [x.grad_norms_start[0] for x in runs if x.gradient_kind != "exploding"]
+        text += (f"Exploding: both norms are huge ({r.config.name}: {r.grad_norms_start[0]:.3g} "
+                 f"and {r.grad_norms_start[-1]:.3g}, against at most {max(calm):.2g} for "
+                 "the first layer elsewhere) although their ratio looks harmless; clipping the "
+                 "gradient norm lets it train. ")
+    text += ("Under adam the weight change is no measure of the gradient (each step is "
+             "rescaled); read the gradient norms.")
+    return text

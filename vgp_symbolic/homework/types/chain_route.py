@@ -30,13 +30,13 @@ NAMES = ("∂L/∂ŷ", "∂ŷ/∂o₁", "∂o₁/∂w₁₁")
 class ChainRoute(ProblemType):
     name = "chain_route"
     params = {"dL": "∂L/∂ŷ, the loss derivative at the output",
-              "out": "∂ŷ/∂o₁ = σ′(z_out)·w₂₁₁, output slope times the weight out of hidden unit 1",
+              "out": "∂ŷ/∂o₁ = σ′(z_out)·w⁽²⁾₁₁, output slope times the weight out of hidden unit 1",
               "local": "∂o₁/∂w₁₁ = σ′(z₁)·x₁, hidden slope times the input",
               "w": "the weight w₁₁ before the update",
               "lr": "the learning rate η"}
     answers = {"product": "∂L/∂w₁₁ along the route: the product of the three factors",
                "new_weight": "w₁₁ after one gradient-descent step",
-               "min_weight": "the smallest |w₂₁₁| consistent with the factor ∂ŷ/∂o₁"}
+               "min_weight": "the smallest |w⁽²⁾₁₁| consistent with the factor ∂ŷ/∂o₁"}
 
     def solve(self, p: dict) -> Solved:
         dL, out, local, w, lr = (Fraction(p[k]) for k in ("dL", "out", "local", "w", "lr"))

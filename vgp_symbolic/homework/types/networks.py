@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ...numbers import fmt
 from ...core.evaluate import Evaluation, evaluate
 from ...core.network import Values
 from ...report import derivation_latex, expr_latex, number_latex
@@ -55,9 +54,9 @@ def _values(p: dict, columns: int) -> Values:
 
 
 def _route_parts(ev: Evaluation, x1) -> list[tuple[str, object]]:
-    """The five elementary factors of the single route: ∂L/∂ŷ, f′(z₂), w₂₁₁, f′(z₁), x₁."""
+    """The five elementary factors of the single route: ∂L/∂ŷ, f′(z₂), w⁽²⁾₁₁, f′(z₁), x₁."""
     dL, f2, w, _local = ev.factor_values
-    return [("∂L/∂ŷ", dL), ("∂ŷ/∂z₂ = f′(z₂)", f2), ("w₂₁₁", w),
+    return [("∂L/∂ŷ", dL), ("∂ŷ/∂z₂ = f′(z₂)", f2), ("w⁽²⁾₁₁", w),
             ("∂o₁/∂z₁ = f′(z₁)", ev.run.fprime[1][0]), ("x₁", x1)]
 
 
@@ -140,8 +139,8 @@ class ReluNetwork(ProblemType):
             Mistake("sigmoid_derivative_kept", "you kept the sigmoid slopes σ′(z) where ReLU has "
                     "relu′(z) = 1", as_number(g * sp1 * sp2)),
         ]
-        two_m = [Mistake("one_route_not_sum", f"you took only the route through output {k} "
-                         f"(= {fmt(r.route_product, 6)}); w₁₁ reaches the loss through both "
+        two_m = [Mistake("one_route_not_sum", f"you took only the route through output {k}; "
+                         "w₁₁ reaches the loss through both "
                          "outputs, so the routes add", r.route_product)
                  for k, r in zip((1, 2), routes)]
         two_m.append(Mistake("loss_not_averaged", "you summed the two outputs' losses instead of "

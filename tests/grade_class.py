@@ -1,54 +1,25 @@
-"""Small stand-ins of the homework records (docs/homework-interface.md) for grading tests.
+"""A small class of real homework records (question.Question, homework.model.StudentSet) for
+grading tests that need known numbers rather than drawn ones.
 
-Not a test module itself (no tests here); the grading tests import it so they do not depend on
-the homework package being finished.
+Not a test module itself; the grading tests import it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction as F
-from typing import Callable
+
+from vgp_symbolic.homework.model import Student, StudentSet
+from vgp_symbolic.question import Mistake, Tolerance
+from vgp_symbolic.question import Question as _Question
+
+__all__ = ["Question", "Mistake", "Tolerance", "Student", "StudentSet", "questions_for",
+           "fake_class"]
 
 
-@dataclass(frozen=True)
-class Tolerance:
-    rel: float | None = None
-    abs: float | None = None
-    sig_figs: int | None = None
-
-
-@dataclass(frozen=True)
-class Mistake:
-    id: str
-    label: str
-    value: object
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    answer: object
-    tolerance: Tolerance = Tolerance()
-    points: float = 1.0
-    depends_on: tuple = ()
-    mistakes: tuple = ()
-    recompute: Callable | None = None
-    prompt: str = ""
-    problem: str = "fake"
-
-
-@dataclass(frozen=True)
-class Student:
-    student_id: str
-    name: str = ""
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class StudentSet:
-    student: Student
-    questions: tuple
-    seed: int = 0
+def Question(id, answer, tolerance=Tolerance(), points=1.0, depends_on=(), mistakes=(),
+             recompute=None, prompt="", problem="demo"):
+    """A real :class:`vgp_symbolic.question.Question`, with the arguments tests mostly give."""
+    return _Question(id, problem, prompt, answer, tolerance, points, tuple(depends_on),
+                     tuple(mistakes), recompute)
 
 
 def questions_for(k: int):
@@ -74,5 +45,5 @@ def questions_for(k: int):
 
 def fake_class(n: int = 3):
     """``{student_id: StudentSet}`` for students s1..sn."""
-    return {f"s{k}": StudentSet(Student(f"s{k}", f"Student {k}", k + 1), questions_for(k))
+    return {f"s{k}": StudentSet(Student(f"s{k}", f"Student {k}", k + 1), k, questions_for(k))
             for k in range(1, n + 1)}

@@ -1,0 +1,209 @@
+"""The derivation at the edges, where the vanishing gradient lives (issue 12).
+
+Saturated units, derivatives that underflow float64, true zeros, overflow, kinks and a check that
+means something. Every expected value here comes from mpmath at 60+ digits on the closed form,
+not from the code under test.
+"""
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+from click.testing import CliRunner
+
+from vgp_symbolic.cli import main
+from vgp_symbolic.core.backprop import forward_backward
+from vgp_symbolic.core.derive import derive
+from vgp_symbolic.core.evaluate import evaluate
+from vgp_symbolic.core.network import Network, Values, parse_spec
+
+
+def one_unit(act: str, w1, loss: str = "half_mse", y=0, out: str = "linear") -> tuple:
+    """1 → act → out: the hidden unit sits at z = w1 (x = 1), so f'(w1) is the whole story."""
+    net = Network.build(1, [(1, act), (1, out)], loss)
+    vals = Values([Fraction(1)], [Fraction(y)], {1: [[Fraction(w1)]], 2: [[Fraction(1)]]})
+    return net, vals
+
+
+def true_gradient(net, vals, name="w1_11", dps=1000):
+    """∂L/∂w by mpmath on the closed form of the 1 → f → linear net, half_mse: (o − y)·f'(z)·x."""
+    act, zs = net.activation(1), sp.Symbol("z", real=True)
+    z = sp.Rational(vals.W[1][0][0].numerator, vals.W[1][0][0].denominator)
+    o = act.expr(zs).subs(zs, z).evalf(dps)
+    df = sp.diff(act.expr(zs), zs).subs(zs, z).evalf(dps)
+    with mpmath.workdps(dps):
+        return mpmath.mpf(str((o - sp.Rational(vals.y[0].numerator, vals.y[0].denominator)) * df))
+
+
+def rel(a, b):
+    a, b = mpmath.mpf(a), mpmath.mpf(b)
+    return float(abs(a - b) / max(abs(a), abs(b)))
+
+
+# -- saturation -------------------------------------------------------------------------------
+@pytest.mark.parametrize("act,z,tol", [("sigmoid", 40, 1e-13), ("sigmoid", 20, 1e-13),
+                                       ("tanh", -25, 1e-13), ("tanh", 18, 1e-13)])
+def test_saturated_derivative_keeps_its_digits(act, z, tol):
+    net, vals = one_unit(act, z)
+    ev = evaluate(derive(net, "w1_11"), vals)
+    want = true_gradient(net, vals)
+    assert ev.gradient != 0 and rel(ev.gradient, want) < tol
+    assert ev.check.agrees
+
+
+def test_symbolic_output_keeps_the_textbook_form():
+    net, _ = one_unit("sigmoid", 40)
+    d = derive(net, "w1_11")
+    o, x = d.names.o(1, 1), d.names.x(1)
+    assert d.factors[-1].expression == o * (1 - o) * x
+
+
+# -- underflow of f' itself ---------------------------------------------------------------------
+@pytest.mark.parametrize("act,z", [("elu", -750), ("selu", -750), ("softplus", -750),
+                                   ("swish", -750), ("gelu", -40), ("sigmoid", -750)])
+def test_underflowed_derivative_is_recomputed_not_zero(act, z):
+    net, vals = one_unit(act, z)
+    ev = evaluate(derive(net, "w1_11"), vals)
+    want = true_gradient(net, vals)
+    assert ev.mode == "mp" and ev.gradient != 0
+    assert rel(ev.gradient, want) < 1e-12
+    assert ev.check.agrees
+
+
+# -- true zeros are not underflow ----------------------------------------------------------------
+def _float_net(act_hidden="relu"):
+    # a tanh layer forces float64 (no exact arithmetic), a relu layer gives true zeros
+    return Network.build(2, [(3, act_hidden), (3, "tanh"), (1, "sigmoid")], "mse")
+
+
+def test_dead_relu_layer_is_a_true_zero():
+    net = Network.build(2, [(3, "tanh"), (3, "relu"), (1, "sigmoid")], "mse")
+    W2 = [[Fraction(-1)] * 3] * 3  # tanh outputs > 0: every relu unit of layer 2 is dead
+    vals = Values([Fraction(1), Fraction(1, 2)], [Fraction(1)],
+                  {1: [[Fraction(1, 2)] * 3] * 2, 2: W2, 3: [[Fraction(1, 3)]] * 3})
+    p = forward_backward(net, vals)
+    assert p.mode == "float" and p.gradient(net.parse_param("w1_11")) == 0
+
+
+def test_zero_outgoing_weight_is_a_true_zero():
+    net = _float_net("tanh")
+    W2 = [[Fraction(0)] * 3, [Fraction(1, 2)] * 3, [Fraction(1, 2)] * 3]  # unit 1 feeds nothing
+    vals = Values([Fraction(1), Fraction(1, 2)], [Fraction(1)],
+                  {1: [[Fraction(1, 5)] * 3] * 2, 2: W2, 3: [[Fraction(1, 3)]] * 3})
+    p = forward_backward(net, vals)
+    assert p.mode == "float" and p.gradient(net.parse_param("w1_11")) == 0
+
+
+def test_output_equal_to_target_is_a_true_zero():
+    net = Network.build(1, [(2, "tanh"), (1, "relu")], "mse")
+    vals = Values([Fraction(1)], [Fraction(0)], {1: [[Fraction(1, 2), Fraction(1, 3)]],
+                                                 2: [[Fraction(-1)], [Fraction(-1)]]})
+    p = forward_backward(net, vals)
+    assert p.mode == "float" and p.gradient(net.parse_param("w1_11")) == 0
+
+
+# -- overflow -----------------------------------------------------------------------------------
+def _cli(tmp_path, spec: str, *args):
+    f = tmp_path / "net.toml"
+    f.write_text(spec)
+    return CliRunner().invoke(main, ["derive", str(f), *args])
+
+
+def test_huge_input_is_a_clear_error_or_a_number(tmp_path):
+    r = _cli(tmp_path, '[network]\ninputs = 1\nlayers = [{units = 1, activation = "sigmoid"},'
+                       ' {units = 1, activation = "linear"}]\n[values]\nx = ["1e999"]\ny = 0\n'
+                       'W1 = [[1.0]]\nW2 = [[1.0]]\n', "--format", "json")
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.output
+    assert r.exit_code in (0, 2), r.output
+    if r.exit_code == 0:
+        assert "inf" not in r.output.lower()
+
+
+def test_linear_net_far_beyond_float64_is_exact(tmp_path):
+    r = _cli(tmp_path, '[network]\ninputs = 1\nlayers = [{units = 1, activation = "linear"}]\n'
+                       '[values]\nx = 1e300\ny = 0\nW1 = [[1e300]]\n', "--format", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    # L = (w x)², ∂L/∂w = 2 w x² = 2e900
+    assert d["exact"] == str(2 * 10 ** 900) and d["gradient"] == "2.0e+900"
+
+
+def test_exact_gradient_above_float_range(tmp_path):
+    L = 200
+    spec = ('[network]\ninputs = 1\nlayers = [' + ", ".join(['{units = 1, activation = "linear"}'] * L)
+            + ']\n[values]\nx = 1.0\ny = 0\n' + "".join(f"W{k} = [[100.0]]\n" for k in range(1, L + 1)))
+    r = _cli(tmp_path, spec, "--format", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert d["exact"] == str(2 * 100 ** (2 * L - 1)) and "e+798" in d["gradient"]
+
+
+def test_factors_beyond_float_range():
+    r = CliRunner().invoke(main, ["derive", "--factors", "1e999,2"])
+    assert r.exit_code == 0, r.output
+    assert "2.0e+999" in r.output or "2e+999" in r.output
+
+
+def test_bce_with_subnormal_output_is_not_minus_inf():
+    net = Network.build(1, [(1, "sigmoid")], "bce")
+    vals = Values([Fraction(1)], [Fraction(1)], {1: [[Fraction(-740)]]})
+    ev = evaluate(derive(net, "w1_11"), vals)
+    # ∂L/∂w = (σ(z) − y)·x → −1
+    assert float(ev.gradient) == pytest.approx(-1, rel=1e-15)
+    assert ev.check.agrees
+
+
+def test_tiny_exact_gradient_is_not_printed_minus_zero(tmp_path):
+    r = _cli(tmp_path, '[network]\ninputs = 1\nlayers = [{units = 1, activation = "linear"}]\n'
+                       'loss = "half_mse"\n[values]\nx = "1e-200"\ny = 0\nW1 = [["-2e-198"]]\n',
+             "--format", "json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert d["gradient"] == "-2.0e-598" and d["check"]["agrees"]
+
+
+# -- the check --------------------------------------------------------------------------------
+def test_kink_is_named_not_a_disagreement():
+    net = Network.build(1, [(1, "relu"), (1, "linear")], "half_mse")
+    vals = Values([Fraction(1)], [Fraction(1)], {1: [[Fraction(0)]], 2: [[Fraction(2)]]})
+    ev = evaluate(derive(net, "w1_11"), vals)
+    assert ev.gradient == 0 and ev.check.agrees
+    assert "kink" in ev.check.method and "z1_1" in ev.check.method
+
+
+def test_exact_zero_against_a_tiny_difference_agrees():
+    # issue 11, hw1 student s000835: the routes cancel to an exact 0 and the difference is 3e-32
+    F = Fraction
+    net = Network.build(3, [(2, "relu"), (2, "relu")], "mse")
+    vals = Values([F(7, 10), F(-3, 5), F(9, 10)], [F(1), F(1)],
+                  {1: [[F(1, 2), F(-7, 10)], [F(-9, 10), F(9, 10)], [F(-1, 10), F(2, 5)]],
+                   2: [[F(3, 2), F(1, 2)], [F(1, 10), F(9, 10)]]})
+    ev = evaluate(derive(net, "w1_11"), vals)
+    assert ev.gradient == 0 and ev.check.agrees
+
+
+def test_bce_far_below_1e_minus_50_is_checked():
+    net = Network.build(1, [(1, "sigmoid")], "bce")
+    vals = Values([Fraction(1)], [Fraction(0)], {1: [[Fraction(-130)]]})
+    ev = evaluate(derive(net, "w1_11"), vals)
+    assert rel(ev.gradient, mpmath.mpf(1) / (1 + mpmath.exp(130))) < 1e-13
+    assert ev.check.agrees
+
+
+def test_a_real_disagreement_exits_non_zero(tmp_path, monkeypatch):
+    import vgp_symbolic.core.backprop as bp
+    real = bp._run
+
+    def wrong(*a, **k):
+        p = real(*a, **k)
+        p.delta[1] = p.delta[1] * 2  # a broken backward pass
+        return p
+
+    monkeypatch.setattr(bp, "_run", wrong)
+    r = _cli(tmp_path, '[network]\ninputs = 1\nlayers = [{units = 1, activation = "tanh"}]\n'
+                       '[values]\nx = 0.5\ny = 1\nW1 = [[0.3]]\n')
+    assert r.exit_code == 1 and "DISAGREES" in r.output
