@@ -51,3 +51,38 @@ def test_make_optimizer_defaults_and_errors():
     assert make_optimizer("adam").eps == 1e-7
     with pytest.raises(ValueError, match="unknown optimizer"):
         make_optimizer("rmsprop")
+
+
+def test_bench_reference_uses_kerass_adam_like_the_lab():
+    """bench/lab.py's PyTorch reference must place ε as Keras (and the lab) do; torch.optim.Adam
+    does not, which moved the first layer's weight change by ~4 % (issue 17)."""
+    import importlib.util
+    import os
+    from pathlib import Path
+    from unittest import mock
+
+    torch = pytest.importorskip("torch")
+    path = Path(__file__).resolve().parents[1] / "bench" / "lab.py"
+    spec = importlib.util.spec_from_file_location("bench_lab", path)
+    bench = importlib.util.module_from_spec(spec)
+    with mock.patch.dict(os.environ):  # the bench pins thread variables for its own process
+        spec.loader.exec_module(bench)
+    rng = np.random.default_rng(0)
+    theta0 = rng.normal(size=6)
+    grads = [rng.normal(scale=3e-7, size=6) for _ in range(20)]  # as small as ε
+
+    def torch_run(make):
+        p = torch.nn.Parameter(torch.tensor(theta0.copy()))
+        opt = make([p])
+        for g in grads:
+            p.grad = torch.tensor(g)
+            opt.step()
+        return p.detach().numpy()
+
+    theta, lab = theta0.copy(), Adam()
+    for g in grads:
+        lab.step(theta, g)
+    keras = torch_run(lambda ps: bench.keras_adam(torch)(ps))
+    pytorch = torch_run(lambda ps: torch.optim.Adam(ps, lr=1e-3, eps=1e-7))
+    assert np.allclose(keras - theta0, theta - theta0, rtol=1e-10, atol=0)
+    assert not np.allclose(pytorch - theta0, theta - theta0, rtol=1e-2, atol=0)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-import mpmath
-from mpmath.libmp import from_rational
+from ._lazy import lazy_import
+
+mpmath = lazy_import("mpmath")
 
 __all__ = ["to_mpf", "log10_abs", "exact_decimal", "fmt", "magnitude", "round_sig", "trunc_sig",
            "round_places", "scale_to_sig"]
@@ -23,6 +24,7 @@ def to_mpf(v):
     """Any number (Fraction included, which mpmath does not take) as an mpf."""
     if isinstance(v, Fraction):
         # one correctly rounded division, without building two intermediate mpfs
+        from mpmath.libmp import from_rational
         return mpmath.mp.make_mpf(from_rational(v.numerator, v.denominator, mpmath.mp.prec, "n"))
     return mpmath.mpf(v)
 

@@ -18,15 +18,14 @@ import math
 from fractions import Fraction
 from functools import lru_cache
 
-import mpmath
-from sympy.printing.latex import LatexPrinter
-from sympy.printing.str import StrPrinter
-
+from ._lazy import lazy_import
 from .numbers import fmt, to_mpf
 from .core.chain import FactorChain, rounding_note
 from .core.derive import Derivation, Names
 from .core.evaluate import Evaluation, log10_abs
 from .core.network import Param
+
+mpmath = lazy_import("mpmath")
 
 __all__ = ["derivation_text", "derivation_latex", "derivation_dict", "chain_text",
            "chain_latex", "chain_dict", "number_json", "number_latex", "expr_text",
@@ -42,23 +41,30 @@ def _positive_first(terms):
     return sorted(terms, key=lambda t: t.could_extract_minus_sign())
 
 
-class _TextPrinter(StrPrinter):
-    def _as_ordered_terms(self, expr, order=None):
-        return _positive_first(super()._as_ordered_terms(expr, order))
+@lru_cache(maxsize=1)
+def _printers():
+    """The text and LaTeX printers, built on first use (SymPy is imported only then)."""
+    from sympy.printing.latex import LatexPrinter
+    from sympy.printing.str import StrPrinter
 
-    def _print_Piecewise(self, expr):
-        # relu'(z) reads as the Iverson bracket [z > 0], not Piecewise((1, z > 0), (0, True))
-        (a, cond), (b, _) = expr.args[0], expr.args[-1]
-        if len(expr.args) == 2 and a == 1 and b == 0:
-            return f"[{self._print(cond)}]"
-        if len(expr.args) == 2:
-            return f"({self._print(a)} if {self._print(cond)} else {self._print(b)})"
-        return super()._print_Piecewise(expr)
+    class _TextPrinter(StrPrinter):
+        def _as_ordered_terms(self, expr, order=None):
+            return _positive_first(super()._as_ordered_terms(expr, order))
 
+        def _print_Piecewise(self, expr):
+            # relu'(z) reads as the Iverson bracket [z > 0], not Piecewise((1, z > 0), (0, True))
+            (a, cond), (b, _) = expr.args[0], expr.args[-1]
+            if len(expr.args) == 2 and a == 1 and b == 0:
+                return f"[{self._print(cond)}]"
+            if len(expr.args) == 2:
+                return f"({self._print(a)} if {self._print(cond)} else {self._print(b)})"
+            return super()._print_Piecewise(expr)
 
-class _LatexPrinter(LatexPrinter):
-    def _as_ordered_terms(self, expr, order=None):
-        return _positive_first(super()._as_ordered_terms(expr, order))
+    class _LatexPrinter(LatexPrinter):
+        def _as_ordered_terms(self, expr, order=None):
+            return _positive_first(super()._as_ordered_terms(expr, order))
+
+    return _TextPrinter, _LatexPrinter
 
 
 def expr_text(expr) -> str:
@@ -69,7 +75,7 @@ def expr_text(expr) -> str:
     >>> expr_text(yh * (1 - yh) - y)
     'ŷ*(1 - ŷ) - y'
     """
-    return _TextPrinter().doprint(expr)
+    return _printers()[0]().doprint(expr)
 
 
 @lru_cache(maxsize=4096)
@@ -78,7 +84,7 @@ def expr_latex(names: Names, expr) -> str:
 
     Cached per (names, expression): a homework prints the same formulas for every student.
     """
-    return _LatexPrinter({"symbol_names": names.latex}).doprint(expr)
+    return _printers()[1]({"symbol_names": names.latex}).doprint(expr)
 
 
 def recurrence_lines(d: Derivation) -> tuple[tuple[str, str], ...]:

@@ -5,6 +5,8 @@ from .. import __version__
 from ..errors import UserError
 from ._common import BadInput
 from .derive import derive
+from .export import export
+from .lms_import import lms_import
 from .grade import grade
 from .init import init
 from .lab import lab
@@ -38,5 +40,5 @@ def main():
     """
 
 
-for _cmd in (derive, prove, init, render, grade, lab):
+for _cmd in (derive, prove, init, render, grade, lab, export, lms_import):
     main.add_command(_cmd)

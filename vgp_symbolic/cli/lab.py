@@ -52,9 +52,8 @@ def lab(activation, depth, width, epochs, init, init_std, batchnorm, residual, c
       vgp lab --seeds 10               ten draws of the weights: median and range
       vgp lab --compare --plot out/    every remedy side by side
     """
-    from ..lab import (LabConfig, LabError, compare, explain, explain_compare, format_compare,
-                       format_run, plot_compare, plot_run, run_seeds)
-    from ..lab.report import explain_seeds, format_seeds
+    from ..lab import (LabConfig, LabError, compare, explain, explain_compare, explain_seeds,
+                       format_compare, format_run, format_seeds, run_seeds)
     from ..lab.spread import check_seeds
 
     cfg = LabConfig(activation=activation, depth=depth, width=width, epochs=epochs, init=init,

@@ -33,10 +33,12 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Callable
 
-import mpmath
-import numpy as np
-import sympy as sp
+from .._lazy import lazy_import
 from ..errors import UserError
+
+mpmath = lazy_import("mpmath")
+np = lazy_import("numpy")
+sp = lazy_import("sympy")
 
 _ERFC = []
 
@@ -57,11 +59,19 @@ def _np_erfc(x):
 __all__ = ["Activation", "ACTIVATIONS", "get_activation", "UnknownActivation"]
 
 # SELU's constants (Klambauer et al. 2017), to 32 digits; they have no closed form.
-SELU_LAMBDA = sp.Float("1.0507009873554804934193349852946", 32)
-SELU_ALPHA = sp.Float("1.6732632423543772848170429916717", 32)
+_SELU = {"SELU_LAMBDA": "1.0507009873554804934193349852946",
+         "SELU_ALPHA": "1.6732632423543772848170429916717"}
 
-_Z = sp.Symbol("z", real=True)
-_O = sp.Symbol("o", real=True)
+
+def __getattr__(name):
+    # SELU_LAMBDA and SELU_ALPHA are SymPy numbers: built on first use, not at import
+    if name in _SELU:
+        return sp.Float(_SELU[name], 32)
+    raise AttributeError(name)
+
+
+def _z():
+    return sp.Symbol("z", real=True)
 
 
 class UnknownActivation(UserError):
@@ -155,13 +165,13 @@ class Activation:
     # -- mpmath (arbitrary precision), generated from the SymPy definitions ----------------
     def mp_f(self, z):
         if "f" not in self._mp:
-            self._mp["f"] = self._mp_stable_f or sp.lambdify(_Z, self.expr(_Z), "mpmath")
+            self._mp["f"] = self._mp_stable_f or sp.lambdify(_z(), self.expr(_z()), "mpmath")
         return self._mp["f"](z)
 
     def mp_df(self, z, o=None):
         """f'(z) in mpmath from the stable form (``o`` is accepted and not needed)."""
         if "df" not in self._mp:
-            self._mp["df"] = self._mp_stable_df or sp.lambdify(_Z, self.stable(_Z), "mpmath")
+            self._mp["df"] = self._mp_stable_df or sp.lambdify(_z(), self.stable(_z()), "mpmath")
         return self._mp["df"](z)
 
 
@@ -212,7 +222,7 @@ def _elu(alpha: Fraction) -> Activation:
 
 
 def _selu() -> Activation:
-    lam, alp = SELU_LAMBDA, SELU_ALPHA
+    lam, alp = __getattr__("SELU_LAMBDA"), __getattr__("SELU_ALPHA")
     lf, af = float(lam), float(alp)
     return Activation(
         "selu", "selu",

@@ -24,12 +24,13 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-import mpmath
-import numpy as np
-
+from .._lazy import lazy_import
 from ..errors import UserError
 from .network import Network, Param, Values
 from ..numbers import fmt, to_mpf
+
+mpmath = lazy_import("mpmath")
+np = lazy_import("numpy")
 
 __all__ = ["Pass", "EvaluationError", "choose_mode", "forward_backward", "lost_to_float64",
            "layer_table"]
@@ -195,7 +196,7 @@ class _Saturated(EvaluationError):
     """float64 rounded a number to where the pass cannot go on (bce at ŷ = 0 or 1, overflow)."""
 
 
-_TINY = np.finfo(float).tiny
+_TINY = 2.2250738585072014e-308  # np.finfo(float).tiny, without importing numpy
 
 
 def lost_to_float64(net: Network, p: Pass, param: Param | None = None) -> bool:

@@ -32,16 +32,17 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-import mpmath
-import numpy as np
-
+from .._lazy import lazy_import
 from ..numbers import to_mpf
 from .backprop import Pass, _converted, _float
 from .network import Network, Param, Values
 
+mpmath = lazy_import("mpmath")
+np = lazy_import("numpy")
+
 __all__ = ["Check", "check_gradient", "finite_difference"]
 
-_EPS, _TINY = np.finfo(float).eps, np.finfo(float).tiny
+_EPS, _TINY = 2.220446049250313e-16, 2.2250738585072014e-308  # float64 eps and tiny
 _MAX_DIGITS = 20000  # beyond this a difference of the loss costs more than it is worth
 
 

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from enum import Enum
 from math import prod
 
-import sympy as sp
-
+from .._lazy import lazy_import
 from .network import Network, Param, SpecError
+
+sp = lazy_import("sympy")
 
 __all__ = ["Names", "Kind", "Factor", "Derivation", "derive", "parse_route", "composed_loss",
            "EXPAND_LIMIT"]

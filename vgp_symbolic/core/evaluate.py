@@ -28,13 +28,14 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-import mpmath
-
+from .._lazy import lazy_import
 from .backprop import EvaluationError, Pass, forward_backward, layer_table
 from .check import Check, check_gradient
 from ..numbers import log10_abs, to_mpf
 from .derive import Derivation, Factor, Kind
 from .network import Values
+
+mpmath = lazy_import("mpmath")
 
 __all__ = ["Evaluation", "Update", "Check", "evaluate", "EvaluationError", "log10_abs"]
 

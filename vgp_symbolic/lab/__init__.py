@@ -14,7 +14,7 @@ lazily).
 
 >>> from vgp_symbolic.lab import LabConfig, run
 >>> r = run(LabConfig(depth=3, width=5, epochs=2))
->>> r.signals()["gradient"] in ("vanishing", "balanced", "exploding")
+>>> r.signals()["gradient"] in ("vanishing", "balanced", "growing", "exploding")
 True
 """
 from .data import Split, load_moons, make_moons, train_test_split
@@ -23,12 +23,14 @@ from .experiment import LabConfig, LabError, RunResult, run
 from .spread import SeedRuns, run_seeds
 from .model import MLP
 from .optim import SGD, Adam, clip_by_global_norm, make_optimizer
-from .report import explain, explain_compare, format_compare, format_run
+from .report import (explain, explain_compare, explain_seeds, format_compare, format_run,
+                     format_seeds)
 
 __all__ = ["make_moons", "train_test_split", "load_moons", "Split", "MLP", "Adam", "SGD",
            "clip_by_global_norm", "make_optimizer", "LabConfig", "LabError", "RunResult",
-           "CompareResult", "SeedRuns", "run", "run_seeds", "compare", "compare_setups", "format_run", "format_compare",
-           "explain", "explain_compare", "plot_run", "plot_compare"]
+           "CompareResult", "SeedRuns", "run", "run_seeds", "compare", "compare_setups",
+           "format_run", "format_compare", "format_seeds", "explain", "explain_compare",
+           "explain_seeds", "plot_run", "plot_compare"]
 
 
 def plot_run(result, out_dir, contrast=None):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from .data import Split, load_moons
 from .experiment import LabConfig
-from .spread import SeedRuns, run_seeds
+from .spread import run_seeds
 
 __all__ = ["CompareResult", "compare", "compare_setups", "EXPLODE_ACTIVATION", "EXPLODE_STD",
            "EXPLODE_CLIP"]

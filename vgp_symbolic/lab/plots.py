@@ -70,14 +70,14 @@ def _stack(seqs) -> np.ndarray:
     return out
 
 
-def _band(ax, x, stack, color, label, lw=1.8):
+def _band(ax, x, stack, color, label, lw=1.8, band=True):
     """The median over seeds as a line, their range as a shaded band (none for one seed)."""
     with np.errstate(all="ignore"), _quiet():
         med = np.nanmedian(stack, axis=0)
         lo, hi = np.nanmin(stack, axis=0), np.nanmax(stack, axis=0)
     ax.plot(x, med, color=color, lw=lw, label=label, marker="o" if len(x) < 2 else None)
-    if len(stack) > 1:
-        ax.fill_between(x, lo, hi, color=color, alpha=0.18, lw=0)
+    if band and len(stack) > 1:
+        ax.fill_between(x, lo, hi, color=color, alpha=0.13, lw=0)
 
 
 class _quiet:
@@ -150,13 +150,20 @@ def _loss_figure(runs):
                 ha="center", color="C3", fontsize=14)
     ax.set(xlabel="epoch", ylabel="binary cross-entropy", title=f"Loss\n{_title(runs)}")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(0, -0.13), ncol=2, frameon=False)
-    never = sum(1 for f in flat if f is None)
-    _caption(fig, "A vanishing gradient shows as a long flat loss at the class-frequency guess "
-             "(the network outputs the same probability for every point). "
-             + (f"Here the loss never fell below the dashed line in {r.epochs_run} epochs."
-                if len(runs) == 1 and flat[0] is None else
-                f"Here it left the plateau in epoch {flat[0]}." if len(runs) == 1 else
-                f"{never} of {len(runs)} seeds never left the plateau."))
+    ax.set_xlim(-0.02 * cfg.epochs, cfg.epochs * 1.02)
+    never = sum(1 for f, x in zip(flat, runs) if f is None and x.exploded_at is None)
+    if boom:
+        text = (f"{len(boom)} of {len(runs)} runs overflowed float64 (first in epoch "
+                f"{min(boom)}): an exploding gradient — see grad_norms.png. Clipping the "
+                "gradient norm (--clip) bounds every step.")
+    else:
+        text = ("A vanishing gradient shows as a long flat loss at the class-frequency guess "
+                "(the network outputs the same probability for every point). "
+                + (f"Here the loss never fell below the dashed line in {r.epochs_run} epochs."
+                   if len(runs) == 1 and flat[0] is None else
+                   f"Here it left the plateau in epoch {flat[0]}." if len(runs) == 1 else
+                   f"{never} of {len(runs)} seeds never left the plateau."))
+    _caption(fig, text)
     return fig
 
 
@@ -199,7 +206,10 @@ def _grad_flow_figure(runs):
     _caption(fig, "Read it top to bottom: the gradient enters at the output layer and, in a "
              "vanishing gradient, shrinks (darker) as it is passed back towards the input. "
              f"Before training layer 1 gets {ratio:.1e} × the output layer's gradient; a uniform "
-             "colour would mean no vanishing.")
+             "colour would mean no vanishing."
+             + (f" The colours are absolute: here the norms reach 10^{np.nanmax(L):.1f}, an "
+                "exploding gradient." if any(x.gradient_kind == "exploding" for x in runs)
+                else ""))
     return fig
 
 
@@ -240,8 +250,11 @@ def _saturation_figure(runs):
     if top == 0:
         ax2.text(0.5, 0.5, "none, at the start\nor the end", transform=ax2.transAxes,
                  ha="center", va="center", color="0.3")
-    fig.suptitle(f"Why the gradient vanishes: f′(z) in each layer\n{_title(runs[:1])}",
-                 fontsize=11)
+    if not r.fprime_end:
+        ax.text(0.5, 0.5, f"no end of training: the run exploded in epoch {r.exploded_at}",
+                transform=ax.transAxes, ha="center", color="C3", fontsize=10)
+    fig.suptitle("f′(z) in each layer: what backpropagation multiplies the gradient by\n"
+                 f"{_title(runs[:1])}", fontsize=11)
     means = [s["mean"] for s in r.fprime_start]
     _caption(fig, "Backpropagation multiplies the gradient by f′(z) once per layer. "
              f"At the start the mean f′ per layer is {min(means):.2g}–{max(means):.2g}, so over "
@@ -265,12 +278,26 @@ def _pairs(runs, contrast):
     return sorted(pairs, key=lambda p: p[0][0].config.optimizer != "adam")
 
 
+def _moved(runs) -> str:
+    """'0.00022 ×': how far the first layer moved as a multiple of the last (median)."""
+    ratios = [r.weight_change_final[0] / r.weight_change_final[-1] for r in runs
+              if r.exploded_at is None and r.weight_change_final[-1]]
+    return f"{float(np.median(ratios)):.2g} ×" if ratios else None
+
+
 def _weight_caption(runs, contrast) -> str:
+    by = {rs[0].config.optimizer: rs for rs, _ in _pairs(runs, contrast)}
     text = ("Adam rescales each step by that weight's own running gradient size, so a weight "
-            "whose gradient is 10⁻⁶ of another's still moves about as far: under adam the weight "
-            "change does not show a vanishing gradient — read the gradient norms "
-            "(grad_norms.png, grad_flow.png). Under SGD the step is the gradient, and the first "
-            "layer barely moves.")
+            "whose gradient is a millionth of another's still moves about as far: under adam "
+            "the weight change is no measure of the gradient — read the gradient norms "
+            "(grad_norms.png, grad_flow.png).")
+    adam, sgd = (_moved(by[k]) if k in by else None for k in ("adam", "sgd"))
+    if adam:
+        text += f" Here under adam the first layer moved {adam} as far as the last."
+    if "sgd" in by:
+        text += " Under SGD the step is the gradient itself" + (
+            f": the first layer moved {sgd} as far as the last." if sgd else
+            "; here the SGD run exploded.")
     if not contrast:
         text += " (Drawn without the other optimiser's run.)"
     return text
@@ -312,20 +339,22 @@ def _weight_change_figure(runs, contrast=None):
         if len(rs) > 1:
             ax.errorbar(layers[ok], med[ok], yerr=[med[ok] - lo[ok], hi[ok] - med[ok]],
                         fmt="none", ecolor="black", lw=0.9, capsize=3)
-        for k, v in zip(layers[ok], med[ok]):
-            ax.text(k, v, cell("weight_change_first", float(v)), ha="center", va="bottom",
-                    fontsize=7, rotation=90)
+        for k, v, top in zip(layers[ok], med[ok], hi[ok]):  # above the whisker, not on it
+            ax.text(k, top * 1.15, cell("weight_change_first", float(v)), ha="center",
+                    va="bottom", fontsize=7, rotation=90)
+        if not ok.any():
+            ax.text(0.5, 0.5, f"exploded in epoch {rs[0].exploded_at}: no weights to compare",
+                    transform=ax.transAxes, ha="center", color="C3")
         ax.set_yscale("log")  # the same log scale on both panels: SGD's first layer is 10⁻⁵
         ax.set_xticks(layers, [str(k) if k < len(layers) else f"{k}\nout" for k in layers])
-        ax.set(xlabel="layer", title=_panel_title(rs, own))
+        ax.set(xlabel="layer", title=_panel_title(rs, own) + f", {rs[0].epochs_run} epochs")
     axes[0].set_ylabel("‖Wᵏ − Wᵏ₀‖ / ‖Wᵏ₀‖ after training (log)")
     lo_all, hi_all = axes[0].get_ylim()
-    axes[0].set_ylim(lo_all, hi_all * 8)  # room for the labels above the bars
+    axes[0].set_ylim(lo_all, hi_all * 30)  # room for the labels above the bars
     seeds = ("" if len(runs) == 1 else
              f"; bar: median over {len(runs)} seeds, whisker: range")
     fig.suptitle(f"How far each layer's weights moved, relative to their initial size{seeds}\n"
-                 f"{runs[0].config.describe().split(', ', 1)[0]}, {runs[0].epochs_run} epochs",
-                 fontsize=11)
+                 f"{runs[0].config.describe().split(', ', 1)[0]}", fontsize=11)
     _caption(fig, _weight_caption(runs, contrast))
     return fig
 
@@ -423,8 +452,10 @@ def _compare_loss(ax, c: CompareResult, colors):
         stack = _stack([[r.initial_loss] + r.loss for r in sp.runs])
         boom = [r.exploded_at for r in sp.runs if r.exploded_at is not None]
         label = sp.config.name + (f" — exploded at epoch {min(boom)}" if boom else "")
-        _band(ax, np.arange(stack.shape[1]), stack, col, label, lw=1.6)
-        if all(r.gradient_kind != "exploding" for r in sp.runs):
+        wild = any(r.gradient_kind == "exploding" for r in sp.runs)
+        # an exploding set-up's range spans decades and would cover the others: median only
+        _band(ax, np.arange(stack.shape[1]), stack, col, label, lw=1.6, band=not wild)
+        if not wild:
             calm.append(stack)
     if calm:
         vals = np.concatenate([s[np.isfinite(s)] for s in calm])
@@ -452,18 +483,21 @@ def _compare_loss(ax, c: CompareResult, colors):
 
 
 def _compare_caption(c: CompareResult) -> str:
-    runs = c.runs
-    boom = [r for r in runs if r.gradient_kind == "exploding"]
-    van = [r.config.name for r in runs if r.gradient_kind == "vanishing"]
+    med = {sp.config.name: sp.stats() for sp in c.setups}
+    kind = {sp.config.name: sp.runs[0].gradient_kind for sp in c.setups}
+    van = [n for n, k in kind.items() if k == "vanishing"]
+    boom = [n for n, k in kind.items() if k == "exploding"]
+    over = "" if c.seeds == 1 else f" (medians over {c.seeds} seeds)"
     text = ("Vanishing: the first layer's gradient is orders of magnitude below the last's ("
             + (", ".join(van) if van else "none here") + "). ")
     if boom:
-        r = boom[0]
-        calm = [x.grad_norms_start[0] for x in runs if x.gradient_kind != "exploding"]
-        text += (f"Exploding: both norms are huge ({r.config.name}: {r.grad_norms_start[0]:.3g} "
-                 f"and {r.grad_norms_start[-1]:.3g}, against at most {max(calm):.2g} for "
-                 "the first layer elsewhere) although their ratio looks harmless; clipping the "
-                 "gradient norm lets it train. ")
+        n = boom[0]
+        first, last = (med[n][k]["median"] for k in ("grad_norm_first_start",
+                                                     "grad_norm_last_start"))
+        calm = [med[m]["grad_norm_first_start"]["median"] for m in kind if m not in boom]
+        text += (f"Exploding: both norms are huge ({n}: {first:.3g} and {last:.3g}, against at "
+                 f"most {max(calm):.2g} for the first layer elsewhere{over}) although their ratio "
+                 "looks harmless; clipping the gradient norm lets it train. ")
     text += ("Under adam the weight change is no measure of the gradient (each step is "
              "rescaled); read the gradient norms.")
     return text

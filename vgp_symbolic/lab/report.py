@@ -69,6 +69,36 @@ def _why_sentence(r: RunResult) -> str:
                    "of the gradient.")
 
 
+def _gradient_sentence(r: RunResult, s: dict) -> str:
+    """What the gradient norms show: vanishing, exploding, growing or balanced."""
+    ratio = s["grad_ratio_start"]
+    lead = ("Gradient norms — the signal to read under adam" if s["optimizer"] == "adam"
+            else "Gradient norms")
+    if s["gradient"] == "vanishing":
+        return (f"{lead}: the first layer's gradient norm is {_times(ratio)} the last layer's "
+                "at the start"
+                + (f" ({_times(s['grad_ratio_training'])} averaged over training)"
+                   if s["grad_ratio_training"] is not None else "")
+                + ": the gradient vanishes on its way back to the input."
+                + (" (It underflowed float64 to exactly 0: below 1e-308.)"
+                   if r.grad_norms_start[0] == 0 else ""))
+    if s["gradient"] == "exploding":
+        return (f"{lead}: the first layer's gradient norm is {s['grad_norm_first_start']:.3g} "
+                f"and the last layer's {s['grad_norm_last_start']:.3g} at the start, up to "
+                f"{s['grad_to_weight_start']:.3g} × the size of the weights they update: the "
+                "gradient explodes."
+                + (f" (Their ratio, {_times(ratio)}, does not show it: the explosion is in "
+                   "their size.)" if VANISH_RATIO <= ratio <= 1 / VANISH_RATIO else ""))
+    if s["gradient"] == "growing":
+        return (f"{lead}: the first layer's gradient norm is {_times(ratio)} the last layer's "
+                "at the start: the gradient grows on its way back to the input, but stays small "
+                f"(at most {s['grad_to_weight_start']:.2g} × the weights it updates), so it does "
+                "not explode.")
+    return (f"{lead}: the first layer's gradient norm is {_times(ratio)} the last layer's at "
+            "the start: no vanishing gradient (within a factor of "
+            f"{1 / VANISH_RATIO:g}).")
+
+
 def explain(r: RunResult) -> list[str]:
     """Sentences saying which signal this run shows, computed from its numbers.
 
@@ -85,34 +115,7 @@ def explain(r: RunResult) -> list[str]:
                    f"gradient norm was already {r.grad_norms_start[0]:.3g}"
                    + (f" (clipping to {r.config.clip:g} was on)." if r.config.clip else
                       "; clipping the gradient norm (--clip) bounds every step."))
-    ratio = s["grad_ratio_start"]
-    grad_lead = ("Gradient norms — the signal to read under adam" if opt == "adam"
-                 else "Gradient norms")
-    if s["gradient"] == "vanishing":
-        out.append(f"{grad_lead}: the first layer's gradient norm is {_times(ratio)} the last "
-                   "layer's at the start"
-                   + (f" ({_times(s['grad_ratio_training'])} averaged over training)"
-                      if s["grad_ratio_training"] is not None else "")
-                   + ": the gradient vanishes on its way back to the input."
-                   + (" (It underflowed float64 to exactly 0: below 1e-308.)"
-                      if r.grad_norms_start[0] == 0 else ""))
-    elif s["gradient"] == "exploding":
-        out.append(f"{grad_lead}: the first layer's gradient norm is "
-                   f"{s['grad_norm_first_start']:.3g} and the last layer's "
-                   f"{s['grad_norm_last_start']:.3g} at the start, up to "
-                   f"{s['grad_to_weight_start']:.3g} × the size of the weights they update: the "
-                   "gradient explodes."
-                   + (f" (Their ratio, {_times(ratio)}, does not show it: the explosion is in "
-                      "their size.)" if VANISH_RATIO <= ratio <= 1 / VANISH_RATIO else ""))
-    elif s["gradient"] == "growing":
-        out.append(f"{grad_lead}: the first layer's gradient norm is {_times(ratio)} the last "
-                   "layer's at the start: the gradient grows on its way back to the input, but "
-                   f"stays small (at most {s['grad_to_weight_start']:.2g} × the weights it "
-                   "updates), so it does not explode.")
-    else:
-        out.append(f"{grad_lead}: the first layer's gradient norm is {_times(ratio)} the last "
-                   "layer's at the start: no vanishing gradient (within a factor of "
-                   f"{1 / VANISH_RATIO:g}).")
+    out.append(_gradient_sentence(r, s))
     if s["weights"] is not None:
         wc = r.weight_change_final
         moved = (f"the first layer's weights moved {_pct(wc[0])} of their size, the last "

@@ -1,0 +1,195 @@
+"""vgp import: LMS response exports graded by vgp, grades and feedback written back."""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from lms_shared import HW1, REPO
+from vgp_symbolic.cli import main
+from vgp_symbolic.grade import feedback_text, grade_sheet, read_answers_text
+from vgp_symbolic.lms import LmsError
+from vgp_symbolic.lms.feedback import feedback_zip
+from vgp_symbolic.lms.grades import grade_rows
+from vgp_symbolic.lms.imports import import_responses
+from vgp_symbolic.lms.responses import read_responses_text
+
+DATA = REPO / "tests" / "data" / "lms"
+CANVAS, MOODLE, ROSTER = (DATA / f for f in ("canvas_student_analysis.csv",
+                                             "moodle_responses.csv", "roster.csv"))
+
+
+@pytest.fixture(scope="module")
+def canvas():
+    return import_responses(CANVAS, HW1, 3, roster_path=ROSTER)
+
+
+@pytest.fixture(scope="module")
+def moodle():
+    return import_responses(MOODLE, HW1, 3, roster_path=ROSTER)
+
+
+def _res(g, sid, qid):
+    s = next(s for s in g.result.students if s.student_id == sid)
+    return s.results[qid]
+
+
+def test_canvas_responses_graded_against_each_students_variant(canvas):
+    r = canvas.result
+    assert [s.student_id for s in r.students] == ["s001", "s002", "s003", "s004"]
+    assert (_res(canvas, "s001", "q1a").diagnosis.id, canvas.variant_of[("s001", "q1a")]) == \
+        ("correct", "v001")
+    d = _res(canvas, "s001", "q1b").diagnosis          # which step went wrong, with its credit
+    assert (d.id, _res(canvas, "s001", "q1b").points) == ("lr_forgotten", 1.0)
+    # asked "in units of 10⁻⁹": 953.7 is graded as 953.7e-9, the figures kept
+    assert (_res(canvas, "s001", "q4a").text, _res(canvas, "s001", "q4a").diagnosis.id) == \
+        ("953.7e-9", "correct")
+    # the unscaled value typed into a scaled field is not the answer
+    assert _res(canvas, "s004", "q4a").diagnosis.status == "wrong"
+    # the latest attempt is graded; the earlier one is reported on its line
+    assert _res(canvas, "s002", "q1a").diagnosis.id == "factor_left_out"
+    s2 = r.students[1]
+    assert [p.line for p in s2.problems] == [3] and "attempt on line 7" in s2.problems[0].reason
+    # Alan's blank answer came in (the points cell names the variant) and is graded as blank
+    assert _res(canvas, "s003", "q1a").diagnosis.id == "no_answer"
+    assert _res(canvas, "s003", "q1a").line == 4
+
+
+def test_every_row_is_accounted_for(canvas, moodle):
+    for g in (canvas, moodle):
+        out = g.result.line_outcomes()
+        assert sorted(out) == sorted(g.result.sheet.data_lines)
+    c = canvas.result.line_outcomes()
+    assert c[5].startswith("invalid: 4 fields but the header has 29")
+    assert "unknown student" in c[8] and "not in the roster" in c[8]
+    m = moodle.result.line_outcomes()
+    assert "In progress" in m[4] and "unknown student" in m[5] and m[6] == "graded"
+    eve = next(s for s in moodle.result.students if s.student_id == "s004")
+    assert any("variant v007 does not exist" in p.reason for p in eve.problems)
+    turing = next(s for s in moodle.result.students if s.student_id == "s003")
+    assert not turing.submitted and "In progress" in turing.problems[0].reason
+
+
+def test_moodle_cloze_responses_are_split_into_parts(moodle):
+    assert [(_res(moodle, "s001", q).text, _res(moodle, "s001", q).diagnosis.id)
+            for q in ("q1a", "q1b", "q1c")] == [("0.00078", "correct"),
+                                                ("2.99922", "lr_forgotten"), ("1.56", "correct")]
+    assert (_res(moodle, "s002", "q4b").text, _res(moodle, "s002", "q4c").diagnosis.id) == \
+        ("8", "no_answer")
+
+
+def test_error_carried_forward_only_within_one_variant(canvas, moodle):
+    # Canvas drew q1a and q1b of Grace from different variants: q1b is graded on its own
+    assert canvas.variant_of[("s002", "q1a")] != canvas.variant_of[("s002", "q1b")]
+    assert canvas.sets["s002"].question("q1b").depends_on == ()
+    assert canvas.sets["s001"].question("q1b").depends_on == ("q1a",)
+    assert moodle.sets["s002"].question("q1b").depends_on == ("q1a",)    # one cloze variant
+
+
+def test_same_grading_and_feedback_as_vgp_grade(canvas):
+    """The import is vgp grade on the students' own question sets: an answers CSV with the
+    same (unscaled) answers, graded as `vgp grade` grades it, gives identical results."""
+    rows = [["student_id", "question", "answer"]]
+    rows += [[a.student_id, a.question, a.text] for a in canvas.result.sheet.answers]
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    sheet = read_answers_text(buf.getvalue(), [q.id for q in canvas.sets["s001"].questions],
+                              list(canvas.sets))
+    from vgp_symbolic.grade import Policy
+    direct = grade_sheet(canvas.sets, sheet, Policy.from_grading(canvas.assignment.grading))
+    for a, b in zip(canvas.result.students, direct.students):
+        assert [(r.diagnosis, r.points) for r in a.results.values()] == \
+            [(r.diagnosis, r.points) for r in b.results.values()]
+        # the same text (the import adds only the export's own rejected rows at the end)
+        assert feedback_text(a).startswith(feedback_text(b).rstrip())
+
+
+def test_gradebook_import_formats(canvas):
+    c = grade_rows(canvas, "canvas")
+    assert c[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
+                    "Homework 1: The Vanishing Gradient Problem"]
+    assert c[1][0] == "Points Possible" and c[1][-1] == "30"
+    assert c[2] == ["Ada Lovelace", "1001", "s001", "alovelace", "A", "4"]
+    m = grade_rows(canvas, "moodle")
+    assert m[0] == ["Email address", "Username", "ID number",
+                    "Assignment: Homework 1: The Vanishing Gradient Problem",
+                    "Feedback: Homework 1: The Vanishing Gradient Problem"]
+    assert m[1][:4] == ["ada@uni.edu", "alovelace", "s001", "4"]
+    assert m[1][4].startswith("Total 4/30. q1b 1/2: you left out the learning rate")
+    assert all(len(r) == len(m[0]) for r in m)          # Moodle rejects ragged rows
+    b = grade_rows(canvas, "brightspace")
+    assert b[0] == ["OrgDefinedId", "Username",
+                    "Homework 1: The Vanishing Gradient Problem Points Grade",
+                    "End-of-Line Indicator"]
+    assert b[1] == ["s001", "alovelace", "4", "#"]
+
+
+def test_html_feedback_is_self_contained_and_escaped(canvas):
+    z = zipfile.ZipFile(io.BytesIO(feedback_zip(canvas)))
+    assert sorted(z.namelist()) == ["s001.html", "s002.html", "s003.html", "s004.html"]
+    page = z.read("s004.html").decode()
+    root = etree.fromstring(page.split("\n", 1)[1].encode())      # well-formed XHTML
+    assert root.xpath("//title/text()")[0].endswith("Eve =cmd <script> (s004)")
+    assert not root.xpath("//script | //link | //img | //*[@src] | //*[@href]")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert root.xpath("//*[local-name()='math']//*[local-name()='mn']")   # MathML values
+    assert "variant v001" in page and "<code>=1+1</code>" in page
+
+
+def test_cli_import_writes_everything_and_guards_formulas(tmp_path):
+    out = tmp_path / "graded"
+    r = CliRunner().invoke(main, ["import", str(CANVAS), str(HW1), "--variants", "3",
+                                  "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "line 5: 4 fields but the header has 29" in r.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["brightspace_grades.csv", "canvas_grades.csv", "feedback",
+                     "feedback_html.zip", "gradebook.csv", "moodle_grades.csv"]
+    # without a roster the students are the export's: Eve's hostile name is guarded
+    canvas_csv = (out / "canvas_grades.csv").read_text(encoding="utf-8")
+    assert "\n'=cmd|' /C calc'!A0,1004,s004" in canvas_csv
+    assert (out / "feedback" / "s001.md").read_text(encoding="utf-8").startswith("# ")
+
+
+def _canvas_text(extra_header="", row="Ada,1001,s001,A,1,,x,1,0.0112,2.0,1,0,2.0"):
+    return ("name,id,sis_id,section,section_id,section_sis_id,submitted,attempt,"
+            f"\"11: Variant v001 of q1a (hw1) x\",2.0,{extra_header}n correct,n incorrect,score\n"
+            f"{row}\n")
+
+
+@pytest.mark.parametrize("text, message", [
+    (_canvas_text("favourite colour,"), "line 1: unknown column(s) 11 ('favourite colour')"),
+    ("name,id,sis_id,section,submitted,n correct,n incorrect,score\n", "no question column"),
+    ("Last name,First name,Email address,State,Response 1\nA,B,a@b.c,Finished,1\n",
+     "'Response 1' has no 'Question 1' column"),
+    ("a,b\n1,2\n", "line 1: not a Canvas Student Analysis export"),
+    ("name,id,sis_id\n\"unclosed,1\n", "malformed CSV"),
+])
+def test_unreadable_exports_name_the_file_and_line(text, message):
+    with pytest.raises(LmsError, match=None) as e:
+        read_responses_text(text, "resp.csv")
+    assert str(e.value).startswith("resp.csv") and message in str(e.value)
+
+
+def test_cli_import_exit_2_when_nothing_can_be_graded(tmp_path):
+    f = tmp_path / "sa.csv"
+    f.write_text(_canvas_text(row="Ada,1001,s001,A,1,,x,1,0.0112,2.0,1,0,2.0").replace(
+        "Variant v001", "Variant v009"), encoding="utf-8")
+    out = tmp_path / "graded"
+    r = CliRunner().invoke(main, ["import", str(f), str(HW1), "--variants", "3", "--out",
+                                  str(out)])
+    assert r.exit_code == 2 and "nothing could be graded" in r.output
+    assert "variant v009 does not exist" in r.output and not out.exists()
+    r = CliRunner().invoke(main, ["import", str(tmp_path / "missing.csv"), str(HW1),
+                                  "--variants", "3", "--out", str(out)])
+    assert r.exit_code == 2 and "missing.csv" in r.output
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes(_canvas_text().replace("Ada", "Ad\xe9").encode("latin-1"))
+    r = CliRunner().invoke(main, ["import", str(bad), str(HW1), "--variants", "3", "--out",
+                                  str(out)])
+    assert r.exit_code == 2 and "line 2: not UTF-8" in r.output

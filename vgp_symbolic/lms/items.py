@@ -1,0 +1,111 @@
+"""What every export writes: per problem, per variant, the parts with their LMS windows and the
+catalogued mistakes with their credit, all in the units the LMS asks for.
+
+The credit of a mistake comes from the assignment's ``[grading]`` table through the grader's
+own :class:`~vgp_symbolic.grade.Policy`, so an LMS gives the same partial credit as
+``vgp grade``. A mistake whose window would overlap the correct answer's is not exported (the
+LMS could not tell them apart); ``vgp`` itself still recognises it on import.
+
+>>> from vgp_symbolic.homework import load_assignment
+>>> from vgp_symbolic.lms.variants import draw_variants
+>>> a = load_assignment(_HW1)
+>>> probs = build(a, draw_variants(a, 2))
+>>> [len(p.variants) for p in probs][:2], probs[0].variants[1].id
+([2, 2], 'v002')
+>>> part = probs[0].variants[0].parts[0]
+>>> part.question.id, [m.id for m in part.mistakes]
+('q1a', ['factor_left_out', 'factor_left_out', 'factor_left_out'])
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from . import LmsError
+from .window import Window, WindowError, lms_window
+
+__all__ = ["ExportMistake", "Part", "ProblemVariant", "Problem", "build"]
+
+_HW1 = Path(__file__).parents[1] / "problems" / "hw1.toml"
+
+
+@dataclass(frozen=True)
+class ExportMistake:
+    id: str
+    label: str               # the diagnosis, shown as the answer's feedback
+    value: Fraction          # in the part's asked units
+    margin: Fraction         # ± in the part's asked units
+    credit: float            # a fraction of the part's points
+
+
+@dataclass(frozen=True)
+class Part:
+    question: object         # vgp_symbolic.question.Question
+    window: Window
+    mistakes: tuple[ExportMistake, ...]
+
+
+@dataclass(frozen=True)
+class ProblemVariant:
+    id: str                  # variant id, "v001"
+    problem: object          # the variant's ProblemRender (title, params, context)
+    parts: tuple[Part, ...]
+    set: object              # the variant's StudentSet
+
+
+@dataclass(frozen=True)
+class Problem:
+    number: int
+    title: str
+    kind: str
+    descriptions: dict       # parameter → what it is (from the problem type)
+    variants: tuple[ProblemVariant, ...]
+
+    @property
+    def question_ids(self) -> tuple[str, ...]:
+        return tuple(p.question.id for p in self.variants[0].parts)
+
+
+def build(assignment, variants) -> list[Problem]:
+    """Per problem of ``assignment``, its parts in every variant (see the module doc)."""
+    from ..grade import Policy, PolicyError
+    from ..homework.types import TYPES
+    try:
+        policy = Policy.from_grading(getattr(assignment, "grading", {}) or {})
+    except PolicyError as e:
+        raise LmsError(f"{assignment.path}: {e}") from None
+    if not variants:
+        raise LmsError(f"{assignment.path}: no variants to export")
+    out = []
+    for i, use in enumerate(assignment.problems):
+        pvs = []
+        for v in variants:
+            pr = v.set.problems[i]
+            parts = tuple(_part(q, policy, assignment, v.id) for q in pr.questions)
+            pvs.append(ProblemVariant(v.id, pr, parts, v.set))
+        kind = getattr(TYPES.get(use.spec.kind), "params", {})
+        out.append(Problem(use.number, use.spec.title, use.spec.kind, dict(kind), tuple(pvs)))
+    return out
+
+
+def _part(q, policy, assignment, vid) -> Part:
+    try:
+        w = lms_window(q.answer, q.tolerance)
+    except WindowError as e:
+        raise LmsError(f"{assignment.path}: question {q.id} (variant {vid}): {e}") from None
+    ms = []
+    for m in q.mistakes:
+        try:
+            mw = lms_window(m.value, q.tolerance)
+        except WindowError:
+            continue
+        scale = Fraction(10) ** (mw.exponent - w.exponent)
+        value, margin = mw.value * scale, mw.margin * scale
+        if value - margin <= w.hi and value + margin >= w.lo:
+            continue            # overlaps the correct answer's window
+        if any(abs(value - o.value) <= margin + o.margin for o in ms):
+            continue            # overlaps an earlier mistake: the LMS would take the first
+        ms.append(ExportMistake(m.id, m.label, value, margin,
+                                policy.credit_for_mistake(m.id)))
+    return Part(q, w, tuple(ms))
