@@ -156,7 +156,7 @@ def test_depth_decay_by_hand(sets):
         p = problem(s, "depth_decay")
         P, A = p.params, answers(p)
         n, t, c, m = int(P["n"]), P["threshold"], P["c"], int(P["m"])
-        q = abs(P["w"]) / 4
+        q = Fraction(1, 4)
         assert A["decay"].answer == q ** n
         N = next(k for k in range(1, 1000) if q ** k < t)          # by brute force
         assert A["layers_below"].answer == N

@@ -8,10 +8,9 @@ layers at most qⁿ. The first depth where qⁿ drops below a threshold is
 Products come from :func:`~vgp_symbolic.core.chain.factor_chain` (exact).
 
 >>> from fractions import Fraction as F
->>> s = DepthDecay().solve({"n": F(5), "w": F(2), "threshold": F(1, 1000), "c": F(1, 10),
-...                         "m": F(4)})
+>>> s = DepthDecay().solve({"n": F(5), "threshold": F(1, 1000), "c": F(1, 10), "m": F(4)})
 >>> s.answers["decay"].value, s.answers["layers_below"].value, s.answers["chain_product"].value
-(Fraction(1, 32), Fraction(10, 1), Fraction(1, 10000))
+(Fraction(1, 1024), Fraction(5, 1), Fraction(1, 10000))
 """
 from __future__ import annotations
 
@@ -40,8 +39,7 @@ def _sup_sigmoid() -> Fraction:
 
 class DepthDecay(ProblemType):
     name = "depth_decay"
-    params = {"n": "number of sigmoid layers", "w": "the size |w| of every layer's weight",
-              "threshold": "the threshold for the decay factor",
+    params = {"n": "number of sigmoid layers", "threshold": "the threshold for the decay factor",
               "c": "a per-layer factor", "m": "layers for the per-layer factor"}
     answers = {"decay": "qⁿ with q = |w|·max σ′, the most n sigmoid layers can pass back",
                "layers_below": "the smallest number of layers n with qⁿ below the threshold",
@@ -49,7 +47,8 @@ class DepthDecay(ProblemType):
 
     def solve(self, p: dict) -> Solved:
         n, m = int(p["n"]), int(p["m"])
-        t, c, w = Fraction(p["threshold"]), Fraction(p["c"]), abs(Fraction(p["w"]))
+        t, c = Fraction(p["threshold"]), Fraction(p["c"])
+        w = abs(Fraction(p.get("w", 1)))     # the weights' size (1: the slopes alone)
         if n != p["n"] or m != p["m"] or n < 2 or m < 2 or not 0 < t < 1 or not 0 < abs(c) < 1:
             raise Reject("n, m must be integers ≥ 2; 0 < threshold < 1; 0 < |c| < 1")
         sup = _sup_sigmoid()
