@@ -10,9 +10,13 @@ the same exact decimal weights:
            numbers. Run in a subprocess and abandoned once it passes the time cap; deeper depths
            are then skipped (its cost only grows).
 
-Prints one row per depth with both times and their ratio. Usage:
+Prints one row per depth with both times and their ratio. ``--goals`` instead times the issue's
+goals (derivation + evaluation + check) against torch float64 autograd on the same network in the
+same run: depth 1000 × width 10 and depth 50 × width 200 each under 1 s, 10⁵ layers of width 1
+under 10 s. Usage:
 
     python bench/derive_depth.py [--depths 2,5,10,20,50,100,200] [--cap 30]
+    python bench/derive_depth.py --goals
 """
 from __future__ import annotations
 
@@ -70,11 +74,50 @@ def naive_time(depth: int, cap: float):
     return q.get()
 
 
+GOALS = [(1000, 10, "sigmoid", 1.0), (50, 200, "sigmoid", 1.0), (100_000, 1, "tanh", 10.0)]
+
+
+def torch_time(net, vals) -> float:
+    """Forward + backward of the same network in torch float64 autograd (the baseline)."""
+    import torch
+    x = [float(v) for v in vals.x]
+    W_rows = [[[float(v) for v in r] for r in vals.W[k]] for k in range(1, net.depth + 1)]
+    t = time.perf_counter()  # from float lists, as vgp's time includes reading its Fractions
+    o = torch.tensor(x, dtype=torch.float64)
+    Ws = [torch.tensor(rows, dtype=torch.float64, requires_grad=True) for rows in W_rows]
+    acts = {"sigmoid": torch.sigmoid, "tanh": torch.tanh}
+    for k, W in enumerate(Ws, 1):
+        o = acts[net.activation(k).name](W.T @ o)
+    y = torch.tensor([float(v) for v in vals.y], dtype=torch.float64)
+    loss = torch.nn.functional.binary_cross_entropy(o, y)
+    loss.backward()
+    return time.perf_counter() - t
+
+
+def goals() -> None:
+    print(f"{'network':>22}  {'vgp (derive+eval+check)':>24}  {'torch f64':>10}  {'ratio':>7}  "
+          f"{'goal':>6}  check")
+    for depth, width, act, goal in GOALS:
+        net = Network.build(2, [(width, act)] * depth + [(1, "sigmoid")], "bce")
+        vals = random_values(net, seed=7, decimals=2, scale=0.55 if width <= 10 else 0.15)
+        t = time.perf_counter()
+        ev = evaluate(derive(net, "w1_11"), vals)
+        t_vgp = time.perf_counter() - t
+        t_torch = min(torch_time(net, vals) for _ in range(2))
+        print(f"{f'{depth} × {width} {act}':>22}  {t_vgp:>22.3f} s  {t_torch:>8.3f} s  "
+              f"{t_vgp / t_torch:>6.1f}×  {goal:>4.0f} s  {ev.check.method.split(' (')[0]}: "
+              f"{'agrees' if ev.check.agrees else ev.check.agrees}", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--depths", default="2,5,10,20,50,100,200")
     ap.add_argument("--cap", type=float, default=30.0, help="seconds before the naive side stops")
+    ap.add_argument("--goals", action="store_true", help="time the issue's goals against torch")
     args = ap.parse_args()
+    if args.goals:
+        goals()
+        return
     depths = [int(d) for d in args.depths.split(",")]
     print(f"{'depth':>5}  {'vgp':>9}  {'vgp+check':>10}  {'naive':>10}  {'naive/vgp':>10}  "
           f"{'∂L/∂w1_11':>12}  agree")

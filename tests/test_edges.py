@@ -207,3 +207,36 @@ def test_a_real_disagreement_exits_non_zero(tmp_path, monkeypatch):
     r = _cli(tmp_path, '[network]\ninputs = 1\nlayers = [{units = 1, activation = "tanh"}]\n'
                        '[values]\nx = 0.5\ny = 1\nW1 = [[0.3]]\n')
     assert r.exit_code == 1 and "DISAGREES" in r.output
+
+
+# -- cost ----------------------------------------------------------------------------------------
+def test_widths_are_computed_once():
+    net = Network.build(2, [(3, "tanh")] * 50 + [(1, "sigmoid")])
+    assert net.widths is net.widths and net.widths == (2,) + (3,) * 50 + (1,)
+
+
+def test_layers_share_one_activation_record():
+    # the mpmath versions are generated (lambdify) once per activation, not once per layer
+    net = Network.build(2, [(3, "sigmoid")] * 4 + [(1, "sigmoid")])
+    assert len({id(l.activation) for l in net.layers}) == 1
+
+
+def test_wide_spec_read_fast_path_equals_tomllib():
+    import random
+    import tomllib
+    from vgp_symbolic.core.network import spec_from_data
+    rng = random.Random(3)
+    rows = ", ".join("[" + ", ".join(f"{rng.uniform(-1, 1):.3f}" for _ in range(60)) + "]"
+                     for _ in range(60))
+    text = ("[network]\ninputs = 60\nlayers = [{units = 60, activation = \"tanh\"}, "
+            "{units = 1, activation = \"sigmoid\"}]\nloss = \"bce\"\n[values]\n"
+            f"x = [{', '.join(['0.5'] * 60)}]\ny = 1\nW1 = [{rows}]\n"
+            f"W2 = [{', '.join(['[0.25]'] * 60)}]\n")
+    assert len(text) > 20000
+    net, vals = parse_spec(text)
+    _, want = spec_from_data(tomllib.loads(text), text)
+    assert vals.W == want.W and vals.x == want.x and vals.y == want.y
+    bad = text.replace("W2 = [[0.25]", "W2 = [[0.25, 1]", 1)
+    with pytest.raises(Exception) as e:
+        parse_spec(bad, "net.toml")
+    assert "net.toml, line 9" in str(e.value)  # the line of W2, as tomllib alone says

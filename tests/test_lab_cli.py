@@ -49,6 +49,7 @@ def test_exploding_setup_reports_the_epoch():
         "infinite", "")
 
 
+@pytest.mark.slow
 def test_compare_json_and_plot(tmp_path):
     res = invoke("--compare", "--epochs", "2", "--depth", "4", "--format", "json",
                  "--plot", str(tmp_path))
@@ -68,10 +69,12 @@ def test_compare_text():
     assert "did not overflow at depth 2" in shallow.output
 
 
-def test_plot_writes_the_four_pngs(tmp_path):
+@pytest.mark.slow
+def test_plot_writes_every_figure(tmp_path):
     res = invoke(*FAST, "--plot", str(tmp_path / "figs"))
     assert res.exit_code == 0
-    for name in ("loss.png", "grad_norms.png", "first_layer_weight.png", "weight_change.png"):
+    for name in ("loss.png", "grad_norms.png", "grad_flow.png", "saturation.png",
+                 "first_layer_weight.png", "weight_change.png"):
         p = tmp_path / "figs" / name
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert f"wrote {p}" in res.output
@@ -102,6 +105,7 @@ def test_bad_input_exit_code_2(args, msg):
     assert "Traceback" not in res.output
 
 
+@pytest.mark.slow
 def test_seeds_print_median_and_range_and_plot_the_spread(tmp_path):
     res = invoke(*FAST, "--seeds", "3", "--plot", str(tmp_path))
     assert res.exit_code == 0, res.output

@@ -228,3 +228,17 @@ def test_mistake_credit_moodle_cannot_grade_is_refused(tmp_path):
     with pytest.raises(LmsError, match=r"credit 0.45 cannot be given in Moodle"):
         export_assignment("moodle", a, 1)
     export_assignment("qti21", a, 1)        # QTI states any credit
+
+
+def test_a_question_no_lms_can_state_is_refused_naming_it(tmp_path):
+    """An exact answer without a finite decimal (10/13, asked with abs = 0) cannot be typed
+    into any LMS's number field: the export stops and names the assignment and question."""
+    a = tmp_path / "hw.toml"
+    a.write_text(f'[assignment]\nid = "x1"\nproblems_dir = "{REPO / "vgp_symbolic/problems"}"\n'
+                 '[[problems]]\ntype = "exploding"\ntolerance = {clipped = {abs = 0}}\n',
+                 encoding="utf-8")
+    r = CliRunner().invoke(main, ["export", "qti21", str(a), "--variants", "2", "--out",
+                                  str(tmp_path / "x.zip")])
+    assert r.exit_code == 2, r.output
+    assert f"{a}: question q1c (variant v00" in r.output and "no finite decimal" in r.output
+    assert not (tmp_path / "x.zip").exists()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -193,3 +192,78 @@ def test_cli_import_exit_2_when_nothing_can_be_graded(tmp_path):
     r = CliRunner().invoke(main, ["import", str(bad), str(HW1), "--variants", "3", "--out",
                                   str(out)])
     assert r.exit_code == 2 and "line 2: not UTF-8" in r.output
+
+
+def _plain(html_text: str) -> str:
+    """Question text as the LMSs' reports show it: tags stripped, whitespace collapsed."""
+    import re
+    return " ".join(re.sub(r"<[^>]+>", " ", html_text).split())
+
+
+def test_round_trip_moodle_export_responses_import(tmp_path):
+    """The variant tag survives into Moodle's report: responses typed into the exported
+    questions come back graded against the very variants they were given."""
+    from vgp_symbolic.lms.export import export_assignment
+    from vgp_symbolic.lms.items import build
+    from vgp_symbolic.lms.variants import draw_variants
+    from vgp_symbolic.homework import load_assignment
+    data, _ = export_assignment("moodle", HW1, 4, class_seed=9)
+    root = etree.fromstring(data)
+    texts = {q.findtext("idnumber"): _plain(q.findtext("questiontext/text"))
+             for q in root.xpath("//question[@type='cloze']")}
+    a = load_assignment(HW1)
+    probs = build(a, draw_variants(a, 4, 9))
+    # slot 1 ← problem 1 of v003, slot 2 ← problem 4 of v002 (asked in scaled units there)
+    p1, p4 = probs[0].variants[2], probs[3].variants[1]
+
+    def typed(pv):
+        return "; ".join(f"part {k}: {_dec(pt.window.value)}" for k, pt in enumerate(pv.parts, 1))
+    rows = [["Last name", "First name", "Email address", "State", "Grade/30.00",
+             "Question 1", "Response 1", "Question 2", "Response 2"],
+            ["Doe", "Jo", "jo@x.org", "Finished", "-", texts["hw1-p1-v003"], typed(p1),
+             texts["hw1-p4-v002"], typed(p4)]]
+    f = tmp_path / "responses.csv"
+    with open(f, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    g = import_responses(f, HW1, 4, class_seed=9)
+    s = g.result.students[0]
+    graded = {q: r.diagnosis.id for q, r in s.results.items() if r.line}
+    assert set(graded) == {"q1a", "q1b", "q1c", "q4a", "q4b", "q4c"}
+    assert set(graded.values()) == {"correct"}, graded
+    assert g.variant_of[("jo@x.org", "q4a")] == "v002"
+
+
+def _dec(v) -> str:
+    from vgp_symbolic.lms.window import decimal_text
+    return decimal_text(v)
+
+
+def test_round_trip_canvas_export_responses_import(tmp_path):
+    """Canvas's Student Analysis headers are '<id>: <question text>': the tag survives, and a
+    scaled question's response is graded in its units."""
+    from vgp_symbolic.lms.export import export_assignment
+    data, _ = export_assignment("canvas", HW1, 3)
+    z = zipfile.ZipFile(io.BytesIO(data))
+    quiz = etree.fromstring(z.read("hw1_quiz/hw1_quiz.xml"))
+    ns = {"q": "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"}
+    head = ["name", "id", "sis_id", "section", "section_id", "section_sis_id", "submitted",
+            "attempt"]
+    row = ["Jo Doe", "77", "s77", "A", "1", "", "x", "1"]
+    want = {}
+    for n, item in enumerate(quiz.xpath("//q:item", namespaces=ns)):
+        qid, vid = item.get("title").split()
+        head += [f"{900 + n}: " + _plain(item.findtext(".//q:mattext", namespaces=ns)), "1.0"]
+        given = vid == "v002" and qid in ("q1a", "q4a", "q4c")
+        value = item.xpath(".//q:varequal/text()", namespaces=ns)[0]
+        row += [value, "1.0"] if given else ["", ""]
+        if given:
+            want[qid] = value
+    head += ["n correct", "n incorrect", "score"]
+    row += ["3", "0", "3"]
+    f = tmp_path / "sa.csv"
+    with open(f, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([head, row])
+    g = import_responses(f, HW1, 3)
+    res = g.result.students[0].results
+    assert {q: res[q].diagnosis.id for q in want} == dict.fromkeys(want, "correct")
+    assert res["q4c"].text.endswith("e-6")          # asked in units of 10⁻⁶ in v002

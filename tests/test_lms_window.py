@@ -60,6 +60,9 @@ def test_window_narrower_than_float_widening_is_refused():
     with pytest.raises(WindowError, match="narrower"):
         lms_window(F(1, 2), Tolerance(abs=1e-16))
     assert lms_window(F(5), Tolerance(abs=0)).margin == 0          # exact integers are fine
+    assert lms_window(F(5), Tolerance(abs=0)).instruction == "give the exact value as a decimal"
+    with pytest.raises(WindowError, match="no finite decimal"):     # 1/3 cannot be typed
+        lms_window(F(1, 3), Tolerance(abs=0))
 
 
 def test_decimal_text():

@@ -29,6 +29,13 @@ def test_render_writes_the_manifest(build):
     assert m.files_sha256 == assignment_hash(load_assignment(HW1)) and m.created[:2] == "20"
 
 
+def test_the_hash_does_not_depend_on_how_the_path_is_given(monkeypatch, tmp_path):
+    from pathlib import Path
+    absolute = load_assignment(Path(HW1).resolve())
+    monkeypatch.chdir(Path(HW1).parent)
+    assert assignment_hash(load_assignment("hw1.toml")) == assignment_hash(absolute)
+
+
 def test_a_mismatch_is_refused_with_what_differs(build):
     a = load_assignment(HW1)
     assert check_manifest(read_manifest(build), a, 5, build) == []

@@ -70,6 +70,9 @@ def fmt(v, digits: int = 10) -> str:
     ('2.498', '1/3 ≈ 0.3333333333', '0.3', '1.0e-400')
     >>> fmt(Fraction(10**999) * 2), fmt(Fraction(1, 3 * 10**400), 4)
     ('2.0e+999', '3.333e-401')
+    >>> fmt(mpmath.exp(-mpmath.mpf(10) ** 12))
+    '10^(-4.34294e+11)'
+    
     """
     if isinstance(v, Fraction):
         s = exact_decimal(v)
@@ -80,6 +83,11 @@ def fmt(v, digits: int = 10) -> str:
             return approx  # 2·10⁹⁰⁰ in full helps nobody; the JSON's "exact" field has it
         return f"{v.numerator}/{v.denominator} ≈ {approx}"
     if isinstance(v, mpmath.mpf):
+        if v and abs(mpmath.frexp(v)[1]) > 10**6:
+            # e^(−10⁹⁹⁹) has a million-digit exponent: say its order of magnitude instead
+            with mpmath.workdps(20):
+                lg = mpmath.log10(abs(v))
+            return f"{'−' if v < 0 else ''}10^({mpmath.nstr(lg, 6)})"
         return mpmath.nstr(v, digits, min_fixed=-5, max_fixed=10)
     return f"{float(v):.{digits}g}"
 

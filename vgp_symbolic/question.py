@@ -25,11 +25,12 @@ __all__ = ["Number", "Tolerance", "DEFAULT_TOLERANCE", "HALF_UNIT", "SEPARATION"
 Number = Union[Fraction, float]
 
 # key.csv: one row per (student, question); written by homework.build, read by grade.key.
-# ``class_seed`` and ``mistakes`` (the catalogue, see :func:`mistakes_cell`) let `vgp grade --build`
-# grade from the key without drawing every student's set again; older keys lack them.
+# ``class_seed``, ``depends_on`` (question ids, space-separated) and ``mistakes`` (the catalogue,
+# see :func:`mistakes_cell`) let `vgp grade --build` grade from the key without drawing every
+# student's set again; older keys lack them.
 KEY_COLUMNS = ("student_id", "question", "answer", "exact", "rel_tol", "abs_tol", "sig_figs",
-               "points", "class_seed", "mistakes")
-OPTIONAL_KEY_COLUMNS = ("class_seed", "mistakes")
+               "points", "class_seed", "depends_on", "mistakes")
+OPTIONAL_KEY_COLUMNS = ("class_seed", "depends_on", "mistakes")
 
 
 # The sig-figs window is ±½ unit of the n-th significant figure of the true value: exactly the
@@ -183,12 +184,16 @@ class Tolerance:
         return _decimal(r, max(n - 1 - magnitude(r), 0)) if r else "0"
 
     def describe(self) -> str:
-        """Plain words, e.g. ``within 0.1 %`` or ``within ±0.0001``."""
+        """Plain words, e.g. ``within 0.1 %`` or ``within ±0.00001`` (never ``1e-05``).
+
+        >>> Tolerance(abs=1e-5).describe(), Tolerance(rel=2e-3).describe()
+        ('within ±0.00001', 'within 0.2 %')
+        """
         parts = []
         if self.rel is not None:
             parts.append(f"within {_pct(self.rel)} %")
         if self.abs is not None:
-            parts.append("exactly" if self.abs == 0 else f"within ±{self.abs:g}")
+            parts.append("exactly" if self.abs == 0 else f"within ±{fmt(_dec(self.abs))}")
         if self.sig_figs is not None:
             parts.append(f"to {self.sig_figs} significant figures")
         return " or ".join(parts) or "exactly"

@@ -36,6 +36,8 @@ def main():
       vgp init course                    a starter assignment folder (then: cd course; vgp render)
       vgp render vgp_symbolic/problems/hw1.toml ...   personalised homework PDFs with solutions
       vgp grade vgp_symbolic/problems/hw1.toml ...    grade submitted answers, diagnose mistakes
+      vgp export moodle|canvas|qti21 hw1.toml ...     variants as an LMS question pool
+      vgp import responses.csv hw1.toml ...           grade LMS responses, grades back out
       vgp lab                            train the textbook's deep sigmoid net and measure
     """
 

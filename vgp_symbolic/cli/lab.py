@@ -38,11 +38,20 @@ from ._common import echo_json, fail
                    "residual and an exploding set-up with and without clipping, at this "
                    "depth/width/epochs/optimizer/seed.")
 @click.option("--plot", "plot_dir", type=click.Path(file_okay=False), default=None,
-              metavar="DIR", help="Write PNG figures into DIR.")
+              metavar="DIR", help="Write PNG figures into DIR (for one set-up this also trains "
+                                  "it with the other optimiser, drawn beside it).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
+@click.option("--task", type=click.Choice(["moons", "adding", "first"]), default="moons",
+              show_default=True, help="adding / first: the long-range sequence tasks, tanh RNN "
+              "against LSTM and GRU (--width = hidden units, --epochs = iterations; see "
+              "vgp_symbolic.lab.long_range).")
+@click.option("--lengths", default="5,10,20,40", show_default=True,
+              help="Sequence task: the lengths T to train at.")
+@click.option("--cells", default="rnn,lstm,gru", show_default=True,
+              help="Sequence task: the recurrent cells to compare.")
 def lab(activation, depth, width, epochs, init, init_std, batchnorm, residual, clip, optimizer,
-        lr, batch_size, seed, seeds, plateau, do_compare, plot_dir, fmt):
+        lr, batch_size, seed, seeds, plateau, do_compare, plot_dir, fmt, task, lengths, cells):
     """Train the seed's deep network on two moons and measure the vanishing gradient.
 
     \b
@@ -51,7 +60,14 @@ def lab(activation, depth, width, epochs, init, init_std, batchnorm, residual, c
       vgp lab --activation relu        the textbook's fix
       vgp lab --seeds 10               ten draws of the weights: median and range
       vgp lab --compare --plot out/    every remedy side by side
+      vgp lab --task adding --plot out/   tanh RNN vs LSTM vs GRU as the sequence grows
     """
+    ctx = click.get_current_context()
+    if task != "moons" or any(ctx.get_parameter_source(k).name != "DEFAULT"
+                              for k in ("lengths", "cells")):
+        from .lab_sequence import sequence_lab
+        sequence_lab(ctx)
+        return
     from ..lab import (LabConfig, LabError, compare, explain, explain_compare, explain_seeds,
                        format_compare, format_run, format_seeds, run_seeds)
     from ..lab.spread import check_seeds

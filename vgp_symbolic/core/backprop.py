@@ -69,7 +69,7 @@ def choose_mode(net: Network, values: Values, precision: int | None = None) -> s
     """``mp`` when digits are asked for, ``exact`` when possible, else ``float``."""
     if precision:
         return "mp"
-    if values.all_exact() and all(l.activation.piecewise_linear for l in net.layers):
+    if all(l.activation.piecewise_linear for l in net.layers) and values.all_exact():
         return "exact"
     return "float"
 
@@ -82,15 +82,39 @@ def _float(v) -> float:
         return math.inf if v > 0 else -math.inf
 
 
-def _arr(xs, mode):
+def _arr(xs, mode, conv=None):
+    """A vector or matrix (list of rows) of spec numbers as an array of ``mode``."""
     if mode == "float":
-        return np.array([_float(v) for v in xs], dtype=float)
-    conv = Fraction if mode == "exact" else to_mpf
-    return np.array([conv(v) for v in xs], dtype=object)
+        try:
+            # n/d of two ints is one correctly rounded C division; Fraction.__float__ goes
+            # through numbers.Rational and costs ten times more (2 s for 2M weights)
+            return np.array([[_fast_float(v) for v in r] if isinstance(r, list)
+                             else _fast_float(r) for r in xs], dtype=float)
+        except OverflowError:  # a Fraction beyond float64: ±inf, and the pass goes to mpmath
+            return np.array([[_float(v) for v in r] if isinstance(r, list) else _float(r)
+                             for r in xs], dtype=float)
+    conv = conv or (Fraction if mode == "exact" else to_mpf)
+    rows = [[conv(v) for v in r] if isinstance(r, list) else conv(r) for r in xs]
+    out = np.empty((len(rows), len(rows[0])) if rows and isinstance(rows[0], list)
+                   else len(rows), dtype=object)
+    out[...] = rows
+    return out
 
 
-def _mat(rows, mode):
-    return np.array([_arr(r, mode) for r in rows], dtype=float if mode == "float" else object)
+def _fast_float(v) -> float:
+    return v.numerator / v.denominator if type(v) is Fraction else float(v)
+
+
+def _memo(f):
+    # spec weights repeat (0.1, 0.25, …): convert each distinct number once
+    seen = {}
+
+    def conv(v):
+        r = seen.get(v)
+        if r is None:
+            r = seen[v] = f(v)
+        return r
+    return conv
 
 
 def _converted(net: Network, values: Values, mode: str, dps):
@@ -98,9 +122,12 @@ def _converted(net: Network, values: Values, mode: str, dps):
     key = (mode, dps)
     got = values._arrays.get(key)
     if got is None:
-        layers = [None] + [(_mat(values.W[k], mode), _arr(values.bias(k, net.widths[k]), mode))
+        conv = None if mode == "float" else _memo(Fraction if mode == "exact" else to_mpf)
+        layers = [None] + [(_arr(values.W[k], mode, conv),
+                            _arr(values.bias(k, net.widths[k]), mode, conv))
                            for k in range(1, net.depth + 1)]
-        got = values._arrays[key] = (_arr(values.x, mode), _arr(values.y, mode), layers)
+        got = values._arrays[key] = (_arr(values.x, mode, conv), _arr(values.y, mode, conv),
+                                     layers)
     return got
 
 
@@ -168,9 +195,11 @@ def forward_backward(net: Network, values: Values, mode: str | None = None,
     except _Saturated:
         if not auto:
             raise
-        lost = True
+        lost = "values"
     if not lost:
         return p
+    if lost == "delta":  # only δ went below float64: scale it by powers of 2, stay in float64
+        return _scaled_backward(p)
     if not auto:
         raise EvaluationError("float64 cannot hold this pass (it overflows); leave the mode "
                               "to vgp or give --precision")
@@ -199,8 +228,10 @@ class _Saturated(EvaluationError):
 _TINY = 2.2250738585072014e-308  # np.finfo(float).tiny, without importing numpy
 
 
-def lost_to_float64(net: Network, p: Pass, param: Param | None = None) -> bool:
-    """True when float64 lost a number of the pass, as opposed to a true (structural) zero.
+def lost_to_float64(net: Network, p: Pass, param: Param | None = None) -> str | None:
+    """What float64 lost in the pass, as opposed to a true (structural) zero: ``"values"``
+    (an overflow, or a value, f' or ∂L/∂ŷ that underflowed), ``"delta"`` (only δ or the
+    gradient went below float64's range), or None.
 
     A smooth activation's f' and a loss's ∂L/∂ŷ ≠ 0 are never exactly 0, so a zero or subnormal
     one was lost; a zero δ is true only when every path to it passes through a true zero --
@@ -209,7 +240,9 @@ def lost_to_float64(net: Network, p: Pass, param: Param | None = None) -> bool:
     """
     if any(not np.all(np.isfinite(a)) for a in p.o[1:] + p.delta[1:]) or not np.all(
             np.isfinite(p.dL_dyhat)):
-        return True
+        return "values"
+    if np.any((np.abs(p.dL_dyhat) < _TINY) & (p.dL_dyhat != 0)):
+        return "values"
     K = len(p.delta) - 1
     true0 = [None] * (K + 1)
     for k in range(K, 0, -1):
@@ -217,9 +250,9 @@ def lost_to_float64(net: Network, p: Pass, param: Param | None = None) -> bool:
         fp = p.fprime[k]
         if not act.piecewise_linear:
             if np.any(np.abs(fp) < _TINY):
-                return True  # a smooth f' underflowed
+                return "values"  # a smooth f' underflowed
             if np.any((np.abs(p.o[k]) < _TINY) & (p.z[k] != 0)):
-                return True  # a smooth f(z) underflowed (softplus, sigmoid far left)
+                return "values"  # a smooth f(z) underflowed (softplus, sigmoid far left)
             flat = np.zeros(len(fp), dtype=bool)
         else:
             flat = fp == 0
@@ -231,13 +264,46 @@ def lost_to_float64(net: Network, p: Pass, param: Param | None = None) -> bool:
             above = np.all((Wn == 0) | true0[k + 1][None, :], axis=1)
         true0[k] = flat | above
         if np.any((np.abs(p.delta[k]) < _TINY) & ~true0[k]):
-            return True
+            return "delta"
     if param is not None:
         g = p.gradient(param)
         if abs(g) < _TINY and not (g == 0 and (true0[param.layer][param.j - 1] or (
                 param.kind == "w" and p.o[param.layer - 1][param.i - 1] == 0))):
-            return True
-    return False
+            return "delta"
+    return None
+
+
+def _normalise(d, E: int):
+    """d·2^E with max |d| in [½, 1): the scale kept apart, as an exponent, so δ never underflows."""
+    m = float(np.max(np.abs(d))) if len(d) else 0.0
+    if m == 0:
+        return d, E
+    e = math.frexp(m)[1]
+    return np.ldexp(d, -e), E + e
+
+
+def _scaled_backward(p: Pass) -> Pass:
+    """δ again, in float64 scaled by a power of 2 per layer (a deep sigmoid stack's δ is ~1e-650,
+    far below float64, while every z, o and f' is an ordinary float). δ is returned as mpmath
+    numbers, d·2^E exactly: the pass costs what a float64 pass costs, not an mpmath one."""
+    K = len(p.delta) - 1
+    delta = [None] * (K + 1)
+    with np.errstate(under="ignore"):
+        d, E = _normalise(np.asarray(p.dL_dyhat, dtype=float), 0)
+        d, E = _normalise(d * p.fprime[K], E)
+        delta[K] = _unscale(d, E)
+        for k in range(K - 1, 0, -1):
+            d, E = _normalise(p.fprime[k] * (p.W[k + 1] @ d), E)
+            delta[k] = _unscale(d, E)
+    return Pass(p.mode, p.dps, p.z, p.o, p.fprime, p.W, p.dL_dyhat, p.loss, delta)
+
+
+def _unscale(d, E: int):
+    if -900 < E < 900 and (not len(d) or float(np.max(np.abs(d))) * 2.0 ** E > 1e-290):
+        return np.ldexp(d, E)  # an ordinary float64 vector
+    out = np.empty(len(d), dtype=object)
+    out[:] = [mpmath.ldexp(mpmath.mpf(float(v)), E) for v in d]
+    return out
 
 
 def _run(net: Network, values: Values, mode: str, dps) -> Pass:

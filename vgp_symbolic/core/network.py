@@ -26,6 +26,7 @@ Param(kind='w', layer=2, i=1, j=1)
 """
 from __future__ import annotations
 
+import json
 import math
 import random
 import re
@@ -324,12 +325,49 @@ def parse_spec(text: str, source: str = "<spec>") -> tuple[Network, Values]:
     >>> net.describe()
     '1 → 1 (relu), loss mse'
     """
+    light, lifted = _lift_arrays(text)
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(light)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+)", str(e))
         raise SpecError(f"malformed TOML: {e}", source, int(m.group(1)) if m else None) from None
+    if lifted and isinstance(data.get("values"), dict):
+        data["values"].update(lifted)
     return spec_from_data(data, text, source)
+
+
+# A [values] entry that is a plain array of numbers: `W3 = [[0.1, -0.2], [0.3, 0.4]]`.
+_PLAIN_ARRAY = re.compile(r"^([ \t]*(W\d+|b\d+|x|y)[ \t]*=[ \t]*)(\[[-0-9.eE,\s\[\]]*\])[ \t]*$",
+                          re.M)
+
+
+def _lift_arrays(text: str) -> tuple[str, dict]:
+    """Read the [values] section's plain numeric arrays with the C JSON reader.
+
+    tomllib is pure Python: a 50 × 200-wide spec (2 million weights) took 17 s to read. Such an
+    array is valid JSON too (TOML's +1, 1_000, inf and comments are left to tomllib, as is
+    anything JSON refuses); it is replaced by ``[]`` with its line breaks kept, so tomllib still
+    checks the rest and reports the same line numbers.
+    """
+    head = re.search(r"^[ \t]*\[values\][ \t]*(#.*)?$", text, re.M)
+    if not head or len(text) < 20000:  # small specs: nothing to gain
+        return text, {}
+    end = re.compile(r"^[ \t]*\[", re.M).search(text, head.end())
+    stop = end.start() if end else len(text)
+    lifted = {}
+
+    def lift(m):
+        try:
+            value = json.loads(m.group(3))
+        except ValueError:
+            return m.group(0)
+        if m.group(2) in lifted:
+            return m.group(0)  # a duplicate key: tomllib reports it
+        lifted[m.group(2)] = value
+        return m.group(1) + "[]" + "\n" * m.group(3).count("\n")
+
+    body = _PLAIN_ARRAY.sub(lift, text[head.end():stop])
+    return text[:head.end()] + body + text[stop:], lifted
 
 
 def spec_from_data(data: dict, text: str, source: str = "<spec>") -> tuple[Network, Values]:
@@ -397,6 +435,16 @@ def _parse_values(vd, net: Network, err) -> Values:
         raise err(f"unknown key {name!r}; this network takes x, y, lr, W1..W{net.depth}, "
                   f"b1..b{net.depth}", f"values.{name}")
 
+    seen = {}
+
+    def number(e, key):
+        # a wide spec repeats its decimals: read each distinct one once (2M weights, ~100 values)
+        k = (type(e), e)
+        r = seen.get(k)
+        if r is None:
+            r = seen[k] = to_number(e, key)
+        return r
+
     def vec(key, n):
         v = vd[key]
         if not isinstance(v, list):
@@ -405,7 +453,7 @@ def _parse_values(vd, net: Network, err) -> Values:
             raise err(f"{key} must have {n} entr{'y' if n == 1 else 'ies'}, got {len(v)}",
                       f"values.{key}")
         try:
-            return [to_number(e, key) for e in v]
+            return [number(e, key) for e in v]
         except ValueError as e:
             raise err(str(e), f"values.{key}") from None
 
@@ -429,7 +477,7 @@ def _parse_values(vd, net: Network, err) -> Values:
                        if isinstance(m, list) else type(m).__name__)
                 raise err(f"{shape_msg}, got {got}", f"values.{key}")
             try:
-                vals.W[k] = [[to_number(e, key) for e in r] for r in m]
+                vals.W[k] = [[number(e, key) for e in r] for r in m]
             except ValueError as e:
                 raise err(str(e), f"values.{key}") from None
         if f"b{k}" in vd:

@@ -16,6 +16,7 @@ Fraction(1, 1048576)
 from __future__ import annotations
 
 import dataclasses
+import os
 from fractions import Fraction  # noqa: F401  (doctest namespace)
 from pathlib import Path
 
@@ -114,20 +115,18 @@ def sets_from_key(assignment, roster, key, class_seed, key_path, progress=None):
     from ..homework import student_set
     from ..homework.model import StudentSet
     infos = assignment.questions
-    ref = None                       # which questions build on which: the same for everyone
     sets, drawn = {}, 0
     for st in roster:
         entries = [key.get((st.student_id, q.id)) for q in infos]
-        if any(e is None or e.mistakes is None for e in entries):
+        if any(e is None or e.mistakes is None or e.depends_on is None for e in entries):
             sets[st.student_id] = student_set(assignment, st, class_seed)   # not in the key
             drawn += 1
         else:
-            if ref is None:
-                ref = {q.id: q.depends_on for q in student_set(assignment, st, class_seed).questions}
             lazy = _LazySet(assignment, st, class_seed)
             qs = tuple(Question(i.id, i.problem, i.prompt, e.answer, e.tolerance, e.points,
-                                ref[i.id], e.mistakes, lazy.recompute(i.id) if ref[i.id] else None,
-                                i.key) for i, e in zip(infos, entries))
+                                e.depends_on, e.mistakes,
+                                lazy.recompute(i.id, i.number) if e.depends_on else None, i.key)
+                       for i, e in zip(infos, entries))
             sets[st.student_id] = StudentSet(st, 0, qs, (), class_seed)
         if progress is not None:
             progress(1)
@@ -139,17 +138,20 @@ def sets_from_key(assignment, roster, key, class_seed, key_path, progress=None):
 
 
 class _LazySet:
-    """A student's drawn set, made only when error carried forward first needs it."""
+    """A student's problems, each drawn only when error carried forward first needs it (one
+    problem costs a fraction of the whole set)."""
 
     def __init__(self, assignment, student, class_seed):
-        self._args, self._set = (assignment, student, class_seed), None
+        self._args, self._problems = (assignment, student, class_seed), {}
 
-    def recompute(self, qid):
+    def recompute(self, qid, number):
         def recompute(values):
-            if self._set is None:
-                from ..homework import student_set
-                self._set = student_set(*self._args)
-            return self._set.question(qid).recompute(values)
+            pr = self._problems.get(number)
+            if pr is None:
+                from ..homework.sets import solve_problem
+                a, st, cs = self._args
+                pr = self._problems[number] = solve_problem(a, st, number, cs)
+            return next(q for q in pr.questions if q.id == qid).recompute(values)
         return recompute
 
 
@@ -185,10 +187,11 @@ def _apply_key(sets, key, key_path):
 
 
 def grade_class(assignment_path, roster_path, answers_path, *, class_seed=None, key_path=None,
-                build=None, decimal_comma=False, progress=None) -> ClassResult:
+                build=None, decimal_comma=False, progress=None, jobs=None) -> ClassResult:
     """Grade an answers CSV end to end (no files written; see :func:`write_outputs`).
 
-    ``progress(stage, total)`` may return a per-student callback (a progress bar). Raises
+    ``progress(stage, total)`` may return a per-student callback (a progress bar); ``jobs``
+    processes grade (default: the number of cores). Raises
     :class:`GradeError` when nothing can be graded; problems with single rows are reported
     in the result instead.
     """
@@ -205,9 +208,16 @@ def grade_class(assignment_path, roster_path, answers_path, *, class_seed=None, 
     except AnswersError as e:
         raise GradeError(str(e)) from None
     tick = progress("grading", len(sets)) if progress else None
-    result = grade_sheet(sets, sheet, policy, decimal_comma, tick)
+    result = grade_sheet(sets, sheet, policy, decimal_comma, tick,
+                         jobs if jobs is not None else (os.cpu_count() or 1))
     result.warnings[:0] = warnings
     result.title = assignment.id
+    commas = sum(1 for s in result.students for r in s.results.values()
+                 if r.diagnosis.status == "unreadable" and r.text and "," in r.text)
+    if commas and not decimal_comma:
+        # the hint for the instructor goes to the terminal, never into a student's feedback
+        result.warnings.append(f"{commas} unreadable answer(s) contain ','; if the class writes "
+                               "2,498 for 2.498, grade with --decimal-comma")
     if result.graded_answers == 0:
         raise GradeError(f"{answers_path}: nothing could be graded ({len(sheet.data_lines)} data "
                          f"line(s), {len({p.line for p in sheet.problems})} not graded); no files "

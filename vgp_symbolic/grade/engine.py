@@ -155,14 +155,58 @@ def grade_student(student_set, answers: dict[str, Answer], policy: Policy | None
 
 
 def grade_sheet(student_sets, sheet: AnswerSheet, policy: Policy | None = None,
-                decimal_comma: bool = False, progress=None) -> ClassResult:
+                decimal_comma: bool = False, progress=None, jobs: int = 1) -> ClassResult:
     """Grade every roster student (``student_sets``: id → StudentSet, in roster order).
 
     ``progress`` is an optional callable invoked once per student (for a progress bar).
+    ``jobs`` > 1 grades slices of a large class in forked processes (where the system forks):
+    drawing a problem again for error carried forward is pure-Python work.
     """
     policy = policy or Policy()
     with _gc_paused():
+        if jobs > 1 and len(student_sets) >= 64 * jobs and _can_fork():
+            return _grade_forked(student_sets, sheet, policy, decimal_comma, progress, jobs)
         return _grade_sheet(student_sets, sheet, policy, decimal_comma, progress)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+_FORKED: tuple = ()      # what forked workers inherit: (student sets, answers by student, policy, …)
+
+
+def _grade_slice(sids):
+    sets, by_student, policy, decimal_comma = _FORKED
+    with _gc_paused():
+        return [grade_student(sets[sid], by_student.get(sid, {}), policy, decimal_comma)
+                for sid in sids]
+
+
+def _grade_forked(student_sets, sheet, policy, decimal_comma, progress, jobs):
+    """:func:`_grade_sheet` with the students graded in ``jobs`` forked processes."""
+    global _FORKED
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    by_student: dict[str, dict[str, Answer]] = {}
+    for a in sheet.answers:
+        by_student.setdefault(a.student_id, {})[a.question] = a
+    sids = list(student_sets)
+    size = -(-len(sids) // (4 * jobs))           # a few slices per process: even progress
+    slices = [sids[i:i + size] for i in range(0, len(sids), size)]
+    _FORKED = (student_sets, by_student, policy, decimal_comma)
+    graded: dict[str, StudentResult] = {}
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for part in pool.map(_grade_slice, slices):
+                for r in part:
+                    graded[r.student_id] = r
+                if progress is not None:
+                    progress(len(part))
+    finally:
+        _FORKED = ()
+    return _assemble(student_sets, sheet, graded)
 
 
 @contextmanager
@@ -185,6 +229,16 @@ def _grade_sheet(student_sets, sheet, policy, decimal_comma, progress):
         if mine is None:
             mine = by_student[a.student_id] = {}
         mine[a.question] = a
+    graded = {}
+    for sid, sset in student_sets.items():
+        graded[sid] = grade_student(sset, by_student.get(sid, {}), policy, decimal_comma)
+        if progress is not None:
+            progress(1)
+    return _assemble(student_sets, sheet, graded)
+
+
+def _assemble(student_sets, sheet, graded) -> ClassResult:
+    """The class result from every student's, with the input problems attached."""
     problems: dict[str, list[Problem]] = {}
     unattached = []
     for p in sheet.problems:
@@ -196,13 +250,11 @@ def _grade_sheet(student_sets, sheet, policy, decimal_comma, progress):
     qids: list[str] = []
     points: dict[str, float] = {}
     for sid, sset in student_sets.items():
-        r = grade_student(sset, by_student.get(sid, {}), policy, decimal_comma)
+        r = graded[sid]
         r.problems = problems.get(sid, [])
         students.append(r)
         for q in sset.questions:
             if q.id not in points:
                 qids.append(q.id)
                 points[q.id] = float(q.points)
-        if progress is not None:
-            progress(1)
     return ClassResult(qids, points, students, sheet, unattached, list(sheet.warnings))

@@ -40,6 +40,7 @@ class KeyEntry:
     points: float
     class_seed: int | None = None
     mistakes: tuple[Mistake, ...] | None = None     # None: the key has no catalogue
+    depends_on: tuple[str, ...] | None = None       # None: the key does not say
 
 
 def _opt(v: str, conv, where):
@@ -105,5 +106,6 @@ def _entry(rec, ix, where):
             raise KeyFileError(f"{where}: the mistakes cell is not a catalogue written by "
                                "`vgp render`") from None
     seed = _opt(cell["class_seed"], int, where) if "class_seed" in cell else None
+    deps = tuple(cell["depends_on"].split()) if "depends_on" in cell else None
     return ((cell["student_id"].strip(), cell["question"].strip()),
-            KeyEntry(answer, tol, 1.0 if pts is None else pts, seed, mistakes))
+            KeyEntry(answer, tol, 1.0 if pts is None else pts, seed, mistakes, deps))

@@ -175,11 +175,11 @@ def parse_answer(text, decimal_comma: bool = False) -> Parsed:
         raise ParseError(f"answer too long ({len(s)} characters; at most {MAX_LENGTH})")
     if decimal_comma:
         if "," in s and "." in s:
-            raise ParseError("both ',' and '.' in the answer; with --decimal-comma write 2,498")
+            raise ParseError("both ',' and '.' in the answer: write 2,498 (a comma as the "
+                             "decimal mark, and no '.')")
         s = s.replace(",", ".")
     elif "," in s:
-        raise ParseError("',' in a number: write 2.498 (or the instructor grades with "
-                         "--decimal-comma)")
+        raise ParseError("',' in a number: write 2.498 (a point as the decimal mark)")
     if ascii_:
         # The commonest answer, a plain decimal such as -0.0123: what _PLAIN matches without
         # an exponent, read with string methods (isdigit is 0-9 only on ASCII text)

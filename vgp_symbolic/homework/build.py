@@ -132,7 +132,7 @@ def key_rows(sets: Iterable[StudentSet]) -> list[dict]:
                 "abs_tol": "" if t.abs is None else repr(t.abs),
                 "sig_figs": "" if t.sig_figs is None else str(t.sig_figs),
                 "points": f"{q.points:g}", "class_seed": str(s.class_seed),
-                "mistakes": mistakes_cell(q.mistakes)})
+                "depends_on": " ".join(q.depends_on), "mistakes": mistakes_cell(q.mistakes)})
     return rows
 
 

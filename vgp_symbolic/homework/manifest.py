@@ -49,10 +49,11 @@ class Manifest:
 
 
 def _files(assignment) -> list[Path]:
-    files = {Path(assignment.path)}
-    files.update(Path(u.spec.path) for u in assignment.problems)
+    # resolved, so that the order (and the hash) does not depend on how the path was given
+    files = {Path(assignment.path).resolve()}
+    files.update(Path(u.spec.path).resolve() for u in assignment.problems)
     for d in assignment.templates or ():      # the assignment's templates, then the library's
-        files.update(p for p in Path(d).rglob("*") if p.is_file())
+        files.update(p.resolve() for p in Path(d).rglob("*") if p.is_file())
     return sorted(files)
 
 

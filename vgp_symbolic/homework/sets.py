@@ -24,7 +24,7 @@ from .model import (Assignment, HomeworkError, Mistake, ProblemRender, ProblemUs
                     Student, StudentSet)
 from .types import TYPES, Reject
 
-__all__ = ["student_seed", "student_set", "MAX_DRAWS"]
+__all__ = ["student_seed", "student_set", "solve_problem", "MAX_DRAWS"]
 
 MAX_DRAWS = 2000
 
@@ -63,6 +63,24 @@ def student_set(assignment: Assignment, student: Student, class_seed: int | None
         problems.append(pr)
         questions += pr.questions
     return StudentSet(student, seed, tuple(questions), tuple(problems), cs)
+
+
+def solve_problem(assignment: Assignment, student: Student, number: int,
+                  class_seed: int | None = None) -> ProblemRender:
+    """Problem ``number`` (1-based) of ``student``'s set alone, exactly as :func:`student_set`
+    draws it (each problem has its own stream): what grading needs to carry an error forward.
+
+    >>> from pathlib import Path
+    >>> from .assignment import load_assignment
+    >>> a = load_assignment(Path(__file__).parents[1] / "problems" / "hw1.toml")
+    >>> st = Student("s001", "Ada", 2)
+    >>> solve_problem(a, st, 1).questions == student_set(a, st).problems[0].questions
+    True
+    """
+    cs = assignment.seed if class_seed is None else int(class_seed)
+    use = assignment.problems[number - 1]
+    return _solve_problem(use, _problem_rng(student_seed(assignment.id, cs, student.student_id),
+                                            use), student, assignment)
 
 
 def _solve_problem(use: ProblemUse, rng: random.Random, student: Student,

@@ -9,7 +9,7 @@ remedies (:func:`compare`).
 Modules: ``data`` (moons and split, as scikit-learn builds them), ``model`` (the MLP, with the
 derivation core's activations), ``optim`` (Adam, SGD, clipping), ``experiment`` (training loop,
 records), ``spread`` (several seeds: median and range), ``compare`` (the remedies side by side),
-``report`` (tables and what they show), ``plots`` (PNGs; imports matplotlib
+``report`` (tables and what they show), ``plots`` and ``compare_plots`` (PNGs; import matplotlib
 lazily).
 
 >>> from vgp_symbolic.lab import LabConfig, run
@@ -44,5 +44,5 @@ def plot_run(result, out_dir, contrast=None):
 
 def plot_compare(result, out_dir):
     """Write ``compare.png`` into ``out_dir`` (see :mod:`.plots`); imports matplotlib."""
-    from .plots import plot_compare as _plot_compare
+    from .compare_plots import plot_compare as _plot_compare
     return _plot_compare(result, out_dir)

@@ -8,22 +8,24 @@ and the shaded band their range; a bar is the median and its whisker the range.
 Figures are drawn with matplotlib's object-oriented API on an Agg canvas -- no pyplot, so no
 global backend is switched and nothing needs a display -- and written atomically.
 
-:func:`plot_run` writes :data:`RUN_PLOTS`; :func:`plot_compare` writes ``compare.png``.
+:func:`plot_run` writes :data:`RUN_PLOTS`; :mod:`.compare_plots` draws ``compare.png`` with the
+same helpers.
 """
 from __future__ import annotations
 
 import io
 import textwrap
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from ..fileio import atomic_write_bytes
-from .compare import CompareResult
 from .experiment import SATURATED, RunResult
 from .report import cell
 
-__all__ = ["plot_run", "plot_compare", "run_figures", "compare_figure", "RUN_PLOTS"]
+__all__ = ["plot_run", "run_figures", "RUN_PLOTS"]
 
 RUN_PLOTS = ("loss.png", "grad_norms.png", "grad_flow.png", "saturation.png",
              "first_layer_weight.png", "weight_change.png")
@@ -72,7 +74,7 @@ def _stack(seqs) -> np.ndarray:
 
 def _band(ax, x, stack, color, label, lw=1.8, band=True):
     """The median over seeds as a line, their range as a shaded band (none for one seed)."""
-    with np.errstate(all="ignore"), _quiet():
+    with _quiet():
         med = np.nanmedian(stack, axis=0)
         lo, hi = np.nanmin(stack, axis=0), np.nanmax(stack, axis=0)
     ax.plot(x, med, color=color, lw=lw, label=label, marker="o" if len(x) < 2 else None)
@@ -80,17 +82,13 @@ def _band(ax, x, stack, color, label, lw=1.8, band=True):
         ax.fill_between(x, lo, hi, color=color, alpha=0.13, lw=0)
 
 
-class _quiet:
-    """Silence numpy's 'All-NaN slice' warnings (an exploded run has no later epochs)."""
-
-    def __enter__(self):
-        import warnings
-        self._w = warnings.catch_warnings()
-        self._w.__enter__()
+@contextmanager
+def _quiet():
+    """Silence numpy's 'All-NaN slice' and overflow warnings (an exploded run has no later
+    epochs, a median over none of them is NaN and is simply not drawn)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-
-    def __exit__(self, *exc):
-        return self._w.__exit__(*exc)
+        yield
 
 
 def _title(runs) -> str:
@@ -193,7 +191,7 @@ def _grad_flow_figure(runs):
     fig = _figure(7.5, 4.6)
     ax = fig.add_subplot()
     G = _stack([[x.grad_norms_start] + list(x.grad_norms) for x in runs])
-    with np.errstate(all="ignore"), _quiet():
+    with _quiet():
         L = np.log10(np.maximum(np.nanmedian(G, axis=0), 1e-300)).T  # layer × epoch
     im = ax.imshow(L, aspect="auto", origin="lower", cmap="magma", interpolation="nearest",
                    extent=(-0.5, G.shape[1] - 0.5, 0.5, r.layers + 0.5))
@@ -246,7 +244,7 @@ def _saturation_figure(runs):
     top = max([s["saturated"] for s in r.fprime_start + r.fprime_end] + [0.0])
     ax2.set_ylim(0, max(5.0, 110 * top))
     ax2.set(xlabel="hidden layer", ylabel=f"% of units with f′ < {SATURATED:g}",
-            title="Saturated units")
+            title="Units passing on\n< 1 % of the gradient")
     if top == 0:
         ax2.text(0.5, 0.5, "none, at the start\nor the end", transform=ax2.transAxes,
                  ha="center", va="center", color="0.3")
@@ -262,7 +260,11 @@ def _saturation_figure(runs):
              f"gradient ratio {r.grad_ratio_start:.1e}. A saturated unit (f′ < {SATURATED:g}: "
              "z far out on sigmoid's flat tails, or an inactive relu) passes on almost nothing."
              + (" Here no unit saturates: the gradient vanishes because f′ ≤ 1/4 compounds."
-                if top == 0 and r.config.activation == "sigmoid" else ""))
+                if top == 0 and r.config.activation == "sigmoid" else "")
+             + (" Units that are on have f′ = 1 and pass the gradient on undiminished, so "
+                "off units thin the paths back without shrinking the gradient along them."
+                if top > 0 and max(s["quantiles"][4] for s in r.fprime_start) >= 0.99
+                else ""))
     return fig
 
 
@@ -332,7 +334,7 @@ def _weight_change_figure(runs, contrast=None):
     colors = _cmap(len(layers))
     for ax, (rs, own) in zip(axes, pairs):
         W = _stack([[np.nan if v is None else v for v in r.weight_change_final] for r in rs])
-        with np.errstate(all="ignore"), _quiet():
+        with _quiet():
             med, lo, hi = (np.nanmedian(W, 0), np.nanmin(W, 0), np.nanmax(W, 0))
         ok = np.isfinite(med) & (med > 0)
         ax.bar(layers[ok], med[ok], color=[c for c, o in zip(colors, ok) if o])
@@ -363,141 +365,3 @@ _RUN_FIGURES = dict(zip(RUN_PLOTS, (_loss_figure, _grad_norms_figure, _grad_flow
                                     _saturation_figure, _first_layer_figure,
                                     _weight_change_figure)))
 _PAIRED = ("first_layer_weight.png", "weight_change.png")
-
-
-def _hbars(ax, y, spreads, key, colors, log=False, offset=0.0, height=0.7, hatch=None,
-           label=None):
-    """Horizontal bars of figure ``key`` per set-up: the median, a whisker for the range, and
-    the value written beside it in the tables' format (or why there is none)."""
-    bars = []
-    for yi, sp, col in zip(y, spreads, colors):
-        st = sp.stats()[key]
-        v = st["median"]
-        if v is None or (log and v <= 0):
-            r = sp.runs[0]
-            text = f"exploded at epoch {r.exploded_at}" if r.exploded_at is not None else "—"
-            bars.append((yi + offset, None, text))
-            continue
-        ax.barh(yi + offset, v, height=height, color=col, hatch=hatch,
-                edgecolor="white" if hatch else None, label=label if not bars else None)
-        if st["n"] > 1 and st["max"] > st["min"]:
-            ax.errorbar(v, yi + offset, xerr=[[v - st["min"]], [st["max"] - v]], fmt="none",
-                        ecolor="black", lw=0.8, capsize=2)
-        bars.append((yi + offset, st["max"], cell(key, v, sp.config.epochs)))
-    if log:
-        ax.set_xscale("log")
-    return bars
-
-
-def _label_bars(ax, bars, fontsize=7.5):
-    """Write each bar's value just past its end (or its whisker), after the axis is scaled."""
-    left = ax.get_xlim()[0]
-    for yi, end, text in bars:
-        ax.text(left if end is None else end, yi, " " + text, va="center", fontsize=fontsize,
-                color="C3" if end is None else "black")
-
-
-def plot_compare(c: CompareResult, out_dir) -> Path:
-    """Write ``compare.png``: loss curves, first- and last-layer gradient norms, first-layer
-    weight change and test accuracy per set-up (medians and ranges over the seeds)."""
-    return _save(compare_figure(c), Path(out_dir) / "compare.png")
-
-
-def compare_figure(c: CompareResult):
-    """The figure of :func:`plot_compare` as a matplotlib ``Figure``."""
-    fig = _figure(14, 10)
-    top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.15])
-    sp_all = c.setups
-    names = [sp.config.name for sp in sp_all]
-    colors = [f"C{i % 10}" for i in range(len(names))]
-    _compare_loss(top.subplots(), c, colors)
-    axes = bottom.subplots(1, 3, sharey=True)
-    y = np.arange(len(names))[::-1].astype(float)
-    ax = axes[0]
-    b1 = _hbars(ax, y, sp_all, "grad_norm_first_start", colors, log=True, offset=0.19,
-                height=0.36, label="first layer ‖∇W¹‖")
-    b2 = _hbars(ax, y, sp_all, "grad_norm_last_start", colors, log=True, offset=-0.19,
-                height=0.36, hatch="////", label="last layer ‖∇Wᴸ‖ (hatched)")
-    ax.set_xlim(right=ax.get_xlim()[1] * 30)
-    _label_bars(ax, b1 + b2, fontsize=6.5)
-    ax.set_yticks(y, names, fontsize=8.5)
-    ax.set_title("Gradient norm at the start (log):\nfirst layer (solid), last layer (hatched)",
-                 fontsize=10)
-    ax = axes[1]
-    bars = _hbars(ax, y, sp_all, "weight_change_first", colors, log=True)
-    ax.set_xlim(right=ax.get_xlim()[1] * 8)
-    _label_bars(ax, bars)
-    ax.set_title("First-layer weight change ‖ΔW¹‖/‖W¹₀‖ (log)", fontsize=10)
-    ax = axes[2]
-    bars = _hbars(ax, y, sp_all, "test_accuracy", colors)
-    ax.set_xlim(0, 1.3)
-    ax.axvline(0.5, color="grey", ls=":", lw=0.8)
-    _label_bars(ax, bars)
-    ax.set_title("Test accuracy (dotted: a coin flip)", fontsize=10)
-    base = c.runs[0].config
-    seeds = ("" if c.seeds == 1 else
-             f"; median over seeds {base.seed}–{base.seed + c.seeds - 1}, whiskers and bands: "
-             "range")
-    fig.suptitle(f"vgp lab --compare: 2 → {base.depth} × {base.width} → 1, {base.epochs} epochs"
-                 f"{seeds}", fontsize=12)
-    _caption(bottom, _compare_caption(c))
-    return fig
-
-
-def _compare_loss(ax, c: CompareResult, colors):
-    """Loss curves on a log axis scaled to the set-ups that did not explode; an exploding
-    set-up's curve runs off the top and is named there, an overflow is marked ✕."""
-    calm = []
-    for sp, col in zip(c.setups, colors):
-        stack = _stack([[r.initial_loss] + r.loss for r in sp.runs])
-        boom = [r.exploded_at for r in sp.runs if r.exploded_at is not None]
-        label = sp.config.name + (f" — exploded at epoch {min(boom)}" if boom else "")
-        wild = any(r.gradient_kind == "exploding" for r in sp.runs)
-        # an exploding set-up's range spans decades and would cover the others: median only
-        _band(ax, np.arange(stack.shape[1]), stack, col, label, lw=1.6, band=not wild)
-        if not wild:
-            calm.append(stack)
-    if calm:
-        vals = np.concatenate([s[np.isfinite(s)] for s in calm])
-        ax.set_ylim(max(vals.min() / 2, 1e-12), vals.max() * 2)
-    ax.set_yscale("log")
-    top, notes = ax.get_ylim()[1], []
-    for sp, col in zip(c.setups, colors):
-        if not any(r.gradient_kind == "exploding" for r in sp.runs):
-            continue
-        r = sp.runs[0]
-        if r.exploded_at is not None:
-            ax.plot([r.exploded_at], [top], marker="X", ms=13, color=col, clip_on=False,
-                    markeredgecolor="black", zorder=5)
-            notes.append((f"✕ {sp.config.name}: overflow in epoch {r.exploded_at} "
-                          f"(loss {r.initial_loss:.3g} at the start)", col))
-        else:
-            notes.append((f"{sp.config.name}: starts at loss {r.initial_loss:.3g}, off the "
-                          "top of this axis", col))
-    for i, (text, col) in enumerate(reversed(notes)):
-        ax.text(0.01, 0.03 + 0.065 * i, text, transform=ax.transAxes, fontsize=8.5, color=col,
-                fontweight="bold")
-    ax.set(xlabel="epoch", ylabel="training loss (log)",
-           title="Training loss (axis scaled to the set-ups that do not explode)")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-
-
-def _compare_caption(c: CompareResult) -> str:
-    med = {sp.config.name: sp.stats() for sp in c.setups}
-    kind = {sp.config.name: sp.runs[0].gradient_kind for sp in c.setups}
-    van = [n for n, k in kind.items() if k == "vanishing"]
-    boom = [n for n, k in kind.items() if k == "exploding"]
-    over = "" if c.seeds == 1 else f" (medians over {c.seeds} seeds)"
-    text = ("Vanishing: the first layer's gradient is orders of magnitude below the last's ("
-            + (", ".join(van) if van else "none here") + "). ")
-    if boom:
-        n = boom[0]
-        first, last = (med[n][k]["median"] for k in ("grad_norm_first_start",
-                                                     "grad_norm_last_start"))
-        calm = [med[m]["grad_norm_first_start"]["median"] for m in kind if m not in boom]
-        text += (f"Exploding: both norms are huge ({n}: {first:.3g} and {last:.3g}, against at "
-                 f"most {max(calm):.2g} for the first layer elsewhere{over}) although their ratio "
-                 "looks harmless; clipping the gradient norm lets it train. ")
-    text += ("Under adam the weight change is no measure of the gradient (each step is "
-             "rescaled); read the gradient norms.")
-    return text

@@ -3,13 +3,18 @@
 One concept per module:
 
 * :mod:`.window` — the one conversion of a tolerance into an LMS interval (and scaled units);
-* :mod:`.variants` — N variants of an assignment drawn like students (``v001`` …);
-* :mod:`.content` — question text and worked solutions as HTML with MathML;
-* :mod:`.moodle`, :mod:`.canvas`, :mod:`.qti21` — the three export formats;
+* :mod:`.variants` — N variants of an assignment drawn like students (``v001`` …), their tag;
+* :mod:`.items` — per problem and variant, the parts, windows and mistakes every export writes;
+* :mod:`.content` — question texts and worked solutions as HTML with MathML;
+* :mod:`.diagrams` — network diagrams (TikZ) compiled to PNG in one run;
+* :mod:`.moodle`, :mod:`.canvas`, :mod:`.qti21` — the three export formats
+  (:mod:`.package`: deterministic XML and zip bytes; :mod:`.export`: ``vgp export``);
 * :mod:`.responses` — Canvas "Student Analysis" and Moodle "Responses" CSV exports read back;
+* :mod:`.roster` — LMS identities (e-mail, login, SIS id) and matching rows to students;
 * :mod:`.regrade` — those responses graded by :mod:`vgp_symbolic.grade` against each variant;
 * :mod:`.grades` — the gradebook in Canvas, Moodle and Brightspace import formats;
-* :mod:`.feedback` — self-contained HTML feedback per student, zipped for upload.
+* :mod:`.feedback` — self-contained HTML feedback per student, zipped for upload;
+* :mod:`.imports` — ``vgp import``: read, grade and write everything back.
 """
 from ..errors import UserError
 

@@ -25,6 +25,7 @@ from .window import decimal_text
 __all__ = ["canvas_package", "canvas_files"]
 
 QTI12 = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
+_FILES = "Quiz Files"          # where Canvas's own quiz exports keep a quiz's images
 CCV = "http://canvas.instructure.com/xsd/cccv1p0"
 IMSCC = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 
@@ -45,7 +46,8 @@ def _item(assignment, p, v, pt) -> ET.Element:
     ident = safe_ident(assignment.id, q.id, v.id)
     rid = f"{ident}_RESPONSE"
     body = question_body(tag(assignment.id, q.id, v.id), v.problem, p.descriptions,
-                         [(q.id, q.prompt, w)])
+                         [(q.id, q.prompt, w)],
+                         [(f"$IMS-CC-FILEBASE$/{_FILES}/{im.name}", im.alt) for im in v.images])
     sol = "".join(html(e) for e in solution(v.problem, [(q, w)]))
     lo, hi = w.value - w.margin, w.value + w.margin
     return el(
@@ -117,7 +119,10 @@ def _meta(assignment, problems, qid) -> ET.Element:
     return _ns(CCV, root)
 
 
-def _manifest(assignment, qid) -> ET.Element:
+def _manifest(assignment, qid, images) -> ET.Element:
+    files = [el("resource", el("file", href=f"web_resources/{_FILES}/{name}"),
+                identifier=safe_ident(qid, name), type="webcontent",
+                href=f"web_resources/{_FILES}/{name}") for name in images]
     root = el("manifest",
               el("metadata", el("schema", "IMS Content"), el("schemaversion", "1.1.3")),
               el("organizations"),
@@ -128,7 +133,7 @@ def _manifest(assignment, qid) -> ET.Element:
                  el("resource", el("file", href=f"{qid}/assessment_meta.xml"),
                     identifier=f"{qid}_meta",
                     type="associatedcontent/imscc_xmlv1p1/learning-application-resource",
-                    href=f"{qid}/assessment_meta.xml")),
+                    href=f"{qid}/assessment_meta.xml"), *files),
               identifier=f"{qid}_manifest")
     return _ns(IMSCC, root)
 
@@ -136,7 +141,9 @@ def _manifest(assignment, qid) -> ET.Element:
 def canvas_files(assignment, problems) -> dict[str, bytes]:
     """The zip's files, ``name → bytes``."""
     qid = safe_ident(assignment.id, "quiz")
-    return {"imsmanifest.xml": xml_bytes(_manifest(assignment, qid), default_ns=IMSCC),
+    images = {im.name: im.data for p in problems for v in p.variants for im in v.images}
+    return {"imsmanifest.xml": xml_bytes(_manifest(assignment, qid, images), default_ns=IMSCC),
+            **{f"web_resources/{_FILES}/{n}": d for n, d in images.items()},
             f"{qid}/{qid}.xml": xml_bytes(_quiz(assignment, problems, qid), default_ns=QTI12),
             f"{qid}/assessment_meta.xml": xml_bytes(_meta(assignment, problems, qid),
                                                     default_ns=CCV)}

@@ -134,20 +134,22 @@ def statement(problem, descriptions: dict) -> list[ET.Element]:
     """The problem's title and its drawn parameters (what every part of it builds on)."""
     items = []
     for name, v in problem.params.items():
-        what = descriptions.get(name, name)
+        what = descriptions.get(name)
         shown = v if isinstance(v, str) else number(v)    # a name, e.g. the drawn activation
-        items.append(el("li", el("em", name), f" — {what}: ", shown))
+        items.append(el("li", el("em", name), f" — {what}: " if what else ": ", shown))
     return [para(el("strong", f"Problem {problem.number}: {problem.title}")),
             para("Given:"), el("ul", *items)]
 
 
-def question_body(tag_text: str, problem, descriptions: dict, prompts) -> list[ET.Element]:
-    """The text of one exported question: variant tag, statement, then what to answer.
+def question_body(tag_text: str, problem, descriptions: dict, prompts, images=()
+                  ) -> list[ET.Element]:
+    """The text of one exported question: variant tag, statement, diagrams, what to answer.
 
     ``prompts``: ``(label, prompt, window)`` per part asked; the window's units and precision
-    instruction are said after the prompt.
+    instruction are said after the prompt. ``images``: ``(src, alt)`` pairs.
     """
     out = [el("p", el("small", tag_text))] + statement(problem, descriptions)
+    out += [para(el("img", src=src, alt=alt)) for src, alt in images]
     for label, prompt, w in prompts:
         out.append(para(el("strong", f"{label}: ") if label else None, _sentence(prompt, w)))
     return out

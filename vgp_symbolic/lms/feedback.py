@@ -8,7 +8,6 @@ the XML serializer (:mod:`.content`).
 """
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 
 from .content import el, html, number, para
 from .package import zip_bytes
@@ -57,7 +56,9 @@ def feedback_page(s, student_set, title: str, variant_of: dict | None = None) ->
         ans = el("td", el("code", r.text) if r.text and r.text.strip() else "(none)")
         verdict = el("td", el("strong", _VERDICT.get(d.status, d.status)),
                      [el("br"), d.message] if d.message and d.status != "correct" else None)
-        rows.append(el("tr", qcell, ans, verdict, el("td", number(q.answer)),
+        # a question the LMS never gave this student has no numbers of theirs to show
+        value = number(q.answer) if v or not variant_of else "—"
+        rows.append(el("tr", qcell, ans, verdict, el("td", value),
                        el("td", f"{_num(r.points)} / {_num(r.max_points)}"),
                        class_=d.status))
     body = el("body", el("h1", f"{title} — feedback for {who}"),

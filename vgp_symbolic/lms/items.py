@@ -18,6 +18,7 @@ LMS could not tell them apart); ``vgp`` itself still recognises it on import.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -25,7 +26,7 @@ from pathlib import Path
 from . import LmsError
 from .window import Window, WindowError, lms_window
 
-__all__ = ["ExportMistake", "Part", "ProblemVariant", "Problem", "build"]
+__all__ = ["ExportMistake", "Part", "Image", "ProblemVariant", "Problem", "build"]
 
 _HW1 = Path(__file__).parents[1] / "problems" / "hw1.toml"
 
@@ -47,11 +48,18 @@ class Part:
 
 
 @dataclass(frozen=True)
+class Image:
+    name: str                # file name, unique in the export: "hw1_p2_v003_1.png"
+    data: bytes              # PNG
+    alt: str
+
+
+@dataclass(frozen=True)
 class ProblemVariant:
     id: str                  # variant id, "v001"
     problem: object          # the variant's ProblemRender (title, params, context)
     parts: tuple[Part, ...]
-    set: object              # the variant's StudentSet
+    images: tuple[Image, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,10 +69,6 @@ class Problem:
     kind: str
     descriptions: dict       # parameter → what it is (from the problem type)
     variants: tuple[ProblemVariant, ...]
-
-    @property
-    def question_ids(self) -> tuple[str, ...]:
-        return tuple(p.question.id for p in self.variants[0].parts)
 
 
 def build(assignment, variants) -> list[Problem]:
@@ -83,10 +87,32 @@ def build(assignment, variants) -> list[Problem]:
         for v in variants:
             pr = v.set.problems[i]
             parts = tuple(_part(q, policy, assignment, v.id) for q in pr.questions)
-            pvs.append(ProblemVariant(v.id, pr, parts, v.set))
+            pvs.append(ProblemVariant(v.id, pr, parts))
         kind = getattr(TYPES.get(use.spec.kind), "params", {})
         out.append(Problem(use.number, use.spec.title, use.spec.kind, dict(kind), tuple(pvs)))
-    return out
+    return _with_diagrams(assignment, out)
+
+
+def _with_diagrams(assignment, problems) -> list[Problem]:
+    """Every network diagram of the export compiled to PNG in one run, attached to its
+    variant (see :mod:`.diagrams`)."""
+    from .diagrams import problem_diagrams, tikz_png
+    from .package import safe_ident
+    wanted = [(i, j, k, src) for i, p in enumerate(problems) for j, v in enumerate(p.variants)
+              for k, src in enumerate(problem_diagrams(v.problem), 1)]
+    if not wanted:
+        return problems
+    pngs = tikz_png([src for *_, src in wanted])
+    images: dict = {}
+    for (i, j, k, _), data in zip(wanted, pngs):
+        p, v = problems[i], problems[i].variants[j]
+        name = safe_ident(assignment.id, f"p{p.number}", v.id, str(k)) + ".png"
+        images.setdefault((i, j), []).append(Image(name, data, f"Diagram {k} of problem "
+                                                   f"{p.number} ({v.id}): the network with "
+                                                   "its weights"))
+    return [dataclasses.replace(p, variants=tuple(
+        dataclasses.replace(v, images=tuple(images.get((i, j), ())))
+        for j, v in enumerate(p.variants))) for i, p in enumerate(problems)]
 
 
 def _part(q, policy, assignment, vid) -> Part:

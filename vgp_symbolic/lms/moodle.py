@@ -12,13 +12,15 @@
   responses come back as one cell ("part 1: …; part 2: …") that :mod:`.responses` splits.
 * The worked solution is ``<generalfeedback format="html">``; the question is named
   ``hw1 p1 v003`` with ``<idnumber>hw1-p1-v003</idnumber>``, and its text begins with the
-  variant tag that Moodle's Responses report shows (:func:`.variants.tag`).
+  variant tag that Moodle's Responses report shows (:func:`.variants.tag`); network diagrams
+  are PNG files embedded in the question (``<file encoding="base64">``, ``@@PLUGINFILE@@``).
 
 Moodle grades only in the fractions of :data:`FRACTIONS`; a mistake credit outside them cannot
 be expressed and is refused (:class:`~vgp_symbolic.lms.LmsError`).
 """
 from __future__ import annotations
 
+import base64
 import xml.etree.ElementTree as ET
 
 from . import LmsError
@@ -71,7 +73,8 @@ def _question(assignment, p, v) -> ET.Element:
     item = f"problem {p.number}" if cloze else v.parts[0].question.id
     prompts = [(q.question.id if cloze else "", q.question.prompt, q.window)
                for q in v.parts]
-    body = question_body(tag(aid, item, v.id), v.problem, p.descriptions, prompts)
+    body = question_body(tag(aid, item, v.id), v.problem, p.descriptions, prompts,
+                         [(f"@@PLUGINFILE@@/{im.name}", im.alt) for im in v.images])
     if cloze:
         weights = _weights([pt.question.points for pt in v.parts])
         for blank, pt, w in zip(body[-len(v.parts):], v.parts, weights):
@@ -81,7 +84,9 @@ def _question(assignment, p, v) -> ET.Element:
     q = el("question",
            el("name", el("text", f"{aid} p{p.number} v{v.id[1:]}" if cloze
                          else f"{aid} {item} {v.id}")),
-           el("questiontext", el("text", text), format="html"),
+           el("questiontext", el("text", text), *[
+               el("file", base64.b64encode(im.data).decode("ascii"), name=im.name, path="/",
+                  encoding="base64") for im in v.images], format="html"),
            el("generalfeedback", el("text", "".join(html(e) for e in solution(
                v.problem, [(pt.question, pt.window) for pt in v.parts]))), format="html"),
            el("defaultgrade", _g(sum(pt.question.points for pt in v.parts))),

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 
@@ -55,6 +56,5 @@ def safe_ident(*parts: str) -> str:
     >>> safe_ident("hw 1", "q1a", "v003"), safe_ident("1st", "x")
     ('hw_1_q1a_v003', 'I1st_x')
     """
-    import re
     s = "_".join(re.sub(r"[^A-Za-z0-9_.-]", "_", p) for p in parts)
     return s if re.match(r"[A-Za-z_]", s) else "I" + s

@@ -62,7 +62,8 @@ def _item(assignment, p, v) -> tuple[str, ET.Element]:
                    baseType="identifier"))
     prompts = [(pt.question.id, pt.question.prompt, pt.window) for pt in v.parts]
     body = question_body(tag(assignment.id, f"problem {p.number}", v.id), v.problem,
-                         p.descriptions, prompts)
+                         p.descriptions, prompts,
+                         [(f"images/{im.name}", im.alt) for im in v.images])
     ib = _q("itemBody")
     for e in body:
         ib.append(qti_tree(e, QTI))
@@ -148,7 +149,7 @@ def _test(assignment, problems, items) -> ET.Element:
     return root
 
 
-def _manifest(assignment, test_id, item_ids) -> ET.Element:
+def _manifest(assignment, test_id, item_ids, item_files) -> ET.Element:
     def c(tag_, *ch, **at):
         e = el(tag_, *ch, **at)
         e.tag = f"{{{CP}}}{tag_}"
@@ -160,8 +161,9 @@ def _manifest(assignment, test_id, item_ids) -> ET.Element:
         r.append(c("dependency", identifierref=f"{i}_res"))
     res.append(r)
     for i in item_ids:
-        res.append(c("resource", c("file", href=f"{i}.xml"), identifier=f"{i}_res",
-                     type="imsqti_item_xmlv2p1", href=f"{i}.xml"))
+        res.append(c("resource", c("file", href=f"{i}.xml"),
+                     *[c("file", href=f) for f in item_files.get(i, ())],
+                     identifier=f"{i}_res", type="imsqti_item_xmlv2p1", href=f"{i}.xml"))
     return c("manifest", c("metadata", c("schema", "QTIv2.1 Package"),
                            c("schemaversion", "1.0.0")),
              c("organizations"), res, identifier=f"{test_id}_manifest")
@@ -169,16 +171,19 @@ def _manifest(assignment, test_id, item_ids) -> ET.Element:
 
 def item_files(assignment, problems) -> dict[str, bytes]:
     """The package's files, ``name → bytes`` (manifest, test, one file per item)."""
-    files, ids = {}, []
+    files, ids, extra = {}, [], {}
     for p in problems:
         for v in p.variants:
             ident, root = _item(assignment, p, v)
             files[f"{ident}.xml"] = xml_bytes(root, default_ns=QTI)
             ids.append(ident)
+            for im in v.images:
+                files[f"images/{im.name}"] = im.data
+                extra.setdefault(ident, []).append(f"images/{im.name}")
     test = _test(assignment, problems, ids)
     tid = test.get("identifier")
     files[f"{tid}.xml"] = xml_bytes(test, default_ns=QTI)
-    files["imsmanifest.xml"] = xml_bytes(_manifest(assignment, tid, ids), default_ns=CP)
+    files["imsmanifest.xml"] = xml_bytes(_manifest(assignment, tid, ids, extra), default_ns=CP)
     return files
 
 

@@ -18,7 +18,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from . import LmsError
-from .responses import Rejected, ResponseExport, split_cloze
+from .responses import ResponseExport, split_cloze
 from .roster import LmsStudent, from_row, match
 from .variants import draw_variants
 from .window import lms_window, unscale_text
@@ -67,7 +67,7 @@ def grade_responses(assignment, export: ResponseExport, n_variants: int, class_s
         sets[st.student_id] = ctx.compose(st, chosen)
         variant_of.update({(st.student_id, q): v for q, (v, _, _) in chosen.items()})
         students.setdefault(st.student_id, st)
-    if not any(a for a in sheet.answers):
+    if not sheet.answers:
         raise LmsError(f"{export.path}: nothing could be graded ({len(export.data_lines)} data "
                        f"line(s)); first problem: "
                        + (f"line {sheet.problems[0].line}: {sheet.problems[0].reason}"

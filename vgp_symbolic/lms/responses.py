@@ -48,7 +48,9 @@ CANVAS_TAIL = ("n correct", "n incorrect", "score")
 MOODLE_IDENTITY = {"last name": "last", "surname": "last", "first name": "first",
                    "email address": "email", "username": "login", "id number": "sis_id",
                    "idnumber": "sis_id", "institution": None, "department": None,
-                   "state": "state", "started on": None, "completed": None, "time taken": None}
+                   "phone": None, "mobile phone": None, "city/town": None, "country": None,
+                   "address": None, "state": "state", "status": "state", "started on": None,
+                   "completed": None, "time taken": None}
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,10 @@ class Window:
 
     @property
     def instruction(self) -> str:
-        """The precision to give, in the asked units (the tolerance's own words)."""
+        """The precision to give, in the asked units (the tolerance's own words; an LMS's
+        number field takes no fractions, so an exact answer is asked as a decimal)."""
+        if self.margin == 0:
+            return "give the exact value as a decimal"
         return self.tolerance.instruction()
 
 
@@ -99,6 +102,9 @@ def lms_window(answer, tolerance) -> Window:
     scaled = t if not k or t.abs is None else Tolerance(
         t.rel, float(exact(t.abs) / s), t.sig_figs)
     w = Window(x / s, m / s, k, scaled)
+    if m == 0 and exact_decimal(w.value, 40) is None:
+        raise WindowError(f"the exact answer {x} has no finite decimal, and an LMS's number "
+                          "field takes no fractions; give the question a tolerance")
     if 0 < w.margin < 1000 * MOODLE_WIDENING * max(1, abs(w.value)):
         raise WindowError(f"answer {decimal_text(x)} within ±{float(m):g}: the window is "
                           "narrower than an LMS's floating-point widening")

@@ -13,14 +13,14 @@
 >>> prove_activation("sigmoid").sup, threshold_depth(Fraction(1, 4), Fraction(1, 10**6))
 (1/4, 10)
 """
-from .activation_bounds import ActivationBound, prove_activation, prove_all, sup_abs_derivative
+from .activation_bounds import ActivationBound, prove_activation, sup_abs_derivative
 from .depth import (DepthReport, delta_bounds, depth_bound_proof, depth_report, gradient_bound,
                     gradient_bounds)
 from .powers import PowerRow, explosion_depth, power_table, threshold_depth
 from .intervals import Enclosure
 from .steps import CheckedProof, Proof, Step, StepResult
 
-__all__ = ["ActivationBound", "prove_activation", "prove_all", "sup_abs_derivative",
+__all__ = ["ActivationBound", "prove_activation", "sup_abs_derivative",
            "DepthReport", "PowerRow", "delta_bounds", "depth_bound_proof", "depth_report",
            "explosion_depth", "gradient_bound", "gradient_bounds", "power_table", "threshold_depth", "Enclosure",
            "CheckedProof", "Proof", "Step", "StepResult"]

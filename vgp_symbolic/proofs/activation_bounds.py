@@ -28,7 +28,7 @@ from .activation_facts import (ActivationBound, _num_latex, _num_text, _point, _
 from .intervals import Enclosure, enclose, iv_erf, iv_sigmoid, round_sig, sign_change, sign_scan
 from .steps import Proof, Step
 
-__all__ = ["ActivationBound", "prove_activation", "prove_all", "sup_abs_derivative"]
+__all__ = ["ActivationBound", "prove_activation", "sup_abs_derivative"]
 
 z = sp.Symbol("z", real=True)
 _t = sp.Symbol("t", positive=True)  # t = e^{−z}: turns sign questions into rational functions
@@ -570,11 +570,6 @@ def prove_activation(name: str, slope=None, alpha=None) -> ActivationBound:
     key = get_activation(name, slope=slope, alpha=alpha)  # validates: UnknownActivation, ValueError
     return _prove(key.name, None if slope is None else Fraction(slope),
                   None if alpha is None else Fraction(alpha))
-
-
-def prove_all() -> list[ActivationBound]:
-    """Every supported activation with default parameters, in :data:`ACTIVATIONS` order."""
-    return [prove_activation(n) for n in ACTIVATIONS]
 
 
 def sup_abs_derivative(name: str, slope=None, alpha=None) -> tuple[sp.Expr | None, Enclosure]:

@@ -2,19 +2,23 @@
 
 A problem TOML's ``[problem] type`` names one of :data:`TYPES`.
 
->>> sorted(TYPES)
-['activation_max', 'chain_route', 'depth_decay', 'exploding', 'relu_network', 'sigmoid_network']
+>>> sorted(TYPES)  # doctest: +NORMALIZE_WHITESPACE
+['activation_max', 'bptt_step', 'chain_route', 'depth_decay', 'exploding', 'forget_gate',
+ 'relu_network', 'residual_path', 'sigmoid_network']
 """
 from __future__ import annotations
 
 from .activation_max import ActivationMax
+from .bptt_step import BpttStep
 from .base import Answer, ProblemType, Reject, Solved
 from .chain_route import ChainRoute
 from .depth_decay import DepthDecay
 from .exploding import Exploding
+from .gated_paths import ForgetGate, ResidualPath
 from .networks import ReluNetwork, SigmoidNetwork
 
 __all__ = ["TYPES", "ProblemType", "Answer", "Solved", "Reject"]
 
 TYPES: dict[str, ProblemType] = {t.name: t for t in (
-    ChainRoute(), SigmoidNetwork(), ActivationMax(), DepthDecay(), ReluNetwork(), Exploding())}
+    ChainRoute(), SigmoidNetwork(), ActivationMax(), DepthDecay(), ReluNetwork(), Exploding(),
+    BpttStep(), ResidualPath(), ForgetGate())}
