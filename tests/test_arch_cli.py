@@ -32,7 +32,7 @@ def test_text_shows_bptt_sum_table_and_update():
     r = run("derive", EXAMPLES / "rnn.toml", "--wrt", "U_21")
     assert r.exit_code == 0, r.output
     out = r.output
-    assert "∂L/∂U_21 = x1_1*δz1_2 + x2_1*δz2_2 + x3_1*δz3_2 + x4_1*δz4_2" in out
+    assert "∂L/∂U_21 = x1_1·δz1_2 + x2_1·δz2_2 + x3_1·δz3_2 + x4_1·δz4_2" in out
     assert "‖∂h_T/∂h_t‖₂" in out and "Update (η = 0.5)" in out and "— agrees" in out
     assert "diag(f′(zₜ)) W" in out
 
@@ -40,7 +40,7 @@ def test_text_shows_bptt_sum_table_and_update():
 def test_symbolic_and_latex():
     r = run("derive", EXAMPLES / "lstm.toml", "--symbolic")
     assert r.exit_code == 0 and "cell path ∂c1/∂c0 (h0 fixed) = [f1_1, 0; 0, f1_2]" in r.output
-    r = run("derive", EXAMPLES / "residual.toml", "--format", "latex")
+    r = run("derive", EXAMPLES / "residual.toml", "--format", "latex", "--standalone")
     assert r.exit_code == 0 and r.output.startswith("\\documentclass")
     assert r"\operatorname{diag}" in r.output
 

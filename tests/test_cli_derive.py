@@ -45,14 +45,14 @@ def test_spec_file_route_and_latex(tmp_path):
     spec = tmp_path / "net.toml"
     spec.write_text(load_example("net")[2])
     r = run("derive", str(spec), "--wrt", "w1_21", "--route", "2,1,1")
-    assert r.exit_code == 0 and "∂o1_1/∂w1_21" in r.output
-    r = run("derive", str(spec), "--format", "latex")
+    assert r.exit_code == 0 and "∂o⁽¹⁾₁/∂w⁽¹⁾₂₁" in r.output
+    r = run("derive", str(spec), "--format", "latex", "--standalone")
     assert r.exit_code == 0 and r.output.startswith("\\documentclass")
 
 
 def test_symbolic_and_precision():
     r = run("derive", "--example", "net", "--symbolic")
-    assert r.exit_code == 0 and "Numbers" not in r.output and "w2_11" in r.output
+    assert r.exit_code == 0 and "Numbers" not in r.output and "w⁽²⁾₁₁" in r.output
     r = run("derive", "--example", "net", "--precision", "40", "--no-check")
     assert r.exit_code == 0 and "mpmath, 40 digits" in r.output
 
@@ -97,3 +97,65 @@ def test_bad_options_exit_2(args, msg):
 def test_help():
     r = run("derive", "--help")
     assert r.exit_code == 0 and "--factors" in r.output and "--route" in r.output
+
+
+# -- issue 13: what a user reads ---------------------------------------------------------------
+def test_a_factor_equal_to_its_value_is_not_repeated():
+    """`--example relu` printed "∂ŷ/∂z2_1 = 1 = 1"."""
+    out = run("derive", "--example", "relu").output
+    assert "∂ŷ/∂z⁽²⁾₁      = 1\n" in out and "= 1 = 1" not in out
+
+
+def test_lr_without_old_is_an_error_not_ignored():
+    r = run("derive", "--factors", "0.2,0.5", "--lr", "0.1")
+    assert r.exit_code == 2 and "--lr needs --old" in r.output
+
+
+@pytest.mark.parametrize("args, where", [
+    (["--wrt", "w9_11"], "net.toml, --wrt: w9_11 names layer 9"),
+    (["--route", "1,2,3"], "net.toml, --route: route starts at unit 2"),
+])
+def test_wrt_and_route_errors_name_the_file(tmp_path, args, where):
+    from vgp_symbolic.examples import load_example
+    spec = tmp_path / "net.toml"
+    spec.write_text(load_example("net")[2])
+    r = run("derive", str(spec), *args)
+    assert r.exit_code == 2 and where in r.output and "<spec>" not in r.output
+
+
+def test_update_shows_enough_digits_to_see_the_change():
+    """`--example deep` read "w ← 0.15 − 0.1 × 2.09 × 10⁻⁸ = 0.15"."""
+    out = run("derive", "--example", "deep", "--no-check").output
+    line = next(l for l in out.splitlines() if "←" in l)
+    new = line.rsplit("= ", 1)[1].split()[0]
+    assert new != "0.15" and float(new) < 0.15, line
+    tex = run("derive", "--example", "deep", "--no-check", "--format", "latex").output
+    assert "= 0.15\\par" not in tex and "0.14999999" in tex
+
+
+def test_route_share_is_not_written_as_the_gradient():
+    """`--route` wrote "∂L/∂w = (one route) 0.00505 = −0.0082642"."""
+    args = ["derive", "--example", "deep", "--no-check", "--route", "1,1,1,1,1,1,1,1,1,1"]
+    out, tex = run(*args).output, run(*args, "--format", "latex").output
+    share = next(l for l in out.splitlines() if l.lstrip().startswith("route share") and "×" in l)
+    value = share.rsplit("= ", 1)[1]
+    total = next(l for l in out.splitlines() if l.startswith(" " * 5) and l.strip().startswith("="))
+    assert value not in total
+    from vgp_symbolic.api import derive
+    from vgp_symbolic.report import number_latex
+    ev = derive("deep", route=args[-1], check=False).evaluation
+    share = number_latex(ev.route_product)
+    gradient_eqs = [eq for eq in tex.split("\\par}")
+                    if "$\\displaystyle \\frac{\\partial L}{\\partial w^{(1)}_{11}} =" in eq]
+    assert gradient_eqs and not any(share in eq for eq in gradient_eqs)
+    assert share in tex and number_latex(ev.gradient) in gradient_eqs[-1]
+    assert "r_{\\text{route}}" in tex and "one route's share" in tex
+
+
+def test_text_is_mathematics_not_python():
+    for ex in ("net", "relu", "deep"):
+        out = run("derive", "--example", ex, "--no-check").output
+        for python in ("**", "*", " if ", " else ", "w1_11", "z2_1", "-0."):
+            assert python not in out, (ex, python)
+    out = run("derive", "--example", "relu").output
+    assert "[z⁽¹⁾₁ > 0]" in out and "(ŷ − y)²" in out and "−0.725" in out

@@ -24,7 +24,7 @@ def test_seed_four_factor_chain(seed_net):
     assert [sp.simplify(f.expression - e) for f, e in zip(d.factors, [
         2 * (yh - y), yh * (1 - yh), n.w(2, 1, 1), o * (1 - o) * n.x(1)])] == [0] * 4
     assert d.n_routes == 1 and d.route == (1, 1)
-    assert expr_text(d.factors[0].expression) == "2*(ŷ - y)"
+    assert expr_text(d.factors[0].expression) == "2·(ŷ − y)"
 
 
 def _symbol_values(d, run):

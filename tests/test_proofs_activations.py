@@ -124,3 +124,17 @@ def test_text_and_latex_render():
     assert "σ′(z) ∈ (0, 1/4]" in t and "8/8 steps verified" in t
     tex = b.to_latex()
     assert "\\begin{enumerate}" in tex and "\\checkmark" in tex
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "elu", "selu"])
+def test_piecewise_conclusion_is_checked_against_its_premises(name):
+    # issue 12: the conclusion checked Eq(whole.sup, sup) with sup taken from whole.sup, so it
+    # verified nothing; with a wrong bound in the record the conclusion must now fail
+    import dataclasses
+    from vgp_symbolic.proofs.activation_bounds import _piecewise
+    act = get_activation(name)
+    assert _piecewise(act).proof.verify().verified
+    wrong = dataclasses.replace(act, sup_abs=act.sup_abs + 1)
+    checked = _piecewise(wrong).proof.verify()
+    last = checked.results[-1]
+    assert last.step.kind == "conclusion" and not last.verified

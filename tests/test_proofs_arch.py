@@ -116,7 +116,7 @@ def test_cli_prove_architectures():
     (["prove", "rnn", "sigmoid"], "prove sigmoid separately"),
     (["prove", "rnn", "--activation", "gelu"], "needs a rational sup"),
     (["prove", "rnn", "--factor", "0.1"], "--factor does not apply"),
-    (["prove", "rnn", "--layers", "0"], "at least 1"),
+    (["prove", "rnn", "--layers", "0"], "0 is not in the range 1<=x<=10000"),
 ])
 def test_cli_prove_bad_options_exit_2(args, msg):
     r = CliRunner().invoke(main, args)

@@ -5,11 +5,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from vgp_symbolic.cli import main
 from vgp_symbolic.cli.prove import prove
 
 
 def run(*args):
-    return CliRunner().invoke(prove, list(args))
+    return CliRunner().invoke(main, ["prove", *args])
 
 
 def test_sigmoid_text():
@@ -62,7 +63,7 @@ def test_latex():
 def test_depth_default_table_and_threshold():
     r = run("depth", "--layers", "10", "--below", "1e-6")
     assert r.exit_code == 0, r.output
-    assert "1/1048576 = 0.00000095367431640625" in r.output
+    assert "10  1/1048576  ≈ 9.536743164 × 10⁻⁷" in r.output
     assert "first at n = 10" in r.output
 
 
@@ -84,18 +85,21 @@ def test_depth_json_and_exploding():
 @pytest.mark.parametrize("args, needle", [
     (("softmax",), "unknown activation 'softmax'"),
     ((), "name what to prove"),
-    (("depth", "--layers", "-3"), "--layers must be at least 1"),
-    (("depth", "--layers", "0"), "--layers must be at least 1"),
-    (("depth", "--layers", "ten"), "whole number"),
-    (("depth", "--weight-norm", "-1"), "--weight-norm must be ≥ 0"),
-    (("depth", "--below", "0"), "--below must be positive"),
-    (("depth", "--factor", "-0.5"), "--factor must be positive"),
+    (("depth", "--layers", "-3"), "'--layers': -3 is not in the range 1<=x<=10000"),
+    (("depth", "--layers", "0"), "'--layers': 0 is not in the range 1<=x<=10000"),
+    (("depth", "--layers", "ten"), "'ten' is not a valid integer"),
+    (("depth", "--weight-norm", "-1"), "'--weight-norm': must be ≥ 0, got -1"),
+    (("depth", "--below", "0"), "'--below': must be positive, got 0"),
+    (("depth", "--factor", "-0.5"), "'--factor': must be positive, got -0.5"),
     (("depth", "--below", "abc"), "not a number"),
     (("depth", "--activation", "foo"), "unknown activation 'foo'"),
     (("sigmoid", "--layers", "3"), "only apply to `vgp prove depth`"),
     (("relu", "--slope", "0.2"), "--slope applies to leaky_relu"),
     (("leaky_relu", "--slope", "2"), "slope must be in [0, 1)"),
     (("sigmoid", "--format", "pdf"), "Invalid value"),
+    (("sigmoid", "--standalone"), "--standalone goes with --format latex"),
+    (("depth", "--factor", "0.999999999"), "the depth exceeds 1000000"),
+    (("sigmoid", "--below", "1e-3"), "--below only apply to `vgp prove depth`"),
 ])
 def test_bad_input_exit_code_2(args, needle):
     r = run(*args)
@@ -121,3 +125,31 @@ def test_unverified_proof_exits_1(monkeypatch):
     r = CliRunner().invoke(prove, ["sigmoid"])
     assert r.exit_code == 1
     assert "[✗]" in r.output and "NOT VERIFIED" in r.output
+
+
+# -- issue 13: LaTeX that loses nothing, numbers in one style ----------------------------------
+def test_selu_constants_are_not_printed_with_32_digits():
+    import re
+    for fmt in ("latex", "text"):
+        out = run("selu", "--format", fmt).output
+        assert not re.search(r"\d{16,}", out), fmt
+
+
+def test_prove_depth_latex_loses_no_characters():
+    """`L = ?$\\|$? - y$\\|$` and "ok" for oᵏ."""
+    out = run("depth", "--format", "latex").output
+    assert "?" not in out
+    assert "o$^{k}$ = u(w$_{1}$)" in out and "$\\frac{1}{2}$$\\|$$\\hat{y}$ - y$\\|$$^{2}$" in out
+
+
+def test_depth_table_every_row_has_ten_figures():
+    """tanh with ‖W‖ = 1.5: row 20 had no decimal, rows 15–19 had 20-digit ones."""
+    import re
+    out = run("depth", "--activation", "tanh", "--weight-norm", "1.5", "--layers", "25").output
+    rows = [l for l in out.splitlines() if re.match(r"\s+\d+  ", l)]
+    assert len(rows) == 25
+    for row in rows:
+        m = re.search(r"[=≈] (\S+)", row)
+        assert m, row
+        assert len(m.group(1).replace(".", "").lstrip("0")) <= 10, row
+    assert rows[19].split()[-1] == "3325.256730"

@@ -22,8 +22,9 @@ def relu_eval():
 
 def test_text_shows_every_step(relu_eval):
     t = derivation_text(relu_eval)
-    for piece in ["Forward pass", "z1_1 = ", "o1_1 = relu(z1_1) = 0.35", "∂L/∂ŷ", "∂o1_1/∂w1_11",
-                  "= -0.725   (exact: -29/40)", "Update (η = 1)", "= 0.825   (exact: 33/40)",
+    for piece in ["Forward pass", "z⁽¹⁾₁ = ", "o⁽¹⁾₁ = relu(z⁽¹⁾₁) = 0.35", "∂L/∂ŷ",
+                  "∂o⁽¹⁾₁/∂w⁽¹⁾₁₁", "= −0.725   (exact: −29/40)", "Update (η = 1)",
+                  "= 0.825   (exact: 33/40)",
                   "agrees"]:
         assert piece in t, piece
 
@@ -72,3 +73,50 @@ def test_latex_compiles(tmp_path, relu_eval, seed_net):
 def test_chain_dict():
     d = chain_dict(factor_chain("0.20,0.5,0.02", "2.5", "1"))
     assert d["exact"] == "1/500" and d["update"]["new_exact"] == "1249/500"
+
+
+# -- issue 13: JSON a program can use ------------------------------------------------------------
+def _parse(text, names):
+    import sympy as sp
+    return sp.parse_expr(text, local_dict={n: sp.Symbol(n, real=True) for n in names})
+
+
+def _evaluate_from_definitions(d: dict):
+    """Parse the expression and evaluate it from the leaves' values through every definition."""
+    import sympy as sp
+    syms, known = d["symbols"], {}
+
+    def value(name):
+        if name not in known:
+            entry = syms[name]
+            if entry["definition"] is None:  # an input, target, weight or bias: a given number
+                known[name] = sp.Rational(entry["exact"]) if entry["exact"] else entry["value"]
+            else:
+                e = _parse(entry["definition"], syms)
+                known[name] = e.xreplace({s: value(str(s)) for s in e.free_symbols})
+        return known[name]
+
+    expr = _parse(d["expression"], syms)
+    assert {str(s) for s in expr.free_symbols} <= set(syms)
+    return float(expr.xreplace({s: value(str(s)) for s in expr.free_symbols}).evalf(30))
+
+
+@pytest.mark.parametrize("example, wrt", [("net", "w1_11"), ("relu", "w1_21"), ("net", "b2_1"),
+                                          ("deep", "w1_11"), ("deep", "w8_23")])
+def test_json_expression_parses_back_to_the_gradient(example, wrt):
+    from vgp_symbolic.api import derive as api_derive
+    d = json.loads(json.dumps(api_derive(example, wrt, check=False).to_dict()))
+    assert d["expression_syntax"].startswith("SymPy")
+    got = _evaluate_from_definitions(d)
+    assert got == pytest.approx(float(d["gradient"]), rel=1e-9, abs=1e-300)
+    if d["exact"]:
+        import sympy as sp
+        assert _parse(d["expression"], d["symbols"]).free_symbols  # a formula, not a number
+
+
+def test_json_route_count_is_a_number_not_1000_digits():
+    from vgp_symbolic.core.network import Network
+    deep = Network.build(2, [(10, "sigmoid")] * 400 + [(1, "sigmoid")], "bce")
+    d = derivation_dict(derive(deep, "w1_11"))
+    assert json.dumps(d["routes"]) == '"1.0e+399"' or len(json.dumps(d["routes"])) < 25
+    assert "δ2_1" in d["symbols"] and d["symbols"]["δ2_1"]["definition"].count("δ3_") == 10

@@ -251,17 +251,17 @@ def arch_dict(x: ArchDerivation | ArchEvaluation) -> dict:
     tv = dict(ev.term_values) if ev else {}
     out = {
         "wrt": d.param, "description": m.describe(), "network": network,
-        "expression": _text(d.expression), "expression_latex": _tex(d, d.expression),
-        "expanded": _text(d.expanded) if d.expanded is not None else None,
+        "expression": sp.sstr(d.expression), "expression_latex": _tex(d, d.expression),
+        "expanded": sp.sstr(d.expanded) if d.expanded is not None else None,
         "step_factor": words, "step_factor_latex": tex,
         "factors": [{"step": f.step, "name": f.name, "latex": f.latex,
-                     "expression": [[_text(e) for e in f.matrix.row(i)] for i in range(f.matrix.rows)],
+                     "expression": [[sp.sstr(e) for e in f.matrix.row(i)] for i in range(f.matrix.rows)],
                      "value": ([[number_json(v) for v in r] for r in ev.factor_values[i]]
                                if ev else None)}
                     for i, f in enumerate(d.factors)],
-        "terms": [{"step": t, "expression": _text(e), "value": number_json(tv.get(t))}
+        "terms": [{"step": t, "expression": sp.sstr(e), "value": number_json(tv.get(t))}
                   for t, e in d.terms],
-        "recurrence": [{"delta": str(ds), "expression": _text(e),
+        "recurrence": [{"delta": str(ds), "expression": sp.sstr(e),
                         "value": number_json(ev.adjoints[s]) if ev else None}
                        for ds, s, e in d.recurrence],
     }

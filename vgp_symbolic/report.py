@@ -1,7 +1,11 @@
-"""Text, LaTeX and JSON for derivations (:mod:`derive`/:mod:`evaluate`) and factor chains.
+"""Text, LaTeX and JSON for derivations (:mod:`~vgp_symbolic.core.derive` and
+:mod:`~vgp_symbolic.core.evaluate`) and for hand-made chains of factors.
 
-The homework solutions embed :func:`derivation_latex`, so a student's worked solution shows the
-same steps as ``vgp derive``.
+One derivation, three readers: the terminal (Unicode mathematics, :mod:`~vgp_symbolic.mathtext`),
+a LaTeX document (a :class:`~vgp_symbolic.latex.Latex` fragment whose long equations break across
+lines) and a program (JSON whose expression SymPy parses back, with the definition of every
+symbol in it). The homework solutions embed :func:`derivation_latex`, so a student's worked
+solution shows the same steps as ``vgp derive``.
 
 >>> from vgp_symbolic.core.chain import factor_chain
 >>> print(chain_text(factor_chain("0.1,0.1,0.1,0.1")))
@@ -19,72 +23,68 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ._lazy import lazy_import
-from .numbers import fmt, to_mpf
 from .core.chain import FactorChain, rounding_note
 from .core.derive import Derivation, Names
 from .core.evaluate import Evaluation, log10_abs
 from .core.network import Param
+from .latex import Latex, breakable, equation, equations, tex_text
+from .mathtext import expr_text, names_text, num_text
+from .numbers import to_mpf
 
 mpmath = lazy_import("mpmath")
+sp = lazy_import("sympy")
 
-__all__ = ["derivation_text", "derivation_latex", "derivation_dict", "chain_text",
-           "chain_latex", "chain_dict", "number_json", "number_latex", "expr_text",
-           "expr_latex", "recurrence_lines"]
+__all__ = ["derivation_text", "derivation_tex", "derivation_latex", "derivation_markdown",
+           "derivation_dict", "chain_text", "chain_tex", "chain_latex", "chain_markdown",
+           "chain_dict", "number_json", "number_latex", "update_digits", "expr_text",
+           "expr_latex", "recurrence_lines", "EXPRESSION_SYNTAX"]
 
 _MODES = {"exact": "exact rationals", "float": "float64", "mp": "mpmath"}
 _SHOW_UNITS = 12  # print every unit of the forward pass up to this many units
+EXPRESSION_SYNTAX = ("SymPy: sympy.parse_expr(text, local_dict={name: sympy.Symbol(name, "
+                     "real=True) for name in symbols}); every symbol's definition is in 'symbols'")
 
 
 # -- expressions -----------------------------------------------------------------------------
-def _positive_first(terms):
-    # stable: keeps SymPy's order otherwise, so output stays deterministic
-    return sorted(terms, key=lambda t: t.could_extract_minus_sign())
-
-
 @lru_cache(maxsize=1)
-def _printers():
-    """The text and LaTeX printers, built on first use (SymPy is imported only then)."""
+def _tex_printer():
+    """The LaTeX printer class, built on first use (SymPy is imported only then)."""
     from sympy.printing.latex import LatexPrinter
-    from sympy.printing.str import StrPrinter
 
-    class _TextPrinter(StrPrinter):
+    class _Tex(LatexPrinter):
+        """SymPy's LaTeX with the network's symbol spellings, positive terms first, relu′ as the
+        Iverson bracket [z > 0], and a break allowed between the factors of a product (juxtaposed
+        factors otherwise never break)."""
+
+        def __init__(self, names: Names, breaks: bool = True):
+            super().__init__({"symbol_names": names.latex, "long_frac_ratio": 2,
+                              "mul_symbol": r"\allowbreak " if breaks else None})
+
         def _as_ordered_terms(self, expr, order=None):
-            return _positive_first(super()._as_ordered_terms(expr, order))
+            return sorted(super()._as_ordered_terms(expr, order),
+                          key=lambda t: t.could_extract_minus_sign())
 
         def _print_Piecewise(self, expr):
-            # relu'(z) reads as the Iverson bracket [z > 0], not Piecewise((1, z > 0), (0, True))
             (a, cond), (b, _) = expr.args[0], expr.args[-1]
             if len(expr.args) == 2 and a == 1 and b == 0:
-                return f"[{self._print(cond)}]"
-            if len(expr.args) == 2:
-                return f"({self._print(a)} if {self._print(cond)} else {self._print(b)})"
+                return rf"[{self._print(cond)}]"
             return super()._print_Piecewise(expr)
 
-    class _LatexPrinter(LatexPrinter):
-        def _as_ordered_terms(self, expr, order=None):
-            return _positive_first(super()._as_ordered_terms(expr, order))
-
-    return _TextPrinter, _LatexPrinter
-
-
-def expr_text(expr) -> str:
-    """Plain-text form, positive terms first (``ŷ - y``, not SymPy's ``-y + ŷ``).
-
-    >>> import sympy as sp
-    >>> y, yh = sp.symbols("y ŷ")
-    >>> expr_text(yh * (1 - yh) - y)
-    'ŷ*(1 - ŷ) - y'
-    """
-    return _printers()[0]().doprint(expr)
+    return _Tex
 
 
 @lru_cache(maxsize=4096)
 def expr_latex(names: Names, expr) -> str:
-    """LaTeX with the network's symbol spellings, positive terms first.
+    """LaTeX with the network's symbol spellings, positive terms first (for a display).
 
     Cached per (names, expression): a homework prints the same formulas for every student.
     """
-    return _printers()[1]({"symbol_names": names.latex}).doprint(expr)
+    return _tex_printer()(names, breaks=False).doprint(expr)
+
+
+@lru_cache(maxsize=4096)
+def _tex_breakable(names: Names, expr) -> str:
+    return breakable(_tex_printer()(names).doprint(expr))
 
 
 def recurrence_lines(d: Derivation) -> tuple[tuple[str, str], ...]:
@@ -112,18 +112,33 @@ def _ftex(symbol: str) -> str:
 def number_json(v):
     """A JSON-safe float, or a string when float64 cannot hold it (1e-400, 1/3 stays float).
 
-    >>> number_json(Fraction(1, 500)), number_json(mpmath.mpf("1e-400")), number_json(-Fraction(2, 10**598))
-    (0.002, '1.0e-400', '-2.0e-598')
+    >>> number_json(Fraction(1, 500)), number_json(mpmath.mpf("1e-400")), number_json(10**400)
+    (0.002, '1.0e-400', '1.0e+400')
+    >>> number_json(-Fraction(2, 10**598))
+    '-2.0e-598'
+
     """
     if v is None:
         return None
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2 ** 53:
+        return v
     try:
         f = float(v)
-    except OverflowError:  # a Fraction beyond float64
+    except OverflowError:
         f = math.inf
-    if (f == 0 and v != 0) or math.isinf(f):  # never "-0.0" for −2e-598, nor "inf" for 1e999
-        return mpmath.nstr(to_mpf(v), 15)
+    if (f == 0 and v != 0) or math.isinf(f):
+        return mpmath.nstr(to_mpf(v) if not isinstance(v, int) else mpmath.mpf(v), 15)
     return f
+
+
+def _exact_text(v) -> str | None:
+    return str(v) if isinstance(v, Fraction) else None  # "2/5", and "7" for an integer
+
+
+def _exact_note(v) -> str:
+    """ "   (exact: a/b)" for text, or nothing when a/b has more than 40 characters."""
+    s = _exact_text(v)
+    return f"   (exact: {s.replace('-', '−')})" if s and len(s) <= 40 else ""
 
 
 def number_latex(v, digits: int = 6) -> str:
@@ -131,24 +146,36 @@ def number_latex(v, digits: int = 6) -> str:
 
     >>> number_latex(Fraction(1, 3)), number_latex(3.2e-7), number_latex(Fraction(-1249, 500))
     ('\\frac{1}{3} \\approx 0.333333', '3.2 \\times 10^{-7}', '-2.498')
+    >>> number_latex(Fraction(2 * 10**999))
+    '2 \\times 10^{999}'
     """
-    if isinstance(v, Fraction):
-        s = fmt(v)
-        if "/" not in s:
-            return s
+    s = num_text(v, digits).replace("−", "-")
+    if " ≈ " in s:  # a short fraction a/b ≈ decimal
         sign = "-" if v < 0 else ""
-        return rf"{sign}\frac{{{abs(v.numerator)}}}{{{v.denominator}}} \approx {fmt(float(v), digits)}"
-    lg = log10_abs(v)
-    if v == 0 or -4 <= lg < 6:
-        return fmt(v, digits)
-    m = mpmath.nstr(to_mpf(v), digits, min_fixed=1, max_fixed=0)
-    mant, _, exp = m.partition("e")
-    mant = mant.rstrip("0").rstrip(".") if "." in mant else mant
-    return rf"{mant} \times 10^{{{int(exp)}}}"
+        return (rf"{sign}\frac{{{abs(v.numerator)}}}{{{v.denominator}}} \approx "
+                + number_latex(to_mpf(v), digits))
+    mant, _, exp = s.partition(" × 10")
+    if not exp:
+        return s
+    return rf"{mant} \times 10^{{{int(exp.translate(_SUPS))}}}"
 
 
-def _exact_text(v) -> str | None:
-    return str(v) if isinstance(v, Fraction) else None  # "2/5", and "7" for an integer
+_SUPS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
+def update_digits(old, new, base: int = 6) -> int:
+    """Significant figures that show ``old`` and ``new`` as different numbers (at least ``base``).
+
+    w ← 0.15 − 0.1 × 2.09 × 10⁻⁸ reads "= 0.15" at six figures; at eleven it is 0.14999999791.
+
+    >>> update_digits(0.15, 0.15 - 2.09e-9), update_digits(2.5, 2.498)
+    (11, 7)
+    """
+    if old == new or old == 0:
+        return base
+    if type(old) is not type(new):  # an exact weight, an mpmath gradient
+        old, new = to_mpf(old), to_mpf(new)
+    return max(base, min(40, math.ceil(log10_abs(old) - log10_abs(old - new)) + 3))
 
 
 # -- descriptions ----------------------------------------------------------------------------
@@ -158,28 +185,30 @@ def _param_words(p: Param) -> str:
     return f"bias of unit {p.j} of layer {p.layer}"
 
 
-def _route_words(d: Derivation) -> str:
+def _route_symbols(d: Derivation) -> list:
     n, p = d.names, d.param
-    steps = ([expr_text(n.o(p.layer - 1, p.i))] if p.kind == "w" else []) + \
-        [expr_text(n.o(m, u)) for m, u in zip(range(p.layer, d.net.depth + 1), d.route)]
-    return " → ".join(steps)
+    return ([n.o(p.layer - 1, p.i)] if p.kind == "w" else []) + \
+        [n.o(m, u) for m, u in zip(range(p.layer, d.net.depth + 1), d.route)]
 
 
 def _mode_words(ev: Evaluation) -> str:
     return _MODES[ev.mode] + (f", {ev.run.dps} digits" if ev.mode == "mp" else "")
 
 
-def _forward_lines(ev: Evaluation) -> list[str]:
-    d, run, n = ev.derivation, ev.run, ev.derivation.names
-    lines = []
-    for k in range(1, d.net.depth + 1):
-        f = d.net.activation(k).symbol
-        for j in range(1, d.net.widths[k] + 1):
-            z = n.z(k, j)
-            lines.append(f"  {z} = {expr_text(n.preactivation(k, j))} = {fmt(run.z[k][j - 1])}")
-            lines.append(f"  {n.o(k, j)} = {f}({z}) = {fmt(run.o[k][j - 1])}")
-    lines.append(f"  L = {expr_text(n.loss())} = {fmt(run.loss)}")
-    return lines
+def _split(x):
+    ev = x if isinstance(x, Evaluation) else None
+    return ev, (ev.derivation if ev else x)
+
+
+def _routes_text(d: Derivation) -> str:
+    n = d.n_routes
+    return f"{n:,}".replace(",", " ") if n < 10 ** 12 else num_text(float(n) if n < 10 ** 300
+                                                                    else Fraction(n), 3)
+
+
+def _show_value(shown: str, value: str) -> bool:
+    """False when the formula already is its value (∂ŷ/∂z = 1, not "1 = 1")."""
+    return shown.replace("−", "-") != value.replace("−", "-")
 
 
 def _layer_rows(ev: Evaluation, limit: int = 24) -> list[dict]:
@@ -191,166 +220,357 @@ def _layer_rows(ev: Evaluation, limit: int = 24) -> list[dict]:
     return [r for i, r in enumerate(rows) if i in keep]
 
 
-def _layer_table_text(ev: Evaluation) -> list[str]:
-    net = ev.derivation.net
-    out = ["Per layer (vanishing shows as shrinking norms toward layer 0)",
-           "  layer  activation   mean|f′(z)|   ‖δ‖₂ = ‖∂L/∂z‖   ‖∂ŷ/∂o‖₂ (Jacobian product)"]
-    prev = None
-    for r in _layer_rows(ev):
-        k = r["layer"]
-        if prev is not None and k != prev + 1:
-            out.append("  ...")
-        prev = k
-        jac = _pow10(r["jacobian_norm_log10"])
-        if k == 0:
-            out.append(f"  {k:>5}  {'(input)':<11} {'':>12}   {'':>16}   {jac:>12}")
-        else:
-            out.append(f"  {k:>5}  {net.activation(k).label:<11} {r['mean_abs_fprime']:>12.4g}   "
-                       f"{fmt(r['delta_norm'], 4):>16}   {jac:>12}")
-    return out
-
-
-def _pow10(lg: float) -> str:
-    if lg == -math.inf:
-        return "0"
-    e = math.floor(lg)
-    return f"{10 ** (lg - e):.3g}e{e:+d}" if not -4 <= lg < 4 else f"{10 ** lg:.4g}"
+def _pow10(lg: float):
+    """10^lg for a log10 that may lie far outside float64 (the Jacobian norms)."""
+    return 0 if lg == -math.inf else mpmath.power(10, mpmath.mpf(lg))
 
 
 # -- derivation: text ------------------------------------------------------------------------
 def derivation_text(x: Derivation | Evaluation) -> str:
-    """The step-by-step derivation as plain text (symbolic only for a bare Derivation)."""
-    ev = x if isinstance(x, Evaluation) else None
-    d = ev.derivation if ev else x
+    """The step-by-step derivation as plain text in mathematical notation."""
+    ev, d = _split(x)
     n, p, net = d.names, d.param, d.net
-    out = [f"Network    {net.describe()}: L = {expr_text(n.loss())}",
-           f"Parameter  {p.name}: {_param_words(p)}"]
+    T = expr_text
+    out = [f"Network    {net.describe()}: L = {T(n.loss())}",
+           f"Parameter  {T(d.symbol)}: {_param_words(p)}"]
     if ev:
         out.append(f"Numbers    {_mode_words(ev)}")
     if ev and sum(net.widths[1:]) <= _SHOW_UNITS:
-        out += ["", "Forward pass"] + _forward_lines(ev)
+        out += ["", "Forward pass"] + _forward_text(ev)
     elif ev:
-        out += ["", f"Forward pass: L = {expr_text(n.loss())} = {fmt(ev.run.loss)}, "
-                    f"ŷ = {', '.join(fmt(v) for v in ev.run.o[-1])}"]
-    gname = f"∂L/∂{p.name}"
+        out += ["", f"Forward pass: L = {T(n.loss())} = {num_text(ev.run.loss)}, "
+                    f"ŷ = {', '.join(num_text(v) for v in ev.run.o[-1])}"]
+    g = f"∂L/∂{T(d.symbol)}"
+    names = [names_text(f.name) for f in d.factors]
+    shared = d.route is not None and d.n_routes > 1
     if d.route is not None:
-        head = (f"Chain rule along 1 route ({_route_words(d)})" if d.n_routes == 1 else
-                f"Chain rule along one route ({_route_words(d)}) of {d.n_routes}")
+        route = " → ".join(T(s) for s in _route_symbols(d))
+        out += ["", f"Chain rule along the route {route}"
+                + (f", one of {_routes_text(d)}" if shared else ", the only one")]
+        lhs = "route share" if shared else g
     else:
-        head = (f"Chain rule summed over all {d.n_routes} routes "
-                f"(backpropagated, never enumerated)")
-    out += ["", head, f"  {gname} = " + " · ".join(f.name for f in d.factors)]
-    width = max(len(f.name) for f in d.factors)
+        out += ["", f"Chain rule summed over all {_routes_text(d)} routes "
+                    "(backpropagated, never enumerated)"]
+        lhs = g
+    out.append(f"  {lhs} = " + " · ".join(names))
+    width = max(len(s) for s in names + ["route share" if shared else ""])
     for i, f in enumerate(d.factors):
-        line = f"  {f.name:<{width}} = {expr_text(f.expression)}"
-        if ev:
-            line += f" = {fmt(ev.factor_values[i])}"
+        shown = T(f.expression)
+        line = f"  {names[i]:<{width}} = {shown}"
+        if ev and _show_value(shown, num_text(ev.factor_values[i])):
+            line += f" = {num_text(ev.factor_values[i])}"
         out.append(line)
     if d.route is None:
-        out += ["  where, layer by layer from the output:"] + [f"    {t}" for t, _ in recurrence_lines(d)]
+        out += ["  where, layer by layer from the output:"] + \
+            [f"    {names_text(t)}" for t, _ in recurrence_lines(d)]
     if ev and d.route is not None:
-        prod = ev.route_product
-        out.append(f"  {'product':<{width}} = {' × '.join(fmt(v) for v in ev.factor_values)}"
-                   f" = {fmt(prod)}")
-        if d.n_routes > 1:
-            out.append(f"  (this route's share; the gradient sums all {d.n_routes} routes)")
-    out += ["", f"{gname} = {expr_text(d.expression)}"]
+        out.append(f"  {lhs:<{width}} = {' × '.join(_paren(v) for v in ev.factor_values)}"
+                   f" = {num_text(ev.route_product)}")
+        if shared:
+            out.append(f"  (one route's share; ∂L/∂{T(d.symbol)} sums all "
+                       f"{_routes_text(d)} routes)")
+    out += ["", f"{g} = {T(d.expression)}" + ("" if not shared else "   (all routes)")]
     if ev:
         exact = _exact_text(ev.gradient)
-        out.append(f"{' ' * len(gname)} = {fmt(ev.gradient)}"
-                   + (f"   (exact: {exact})" if exact and "/" not in fmt(ev.gradient) else ""))
+        out.append(f"{' ' * len(g)} = {num_text(ev.gradient)}"
+                   + (_exact_note(ev.gradient) if exact and "/" not in num_text(ev.gradient) else ""))
     if not d.expanded:
         out.append("  (δ symbols stand for the backpropagated ∂L/∂z of the layer above)")
     if ev:
-        if ev.update:
-            u = ev.update
-            out += ["", f"Update (η = {fmt(u.lr)})",
-                    f"  {p.name} ← {p.name} − η·{gname} = {fmt(u.old)} − {fmt(u.lr)} × "
-                    f"({fmt(ev.gradient)}) = {fmt(u.new)}"
-                    + (f"   (exact: {_exact_text(u.new)})" if isinstance(u.new, Fraction) else "")]
-        if net.depth >= 3:
-            out += [""] + _layer_table_text(ev)
-        if ev.check:
-            c = ev.check
-            if c.agrees is None:
-                out += ["", f"Check      {c.method}"]
-            else:
-                mark = "agrees" if c.agrees else "DISAGREES"
-                out += ["", f"Check      {c.method}: {fmt(c.value)}; relative difference "
-                            f"{c.relative_error:.1e} — {mark}"]
+        out += _update_text(ev, g) + _layers_text(ev) + _check_text(ev)
     return "\n".join(out)
 
 
+def _paren(v) -> str:
+    s = num_text(v)
+    return f"({s})" if s.startswith("−") else s
+
+
+def _forward_text(ev: Evaluation) -> list[str]:
+    d, run, n = ev.derivation, ev.run, ev.derivation.names
+    lines = []
+    for k in range(1, d.net.depth + 1):
+        f = d.net.activation(k).symbol
+        for j in range(1, d.net.widths[k] + 1):
+            z = n.z(k, j)
+            lines.append(f"  {expr_text(z)} = {expr_text(n.preactivation(k, j))} = "
+                         f"{num_text(run.z[k][j - 1])}")
+            lines.append(f"  {expr_text(n.o(k, j))} = {f}({expr_text(z)}) = "
+                         f"{num_text(run.o[k][j - 1])}")
+    lines.append(f"  L = {expr_text(n.loss())} = {num_text(run.loss)}")
+    return lines
+
+
+def _update_text(ev: Evaluation, g: str) -> list[str]:
+    u = ev.update
+    if not u:
+        return []
+    s = expr_text(ev.derivation.symbol)
+    dg = update_digits(u.old, u.new)
+    line = (f"  {s} ← {s} − η·{g} = {num_text(u.old, dg)} − {num_text(u.lr)} × "
+            f"{_paren(ev.gradient)} = {num_text(u.new, dg)}")
+    if isinstance(u.new, Fraction):
+        line += _exact_note(u.new)
+    out = ["", f"Update (η = {num_text(u.lr)})", line]
+    if u.new == u.old and ev.gradient != 0:
+        out.append("  (the change is below float64's resolution: use --precision 30)")
+    return out
+
+
+def _layers_text(ev: Evaluation) -> list[str]:
+    net = ev.derivation.net
+    if net.depth < 3:
+        return []
+    out = ["", "Per layer (vanishing shows as shrinking norms toward layer 0)",
+           "  layer  activation   mean |f′(z)|   ‖δ‖₂ = ‖∂L/∂z‖₂   ‖∂ŷ/∂o‖₂ (Jacobian product)"]
+    prev = None
+    for r in _layer_rows(ev):
+        k = r["layer"]
+        if prev is not None and k != prev + 1:
+            out.append("  …")
+        prev = k
+        jac = num_text(_pow10(r["jacobian_norm_log10"]), 4)
+        if k == 0:
+            out.append(f"  {k:>5}  {'(input)':<11} {'':>12}   {'':>16}   {jac:>14}")
+        else:
+            out.append(f"  {k:>5}  {net.activation(k).label:<11} "
+                       f"{num_text(r['mean_abs_fprime'], 4):>12}   "
+                       f"{num_text(r['delta_norm'], 4):>16}   {jac:>14}")
+    return out
+
+
+def _check_text(ev: Evaluation) -> list[str]:
+    c = ev.check
+    if not c:
+        return []
+    if c.agrees is None:  # nothing to compare (e.g. at a kink): the method says why
+        return ["", f"Check      {c.method}"]
+    mark = "agrees" if c.agrees else "DISAGREES"
+    return ["", f"Check      {c.method}: {num_text(c.value)}; relative difference "
+                f"{num_text(c.relative_error, 2)} — {mark}"]
+
+
 # -- derivation: LaTeX -----------------------------------------------------------------------
-def derivation_latex(x: Derivation | Evaluation, standalone: bool = False) -> str:
-    r"""The derivation as LaTeX ``align*`` blocks (a full document with ``standalone``).
+def _gl(d: Derivation) -> str:
+    return rf"\frac{{\partial L}}{{\partial {d.names.latex[d.symbol]}}}"
 
-    Needs only amsmath. Symbols are typeset as w^{(k)}_{ij}, o^{(k)}_{j}, \hat{y}.
-    """
-    ev = x if isinstance(x, Evaluation) else None
-    d = ev.derivation if ev else x
-    n, p = d.names, d.param
-    def tex(e):
-        return expr_latex(n, e)
 
-    gl = rf"\frac{{\partial L}}{{\partial {n.latex[d.symbol]}}}"
-    parts = []
-    if ev and sum(d.net.widths[1:]) <= _SHOW_UNITS:
+def _sections(x, breaks: bool = True) -> list[tuple[str, list]]:
+    """The derivation as (heading, rows); a row is (side, side, …, note) of one equation."""
+    ev, d = _split(x)
+    n, gl, net = d.names, _gl(d), d.net
+
+    def T(e):  # a document may break a line between factors; a MathJax display may not
+        return _tex_breakable(n, e) if breaks else expr_latex(n, e)
+    out = []
+    if ev and sum(net.widths[1:]) <= _SHOW_UNITS:
         rows = []
-        for k in range(1, d.net.depth + 1):
-            f = d.net.activation(k)
-            for j in range(1, d.net.widths[k] + 1):
+        for k in range(1, net.depth + 1):
+            f = net.activation(k)
+            for j in range(1, net.widths[k] + 1):
                 z = n.z(k, j)
-                rows.append(rf"{tex(z)} &= {tex(n.preactivation(k, j))} = "
-                            rf"{number_latex(ev.run.z[k][j - 1])}")
-                rows.append(rf"{tex(n.o(k, j))} &= {tex(f.expr(z))} = "
-                            rf"{number_latex(ev.run.o[k][j - 1])}")
-        rows.append(rf"L &= {tex(n.loss())} = {number_latex(ev.run.loss)}")
-        parts.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}")
-    rows = [rf"{gl} &= " + r" \cdot ".join(f.latex for f in d.factors)]
+                rows.append((T(z), T(n.preactivation(k, j)),
+                             number_latex(ev.run.z[k][j - 1]), ""))
+                rows.append((T(n.o(k, j)), T(f.expr(z)),
+                             number_latex(ev.run.o[k][j - 1]), ""))
+        rows.append(("L", T(n.loss()), number_latex(ev.run.loss), ""))
+        out.append(("Forward pass", rows))
+    elif ev:
+        out.append(("Forward pass", [("L", T(n.loss()), number_latex(ev.run.loss), "")]))
+    shared = d.route is not None and d.n_routes > 1
+    lhs = r"r_{\text{route}}" if shared else gl
+    rows = [(lhs, r" \cdot ".join(f.latex for f in d.factors),
+             f"one route's share of {_routes_text(d)}" if shared else "")]
     for i, f in enumerate(d.factors):
-        val = rf" = {number_latex(ev.factor_values[i])}" if ev else ""
-        rows.append(rf"{f.latex} &= {tex(f.expression)}{val}")
+        shown = T(f.expression)
+        val = number_latex(ev.factor_values[i]) if ev else None
+        rows.append((f.latex, shown) + ((val,) if val and _show_value(shown, val) else ()) + ("",))
     if d.route is None:
-        rows += [rf"&\text{{with }} {t}" for _, t in recurrence_lines(d)]
-    parts.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}")
-    rows = [rf"{gl} &= {tex(d.expression)}"]
-    if ev:
-        if d.route is not None:
-            rows.append(r"&= " + r" \times ".join(f"\\left({number_latex(v)}\\right)"
-                                                  if _neg(v) else number_latex(v)
-                                                  for v in ev.factor_values)
-                        + ("" if d.n_routes == 1 else r" \quad\text{(one route)}"))
-        rows.append(rf"&= {number_latex(ev.gradient)}")
-        if ev.update:
-            u, s = ev.update, n.latex[d.symbol]
-            rows.append(rf"{s} &\leftarrow {s} - \eta\,{gl} = {number_latex(u.old)} - "
-                        rf"{number_latex(u.lr)} \times \left({number_latex(ev.gradient)}\right) "
-                        rf"= {number_latex(u.new)}")
-    parts.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}")
-    body = "\n".join(parts)
-    if not standalone:
-        return body
-    return ("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
-            f"{body}\n\\end{{document}}\n")
+        rows += [(t, "") for _, t in recurrence_lines(d)]
+    if ev and d.route is not None:
+        rows.append((lhs, r" \times ".join(rf"({number_latex(v)})" if v < 0 else number_latex(v)
+                                             for v in ev.factor_values),
+                     number_latex(ev.route_product), "this route only" if shared else ""))
+    if d.route is not None:
+        route = r" \to ".join(n.latex[s] for s in _route_symbols(d))
+        head = (rf"Chain rule along the route ${route}$"
+                + (f", one of {_routes_text(d)}" if shared else ""))
+    else:
+        head = f"Chain rule, summed over all {_routes_text(d)} routes by backpropagation"
+    out.append((head, rows))
+    total = (gl, T(d.expression)) + ((number_latex(ev.gradient),) if ev else ())
+    rows = [total + ("sum over all routes" if shared else "",)]
+    if ev and ev.update:
+        u, s = ev.update, n.latex[d.symbol]
+        dg = update_digits(u.old, u.new)
+        grad = number_latex(ev.gradient)
+        rows.append((rf"{s} \leftarrow {s} - \eta\,{gl}",
+                     rf"{number_latex(u.old, dg)} - {number_latex(u.lr)} \times "
+                     + (f"({grad})" if ev.gradient < 0 else grad),
+                     number_latex(u.new, dg), ""))
+    out.append(("Gradient" + (" and update" if ev and ev.update else ""), rows))
+    return out
 
 
-def _neg(v) -> bool:
-    return v < 0
-
-
-# -- derivation: JSON ------------------------------------------------------------------------
-def derivation_dict(x: Derivation | Evaluation) -> dict:
-    """A JSON-ready dict: wrt, loss, gradient, exact, expression, factors, update, ...
+def derivation_tex(x: Derivation | Evaluation) -> Latex:
+    r"""The derivation as a LaTeX fragment for an ``article`` page (amsmath; see
+    :mod:`vgp_symbolic.latex`): headed groups of equations that break across lines.
 
     >>> from vgp_symbolic.core.network import Network
     >>> from vgp_symbolic.core.derive import derive
-    >>> sorted(derivation_dict(derive(Network.build(1, [(1, "tanh")]), "b1_1")))[:4]
-    ['expanded', 'expression', 'expression_latex', 'factors']
+    >>> t = derivation_tex(derive(Network.build(1, [(1, "tanh")]), "b1_1"))
+    >>> t.packages, "\\documentclass" in t.body
+    (('amsmath', 'amssymb'), False)
     """
-    ev = x if isinstance(x, Evaluation) else None
-    d = ev.derivation if ev else x
+    ev, d = _split(x)
+    parts = [rf"{{\raggedright\noindent Network {tex_text(d.net.describe())}; parameter "
+             rf"${d.names.latex[d.symbol]}$ "
+             f"({tex_text(_param_words(d.param))})"
+             + (f"; numbers in {tex_text(_mode_words(ev))}." if ev else ".") + r"\par}"]
+    for head, rows in _sections(x):
+        parts.append(rf"\par\medskip\noindent\textbf{{{head}}}\par\smallskip"
+                     + "\n" + equations([_eq(r) for r in rows]))
+    if not d.expanded:
+        parts.append(r"\noindent {\small ($\delta$ stands for the backpropagated "
+                     r"$\partial L/\partial z$ of its layer.)}")
+    if ev:
+        parts += _layers_tex(ev) + _check_tex(ev)
+    return Latex("\n".join(parts) + "\n")
+
+
+def _eq(row) -> tuple:
+    *sides, note = row
+    return equation(*[s for s in sides if s != ""], note=note)
+
+
+def _layers_tex(ev: Evaluation) -> list[str]:
+    net = ev.derivation.net
+    if net.depth < 3:
+        return []
+    rows = [r"\par\medskip\noindent\textbf{Per layer} (vanishing shows as shrinking norms "
+            r"toward layer 0)\par\smallskip",
+            r"\noindent\begin{tabular}{rlrrr}",
+            r"layer & activation & mean $|f'(z)|$ & $\|\delta\|_2$ & "
+            r"$\|\partial\hat{y}/\partial o\|_2$ \\ \hline"]
+    for r in _layer_rows(ev):
+        k = r["layer"]
+        jac = number_latex(_pow10(r["jacobian_norm_log10"]), 4)
+        if k == 0:
+            rows.append(rf"0 & (input) & & & ${jac}$ \\")
+        else:
+            rows.append(rf"{k} & {tex_text(net.activation(k).label)} & "
+                        rf"${number_latex(r['mean_abs_fprime'], 4)}$ & "
+                        rf"${number_latex(r['delta_norm'], 4)}$ & ${jac}$ \\")
+    return rows + [r"\end{tabular}"]
+
+
+def _check_tex(ev: Evaluation) -> list[str]:
+    c = ev.check
+    if not c:
+        return []
+    if c.agrees is None:
+        return [rf"\par\medskip\noindent Check: {tex_text(c.method)}."]
+    return [rf"\par\medskip\noindent Check by {tex_text(c.method)}: "
+            rf"${number_latex(c.value)}$, relative difference "
+            rf"${number_latex(c.relative_error, 2)}$ --- "
+            + ("agrees." if c.agrees else r"\textbf{disagrees}.")]
+
+
+def derivation_latex(x: Derivation | Evaluation, standalone: bool = False) -> str:
+    """:func:`derivation_tex` as a string: the fragment's body, or a whole document."""
+    t = derivation_tex(x)
+    return t.document() if standalone else t.body
+
+
+def _aligned_row(row) -> str:
+    """One row of an ``aligned`` display: ``lhs &= a = b``, with its note."""
+    *sides, note = row
+    sides = [s for s in sides if s != ""]
+    rhs = " = ".join(sides[1:])
+    return f"{sides[0]} " + (f"&= {rhs}" if rhs else "&") + (
+        rf" \quad \text{{({note})}}" if note else "")
+
+
+def derivation_markdown(x: Derivation | Evaluation) -> str:
+    r"""Markdown with MathJax displays (what Jupyter shows): one ``aligned`` block per group.
+
+    >>> from vgp_symbolic.core.network import Network
+    >>> from vgp_symbolic.core.derive import derive
+    >>> print(derivation_markdown(derive(Network.build(1, [(1, "linear")]), "b1_1"))[:40])
+    **Network** 1 → 1 (linear), loss mse; **
+    """
+    ev, d = _split(x)
+    out = [f"**Network** {d.net.describe()}; **parameter** ${d.names.latex[d.symbol]}$ "
+           f"({_param_words(d.param)})" + (f"; {_mode_words(ev)}" if ev else "")]
+    for head, rows in _sections(x, breaks=False):
+        lines = [_aligned_row(row) for row in rows]
+        out += [f"**{head}**", "$$\n\\begin{aligned}\n" + " \\\\\n".join(lines)
+                + "\n\\end{aligned}\n$$"]
+    if ev and ev.check:
+        out.append(_check_text(ev)[-1].replace("Check      ", "**Check** "))
+    return "\n\n".join(out)
+
+
+# -- derivation: JSON ------------------------------------------------------------------------
+def _definitions(d: Derivation) -> dict:
+    """Every named symbol: what it is, its LaTeX, and its definition as a SymPy expression."""
     n, net = d.names, d.net
+    K = net.depth
+    defs = {}
+
+    def add(sym, meaning, definition=None):
+        defs[str(sym)] = (meaning, n.latex.get(sym, str(sym)), definition)
+
+    for i in range(1, net.inputs + 1):
+        add(n.x(i), f"input {i}")
+    for j in range(1, net.outputs + 1):
+        add(n.y(j), f"target {j}")
+    for k in range(1, K + 1):
+        act = net.activation(k)
+        for j in range(1, net.widths[k] + 1):
+            for i in range(1, net.widths[k - 1] + 1):
+                add(n.w(k, i, j), f"weight from unit {i} of layer {k - 1} to unit {j} of layer {k}")
+            add(n.b(k, j), f"bias of unit {j} of layer {k}")
+            add(n.z(k, j), f"pre-activation of unit {j} of layer {k}", n.preactivation(k, j))
+            add(n.o(k, j), f"output of unit {j} of layer {k} ({act.label})", act.expr(n.z(k, j)))
+    for k in range(K, d.param.layer - 1, -1):
+        for j in range(1, net.widths[k] + 1):
+            step = (n.dL_dyhat(j) * n.fprime(K, j) if k == K else n.fprime(k, j) * sp.Add(
+                *[n.w(k + 1, j, l) * n.delta(k + 1, l) for l in range(1, net.widths[k + 1] + 1)]))
+            add(n.delta(k, j), f"∂L/∂z of unit {j} of layer {k} (backpropagated)", step)
+    add(n.L, f"the loss: {net.loss_fn.formula}", n.loss())
+    return defs
+
+
+def _used(exprs, defs: dict) -> dict:
+    """The definitions the expressions need, followed down to the inputs and weights."""
+    todo, seen = [str(s) for e in exprs for s in e.free_symbols], set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in defs:
+            continue
+        seen.add(name)
+        if defs[name][2] is not None:
+            todo += [str(s) for s in defs[name][2].free_symbols]
+    return {k: {"meaning": m, "latex": tex, "definition": None if e is None else sp.sstr(e)}
+            for k, (m, tex, e) in defs.items() if k in seen}  # in the network's order
+
+
+def derivation_dict(x: Derivation | Evaluation) -> dict:
+    """A JSON-ready dict: the gradient's expression (SymPy syntax, see ``expression_syntax``),
+    the definition of every symbol in it, the factors and, with numbers, every value.
+
+    >>> from vgp_symbolic.core.network import Network
+    >>> from vgp_symbolic.core.derive import derive
+    >>> d = derivation_dict(derive(Network.build(1, [(1, "tanh")]), "b1_1"))
+    >>> d["expression"], d["symbols"]["ŷ"]["definition"]
+    ('2*(1 - ŷ**2)*(-y + ŷ)', 'tanh(z1_1)')
+    """
+    ev, d = _split(x)
+    n, net = d.names, d.net
+    defs = _definitions(d)
+    exprs = [d.expression] + [f.expression for f in d.factors]
+    symbols = _used(exprs, defs)
     out = {
         "wrt": d.param.name,
         "network": {"inputs": net.inputs,
@@ -359,61 +579,90 @@ def derivation_dict(x: Derivation | Evaluation) -> dict:
                     "loss": net.loss},
         "loss": net.loss,
         "loss_formula": net.loss_fn.formula,
-        "routes": d.n_routes,
+        "routes": number_json(d.n_routes),
         "route": list(d.route) if d.route is not None else None,
-        "expression": expr_text(d.expression),
+        "expression": sp.sstr(d.expression),
+        "expression_syntax": EXPRESSION_SYNTAX,
         "expression_latex": expr_latex(n, d.expression),
+        "expression_text": expr_text(d.expression),
         "expanded": d.expanded,
+        "symbols": symbols,
         "recurrence": [t for t, _ in recurrence_lines(d)],
-        "factors": [{"name": f.name, "latex": f.latex, "expression": expr_text(f.expression),
+        "factors": [{"name": f.name, "latex": f.latex, "expression": sp.sstr(f.expression),
                      "value": number_json(ev.factor_values[i]) if ev else None,
                      "exact": _exact_text(ev.factor_values[i]) if ev else None}
                     for i, f in enumerate(d.factors)],
     }
     if ev:
-        out.update(
-            mode=ev.mode, digits=ev.run.dps,
-            gradient=number_json(ev.gradient), exact=_exact_text(ev.gradient),
-            gradient_text=fmt(ev.gradient, 17),
-            route_product=number_json(ev.route_product),
-            loss_value=number_json(ev.run.loss),
-            output=[number_json(v) for v in ev.run.o[-1]],
-            layers=[{"layer": r["layer"],
-                     "mean_abs_fprime": r.get("mean_abs_fprime"),
-                     "delta_norm": number_json(r["delta_norm"]) if "delta_norm" in r else None,
-                     "jacobian_norm_log10": (None if r["jacobian_norm_log10"] == -math.inf
-                                             else r["jacobian_norm_log10"])}
-                    for r in sorted(ev.layers(), key=lambda r: r["layer"])],
-        )
-        if ev.update:
-            u = ev.update
-            out["update"] = {"lr": number_json(u.lr), "old": number_json(u.old),
-                             "new": number_json(u.new), "new_exact": _exact_text(u.new)}
-        if ev.check:
-            c = ev.check
-            out["check"] = {"method": c.method, "value": number_json(c.value),
-                            "relative_error": c.relative_error, "agrees": c.agrees}
+        _add_values(out, ev)
     return out
 
 
+def _add_values(out: dict, ev: Evaluation) -> None:
+    d, run, n = ev.derivation, ev.run, ev.derivation.names
+    vals = {str(n.L): run.loss}
+    for k in range(0, d.net.depth + 1):
+        for j, v in enumerate(run.o[k], 1):
+            vals[str(n.o(k, j))] = v
+        if k:
+            for j, v in enumerate(run.z[k], 1):
+                vals[str(n.z(k, j))] = v
+                vals[str(n.b(k, j))] = ev.values.bias(k, d.net.widths[k])[j - 1]
+                for i in range(1, d.net.widths[k - 1] + 1):
+                    vals[str(n.w(k, i, j))] = ev.values.W[k][i - 1][j - 1]
+            if k >= d.param.layer:
+                for j, v in enumerate(run.delta[k], 1):
+                    vals[str(n.delta(k, j))] = v
+    for j, v in enumerate(ev.values.y, 1):
+        vals[str(n.y(j))] = v
+    for name, entry in out["symbols"].items():
+        if name in vals:
+            entry["value"] = number_json(vals[name])
+            entry["exact"] = _exact_text(vals[name])
+    out.update(
+        mode=ev.mode, digits=ev.run.dps,
+        gradient=number_json(ev.gradient), exact=_exact_text(ev.gradient),
+        gradient_text=num_text(ev.gradient, 17).replace("−", "-"),
+        route_product=number_json(ev.route_product),
+        loss_value=number_json(ev.run.loss),
+        output=[number_json(v) for v in ev.run.o[-1]],
+        layers=[{"layer": r["layer"],
+                 "mean_abs_fprime": r.get("mean_abs_fprime"),
+                 "delta_norm": number_json(r["delta_norm"]) if "delta_norm" in r else None,
+                 "jacobian_norm_log10": (None if r["jacobian_norm_log10"] == -math.inf
+                                         else r["jacobian_norm_log10"])}
+                for r in sorted(ev.layers(), key=lambda r: r["layer"])])
+    if ev.update:
+        u = ev.update
+        out["update"] = {"lr": number_json(u.lr), "old": number_json(u.old),
+                         "new": number_json(u.new), "new_exact": _exact_text(u.new)}
+    if ev.check:
+        c = ev.check
+        out["check"] = {"method": c.method, "value": number_json(c.value),
+                        "relative_error": c.relative_error, "agrees": c.agrees}
+
+
 # -- factor chains ---------------------------------------------------------------------------
+def _lr(c: FactorChain):
+    return c.lr if c.lr is not None else Fraction(1)
+
+
 def chain_text(c: FactorChain, seed: dict | None = None) -> str:
     """The product of a chain of factors and the resulting update, as plain text."""
     title = "Seed 004's worked example, one route" if seed else f"Chain of {len(c.factors)} factors"
     out = [title]
     width = max(len(nm) for nm in c.names + ("product",))
     for i, (f, nm) in enumerate(zip(c.factors, c.names)):
-        line = f"  {nm:<{width}} = {fmt(f)}"
+        line = f"  {nm:<{width}} = {num_text(f)}"
         if seed:
             line += f"   {seed['meaning'][i]}"
         out.append(line)
-    out.append(f"  {'product':<{width}} = {' × '.join(fmt(f) for f in c.factors)} = "
-               f"{fmt(c.product)}   (exact: {_exact_text(c.product)})")
+    out.append(f"  {'product':<{width}} = {' × '.join(_paren(f) for f in c.factors)} = "
+               f"{num_text(c.product)}{_exact_note(c.product)}")
     if c.new is not None:
-        lr = c.lr if c.lr is not None else Fraction(1)
-        out += ["", f"Update (η = {fmt(lr)})",
-                f"  w_new = w_old − η × product = {fmt(c.old)} − {fmt(lr)} × {fmt(c.product)} "
-                f"= {fmt(c.new)}   (exact: {_exact_text(c.new)})"]
+        out += ["", f"Update (η = {num_text(_lr(c))})",
+                f"  w_new = w_old − η × product = {num_text(c.old)} − {num_text(_lr(c))} × "
+                f"{_paren(c.product)} = {num_text(c.new)}{_exact_note(c.new)}"]
         if seed:
             note = rounding_note(c.new, seed["seed_says"])
             if note:
@@ -423,29 +672,51 @@ def chain_text(c: FactorChain, seed: dict | None = None) -> str:
     return "\n".join(out)
 
 
-def chain_latex(c: FactorChain) -> str:
-    r"""The chain and update as one ``align*`` block."""
-    rows = [r"\frac{\partial L}{\partial w} &= " + r" \times ".join(number_latex(f) for f in c.factors)
-            + rf" = {number_latex(c.product)}"]
+def _chain_rows(c: FactorChain) -> list[tuple]:
+    g = r"\frac{\partial L}{\partial w}"
+    rows = [(g, r" \times ".join(rf"({number_latex(f)})" if f < 0 else number_latex(f)
+                                 for f in c.factors), number_latex(c.product), "")]
     if c.new is not None:
-        lr = c.lr if c.lr is not None else Fraction(1)
-        rows.append(rf"w_{{\text{{new}}}} &= w_{{\text{{old}}}} - \eta\,\frac{{\partial L}}{{\partial w}}"
-                    rf" = {number_latex(c.old)} - {number_latex(lr)} \times "
-                    rf"{number_latex(c.product)} = {number_latex(c.new)}")
-    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+        p = number_latex(c.product)
+        rows.append((r"w_{\text{new}}", rf"w_{{\text{{old}}}} - \eta\,{g}",
+                     rf"{number_latex(c.old)} - {number_latex(_lr(c))} \times "
+                     + (f"({p})" if c.product < 0 else p), number_latex(c.new), ""))
+    return rows
+
+
+def chain_tex(c: FactorChain) -> Latex:
+    r"""The chain and update as a LaTeX fragment (amsmath).
+
+    >>> from vgp_symbolic.core.chain import factor_chain
+    >>> "0.2 \\times 0.5" in chain_tex(factor_chain("0.2,0.5")).body
+    True
+    """
+    return Latex(equations([_eq(r) for r in _chain_rows(c)]), ("amsmath",))
+
+
+def chain_latex(c: FactorChain) -> str:
+    """:func:`chain_tex`'s body (the homework solutions embed it)."""
+    return chain_tex(c).body
+
+
+def chain_markdown(c: FactorChain) -> str:
+    """Markdown with a MathJax display of the chain and update (Jupyter)."""
+    lines = [_aligned_row(row) for row in _chain_rows(c)]
+    notes = "".join(f"\n\n*Note:* {t}" for t in c.notes)
+    return "$$\n\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}\n$$" + notes
 
 
 def chain_dict(c: FactorChain, seed: dict | None = None) -> dict:
-    """JSON-ready dict of a factor chain."""
+    """JSON-ready dict of a factor chain; ``expression`` is in SymPy syntax."""
     out = {"mode": "factors",
            "factors": [{"name": nm, "value": float(f), "exact": _exact_text(f)}
                        for f, nm in zip(c.factors, c.names)],
            "gradient": float(c.product), "exact": _exact_text(c.product),
-           "expression": " * ".join(str(f) for f in c.factors),
+           "expression": "*".join(f"({_exact_text(f)})" for f in c.factors),
+           "expression_syntax": "SymPy: sympy.parse_expr(text) is the exact product",
            "notes": list(c.notes)}
     if c.new is not None:
-        lr = c.lr if c.lr is not None else Fraction(1)
-        out["update"] = {"lr": float(lr), "old": float(c.old), "new": float(c.new),
+        out["update"] = {"lr": float(_lr(c)), "old": float(c.old), "new": float(c.new),
                          "new_exact": _exact_text(c.new)}
     if seed:
         out["seed_note"] = rounding_note(c.new, seed["seed_says"]) if c.new is not None else None

@@ -7,54 +7,37 @@ from __future__ import annotations
 
 import click
 
-from ._common import echo_json, fail
+from ._common import EXACT, NONNEGATIVE, POSITIVE, echo_json, fail
 
 _DEPTH_OPTS = ("activation", "weight_norm", "layers", "below", "above", "factor")
-
-
-def _number(value, option, positive=False, nonnegative=False):
-    from ..core.network import to_number  # exact: "0.1" is 1/10, "1e-6" is 1/1000000, "1/4" too
-    try:
-        q = to_number(str(value).strip(), option)
-    except ValueError as e:
-        fail(str(e))
-    if positive and q <= 0:
-        fail(f"{option} must be positive, got {value}")
-    if nonnegative and q < 0:
-        fail(f"{option} must be ≥ 0, got {value}")
-    return q
-
-
-def _layers(value):
-    try:
-        n = int(str(value).strip())
-    except ValueError:
-        fail(f"--layers must be a whole number of layers, got {value!r}")
-    if n < 1:
-        fail(f"--layers must be at least 1 (a depth counts layers), got {n}")
-    if n > 10_000:
-        fail(f"--layers is at most 10000 (table rows), got {n}")
-    return n
 
 
 @click.command(context_settings={"ignore_unknown_options": False})
 @click.argument("targets", nargs=-1, metavar="ACTIVATION... | depth | all | rnn | residual | lstm")
 @click.option("--format", "fmt", type=click.Choice(["text", "latex", "json"]), default="text",
-              show_default=True, help="Output format.")
+              show_default=True, help="Output format (latex: a fragment; see --standalone).")
+@click.option("--standalone", is_flag=True,
+              help="With --format latex: a complete document instead of a fragment.")
 @click.option("--summary", is_flag=True, help="One line per activation: range of f′, sup, "
               "saturation (e.g. `vgp prove sigmoid tanh relu --summary`).")
-@click.option("--slope", default=None, metavar="Q", help="leaky_relu's negative slope (default 1/100).")
-@click.option("--alpha", default=None, metavar="Q", help="elu's α (default 1).")
-@click.option("--activation", default=None, metavar="NAME", help="depth: the activation f [sigmoid].")
-@click.option("--weight-norm", default=None, metavar="X",
-              help="depth: bound ‖W‖₂ (|w| for a chain) on every weight matrix [1].")
-@click.option("--layers", default=None, metavar="N", help="depth: table rows n = 1…N [10].")
-@click.option("--below", default=None, metavar="X", help="depth: threshold for the vanishing depth [1e-6].")
-@click.option("--above", default=None, metavar="X", help="depth: bound for the exploding depth [1e6].")
-@click.option("--factor", default=None, metavar="Q",
+@click.option("--slope", type=EXACT, default=None, metavar="Q",
+              help="leaky_relu's negative slope (default 1/100).")
+@click.option("--alpha", type=EXACT, default=None, metavar="Q", help="elu's α (default 1).")
+@click.option("--activation", default="sigmoid", show_default=True, metavar="NAME",
+              help="depth: the activation f.")
+@click.option("--weight-norm", type=NONNEGATIVE, default="1", show_default=True, metavar="X",
+              help="depth: bound ‖W‖₂ (|w| for a chain) on every weight matrix.")
+@click.option("--layers", type=click.IntRange(1, 10_000), default=10, show_default=True,
+              metavar="N", help="depth: table rows n = 1…N.")
+@click.option("--below", type=POSITIVE, default="1e-6", show_default=True, metavar="X",
+              help="depth: threshold for the vanishing depth.")
+@click.option("--above", type=POSITIVE, default="1e6", show_default=True, metavar="X",
+              help="depth: bound for the exploding depth.")
+@click.option("--factor", type=POSITIVE, default=None, metavar="Q",
               help="depth: use this per-layer factor q instead of sup|f′|·‖W‖ (e.g. 0.1).")
-def prove(targets, fmt, summary, slope, alpha, activation, weight_norm, layers, below, above,
-          factor):
+@click.pass_context
+def prove(ctx, targets, fmt, standalone, summary, slope, alpha, activation, weight_norm, layers,
+          below, above, factor):
     """Prove sup/inf/saturation of an activation's derivative, or the depth bound.
 
     \b
@@ -67,14 +50,80 @@ def prove(targets, fmt, summary, slope, alpha, activation, weight_norm, layers, 
       vgp prove rnn --weight-norm 0.9 --layers 30    ‖∂h_T/∂hₜ‖ ≤ (γλ₁)^(T−t), tanh by default
       vgp prove residual                   ‖∏(I + Jₖ)‖ ≥ 1 − Σ‖Jₖ‖
       vgp prove lstm                       ∂c_T/∂cₜ = ∏ diag(fₛ)
+      vgp prove sigmoid --format latex --standalone > sigmoid.tex
     """
+    from ..core.activations import get_activation
+
+    given = [k for k in _DEPTH_OPTS + ("slope", "alpha", "summary")
+             if ctx.get_parameter_source(k) is not click.core.ParameterSource.DEFAULT]
+    if standalone and fmt != "latex":
+        fail("--standalone goes with --format latex")
+    if any(t.strip().lower() in _ARCH for t in targets):
+        results = _architecture(targets, {k: ctx.params[k] for k in given})
+        _print(results, fmt, False, standalone)
+        _exit_if_unverified(results)
+        return
+    names = _targets(targets)
+    given = [k for k in given if k in _DEPTH_OPTS]
+    if given and "depth" not in names:
+        fail(", ".join("--" + k.replace("_", "-") for k in given)
+             + " only apply to `vgp prove depth`")
+    dact = get_activation(activation).name if "depth" in names else None
+    for opt, val, owner in (("--slope", slope, "leaky_relu"), ("--alpha", alpha, "elu")):
+        if val is not None and owner not in names and dact != owner:
+            fail(f"{opt} applies to {owner} only")
+
+    from ..api import prove as prove_all
+
+    depth = (dict(activation=dact, weight_norm=weight_norm, layers=layers, below=below,
+                  above=above, factor=factor) if dact else {})
+    results = prove_all(*names, slope=slope, alpha=alpha, **depth).results
+    _print(results, fmt, summary, standalone)
+    _exit_if_unverified(results)
+
+
+def _exit_if_unverified(results):
+    if not all(r.verified for r in results):
+        click.echo("Error: some steps were NOT verified (marked ✗ above); the claim is not proved.",
+                   err=True)
+        raise SystemExit(1)
+
+
+_ARCH = ("rnn", "residual", "lstm")
+
+
+def _architecture(targets, given: dict) -> list:
+    """`vgp prove rnn|residual|lstm` (vgp_symbolic.proofs.recurrent, .residual, .lstm)."""
+    from fractions import Fraction
+
+    names = [t.strip().lower() for t in targets]
+    others = [t for t in names if t not in _ARCH]
+    if others:
+        fail(f"prove {', '.join(others)} separately from {', '.join(t for t in names if t in _ARCH)}")
+    allowed = {"activation", "weight_norm", "layers", "below", "above"} if names == ["rnn"] else set()
+    if set(given) - allowed:
+        bad = ", ".join("--" + k.replace("_", "-") for k in sorted(set(given) - allowed))
+        verb = "does" if len(set(given) - allowed) == 1 else "do"
+        fail(f"{bad} {verb} not apply to `vgp prove {' '.join(names)}`"
+             + ("; `vgp prove rnn` takes --activation, --weight-norm (λ₁), --layers (rows T − t), "
+                "--below, --above" if "rnn" in names else ""))
+    from ..proofs.lstm import lstm_cell_proof
+    from ..proofs.recurrent import rnn_report
+    from ..proofs.residual import residual_proof
+
+    return [rnn_report(given.get("activation", "tanh").strip().lower(),
+                       weight_norm=given.get("weight_norm", Fraction(9, 10)),
+                       steps=given.get("layers", 20), below=given.get("below", Fraction(1, 10**6)),
+                       above=given.get("above", Fraction(10**6)))
+            if name == "rnn" else
+            (residual_proof if name == "residual" else lstm_cell_proof)().verify()
+            for name in names]
+
+
+def _targets(targets) -> list[str]:
+    """The activations (canonical names) and 'depth' named on the command line."""
     from ..core.activations import ACTIVATIONS, UnknownActivation, get_activation
 
-    if any(t.strip().lower() in _ARCH for t in targets):
-        _architecture(targets, fmt, activation=activation, weight_norm=weight_norm,
-                      layers=layers, below=below, above=above, factor=factor, slope=slope,
-                      alpha=alpha, summary=summary or None)
-        return
     if not targets:
         fail("name what to prove: an activation (" + ", ".join(ACTIVATIONS)
              + "), 'all', or 'depth'")
@@ -91,106 +140,7 @@ def prove(targets, fmt, summary, slope, alpha, activation, weight_norm, layers, 
             except UnknownActivation as e:
                 fail(f"{e}; or 'depth' for the depth bound, 'all' for every activation, "
                      "'rnn', 'residual' or 'lstm' for the architectures' theorems")
-    given = {k: v for k, v in dict(activation=activation, weight_norm=weight_norm, layers=layers,
-                                   below=below, above=above, factor=factor).items()
-             if v is not None}
-    if given and "depth" not in names:
-        opts = ", ".join("--" + k.replace("_", "-") for k in given)
-        fail(f"{opts} only apply to `vgp prove depth`")
-    dact = None
-    if "depth" in names:
-        try:
-            dact = get_activation(given.get("activation", "sigmoid")).name
-        except UnknownActivation as e:
-            fail(f"--activation: {e}")
-    for opt, val, owner in (("--slope", slope, "leaky_relu"), ("--alpha", alpha, "elu")):
-        if val is not None and owner not in names and not (
-                dact == owner):
-            fail(f"{opt} applies to {owner} only")
-    kw = {}
-    if slope is not None:
-        kw["slope"] = _number(slope, "--slope")
-    if alpha is not None:
-        kw["alpha"] = _number(alpha, "--alpha")
-
-    from ..proofs import depth_report, prove_activation
-
-    results = []
-    for name in names:
-        try:
-            if name == "depth":
-                act = get_activation(dact)
-                dkw = {k: v for k, v in kw.items()
-                       if (k == "slope" and act.name == "leaky_relu")
-                       or (k == "alpha" and act.name == "elu")}
-                results.append(depth_report(
-                    act.name,
-                    weight_norm=_number(given.get("weight_norm", "1"), "--weight-norm",
-                                        nonnegative=True),
-                    layers=_layers(given.get("layers", "10")),
-                    below=_number(given.get("below", "1e-6"), "--below", positive=True),
-                    above=_number(given.get("above", "1e6"), "--above", positive=True),
-                    factor=(None if "factor" not in given
-                            else _number(given["factor"], "--factor", positive=True)),
-                    **dkw))
-            else:
-                akw = {k: v for k, v in kw.items()
-                       if (k == "slope" and name == "leaky_relu") or (k == "alpha" and name == "elu")}
-                results.append(prove_activation(name, **akw))
-        except UnknownActivation as e:
-            fail(str(e))
-        except ValueError as e:
-            fail(str(e))
-
-    _print(results, fmt, summary)
-    _exit_if_unverified(results)
-
-
-_ARCH = ("rnn", "residual", "lstm")
-
-
-def _architecture(targets, fmt, **opts):
-    """`vgp prove rnn|residual|lstm` (vgp_symbolic.proofs.recurrent, .residual, .lstm)."""
-    names = [t.strip().lower() for t in targets]
-    others = [t for t in names if t not in _ARCH]
-    if others:
-        fail(f"prove {', '.join(others)} separately from {', '.join(t for t in names if t in _ARCH)}")
-    given = {k: v for k, v in opts.items() if v is not None}
-    allowed = {"activation", "weight_norm", "layers", "below", "above"} if names == ["rnn"] else set()
-    if set(given) - allowed:
-        bad = ", ".join("--" + k.replace("_", "-") for k in sorted(set(given) - allowed))
-        verb = "does" if len(set(given) - allowed) == 1 else "do"
-        fail(f"{bad} {verb} not apply to `vgp prove {' '.join(names)}`" + ("; `vgp prove rnn` takes --activation, --weight-norm "
-                                         "(λ₁), --layers (rows T − t), --below, --above"
-                                         if "rnn" in names else ""))
-    from ..proofs.lstm import lstm_cell_proof
-    from ..proofs.recurrent import rnn_report
-    from ..proofs.residual import residual_proof
-
-    results = []
-    for name in names:
-        if name == "rnn":
-            try:
-                results.append(rnn_report(
-                    given.get("activation", "tanh").strip().lower(),
-                    weight_norm=_number(given.get("weight_norm", "0.9"), "--weight-norm",
-                                        nonnegative=True),
-                    steps=_layers(given.get("layers", "20")),
-                    below=_number(given.get("below", "1e-6"), "--below", positive=True),
-                    above=_number(given.get("above", "1e6"), "--above", positive=True)))
-            except ValueError as e:  # includes UnknownActivation (a UserError)
-                fail(str(e))
-        else:
-            results.append((residual_proof if name == "residual" else lstm_cell_proof)().verify())
-    _print(results, fmt, False)
-    _exit_if_unverified(results)
-
-
-def _exit_if_unverified(results):
-    if not all(r.verified for r in results):
-        click.echo("Error: some steps were NOT verified (marked ✗ above); the claim is not proved.",
-                   err=True)
-        raise SystemExit(1)
+    return names
 
 
 def _summary_rows(bounds) -> list[str]:
@@ -216,7 +166,9 @@ def _summary_json(b) -> dict:
                               "inf", "saturates", "saturates_at", "verified")}
 
 
-def _print(results, fmt, summary):
+def _print(results, fmt, summary, standalone):
+    from ..api import ProofResult
+    from ..latex import Latex
     from ..proofs import ActivationBound
 
     if summary:
@@ -226,16 +178,25 @@ def _print(results, fmt, summary):
             objs = [_summary_json(b) for b in acts] + [r.to_json() for r in others]
             echo_json(objs[0] if len(objs) == 1 else objs)
             return
-        for line in _summary_rows(acts) if acts else []:
-            click.echo(line)
-        results = others
-        if not results:
-            return
+        rows = _summary_rows(acts) if acts else []
+        if fmt == "latex":
+            from ..latex import tex_text
+            body = "\\begin{flushleft}\\small\n" + "\\\\\n".join(
+                tex_text(" ".join(r.split())) for r in rows) + "\n\\end{flushleft}\n"
+            results = others
+        else:
+            for line in rows:
+                click.echo(line)
+            results = others
+            if not results:
+                return
     if fmt == "json":
         objs = [r.to_json() for r in results]
         echo_json(objs[0] if len(objs) == 1 else objs)
     elif fmt == "latex":
-        click.echo("% vgp prove: needs \\usepackage{amsmath,amssymb}")
-        click.echo("\n\n".join(r.to_latex() for r in results))
+        tex = ProofResult(tuple(results)).to_latex()
+        if summary:
+            tex = Latex(body) + tex if results else Latex(body)
+        click.echo(tex.document() if standalone else tex.fragment(), nl=False)
     else:
         click.echo("\n\n".join(r.to_text() for r in results))

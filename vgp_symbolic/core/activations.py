@@ -56,7 +56,7 @@ def _np_erfc(x):
         _ERFC.append(erfc)
     return _ERFC[0](x)
 
-__all__ = ["Activation", "ACTIVATIONS", "get_activation", "UnknownActivation"]
+__all__ = ["Activation", "ACTIVATIONS", "get_activation", "UnknownActivation", "BadActivationParameter"]
 
 # SELU's constants (Klambauer et al. 2017), to 32 digits; they have no closed form.
 _SELU = {"SELU_LAMBDA": "1.0507009873554804934193349852946",
@@ -72,6 +72,10 @@ def __getattr__(name):
 
 def _z():
     return sp.Symbol("z", real=True)
+
+
+class BadActivationParameter(UserError):
+    """An activation's parameter is out of range or given to the wrong activation."""
 
 
 class UnknownActivation(UserError):
@@ -312,18 +316,18 @@ def get_activation(name: str, slope=None, alpha=None) -> Activation:
         raise UnknownActivation(
             f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
     if slope is not None and key != "leaky_relu":
-        raise ValueError(f"'slope' applies to leaky_relu, not {key}")
+        raise BadActivationParameter(f"'slope' applies to leaky_relu, not {key}")
     if alpha is not None and key != "elu":
-        raise ValueError(f"'alpha' applies to elu, not {key}")
+        raise BadActivationParameter(f"'alpha' applies to elu, not {key}")
     if key == "leaky_relu":
         s = Fraction(1, 100) if slope is None else Fraction(slope)
         if not 0 <= s < 1:
-            raise ValueError(f"leaky_relu slope must be in [0, 1), got {s}")
+            raise BadActivationParameter(f"leaky_relu slope must be in [0, 1), got {s}")
         return _make(key, s)
     if key == "elu":
         a = Fraction(1) if alpha is None else Fraction(alpha)
         if a <= 0:
-            raise ValueError(f"elu alpha must be positive, got {a}")
+            raise BadActivationParameter(f"elu alpha must be positive, got {a}")
         return _make(key, a)
     return _make(key, None)
 

@@ -127,10 +127,7 @@ def _factors(spec: ArchSpec) -> tuple[StepFactor, ...]:
     out = []
     rec = isinstance(m, RecurrentNet)
     for t in shown:
-        ins, outs = states(spec, t - 1), states(spec, t)
-        if not rec and not getattr(m, "residual", None):
-            continue
-        J = g.jacobian(outs, ins)
+        J = g.jacobian(states(spec, t), states(spec, t - 1))
         cell = None
         if rec and m.cell == "lstm":
             H = m.hidden

@@ -24,7 +24,6 @@ gradient through 200 sigmoid layers is ~1e-131, far below float64's finite-diffe
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 

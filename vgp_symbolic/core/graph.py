@@ -272,5 +272,5 @@ def evaluate_expr(e: sp.Expr, env: dict):
         return mpmath.fprod(evaluate_expr(a, env) for a in e.args)
     if e.is_Pow:
         return mpmath.power(evaluate_expr(e.base, env), evaluate_expr(e.exp, env))
-    f = sp.lambdify(list(e.free_symbols), e, "mpmath")
-    return f(*[env[s] for s in e.free_symbols])
+    syms = sorted(e.free_symbols, key=str)  # one order for the lambda and its arguments
+    return sp.lambdify(syms, e, "mpmath")(*[env[s] for s in syms])

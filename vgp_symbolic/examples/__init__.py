@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from ..core.network import Network, Values, parse_spec, random_values
+if TYPE_CHECKING:
+    from ..core.network import Network, Values
 
 __all__ = ["EXAMPLES", "load_example"]
 
@@ -22,6 +24,8 @@ EXAMPLES = {
 
 def load_example(name: str) -> tuple[Network, Values, str]:
     """Network, values and source text of a network example ('net', 'relu' or 'deep')."""
+    # imported here: `vgp derive --help` needs only the names above
+    from ..core.network import Network, parse_spec, random_values
     if name in ("net", "relu"):
         text = resources.files(__package__).joinpath(f"{name}.toml").read_text(encoding="utf-8")
         net, vals = parse_spec(text, f"<example {name}>")

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from dataclasses import replace
 from pathlib import Path
 
 try:
@@ -40,6 +41,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
 from .draw import parse_param_spec
 from .model import (Assignment, HomeworkError, ProblemSpec, ProblemUse, QuestionInfo, Tolerance)
 from .types import TYPES
+from .network_problem import load_network_spec
 
 __all__ = ["load_assignment", "load_problem_spec", "parse_tolerance", "LIBRARY_PROBLEMS",
            "LIBRARY_TEMPLATES", "find_problem_spec"]
@@ -137,6 +139,8 @@ def load_problem_spec(path) -> ProblemSpec:
     """Read and validate one problem-type TOML."""
     path = Path(path)
     t, data = _read(path, "problem type")
+    if isinstance(data.get("problem"), dict) and data["problem"].get("type") == "network":
+        return load_network_spec(t, data, path)
     extra = set(data) - {"problem", "params", "answers"}
     if extra:
         name = sorted(extra)[0]
@@ -153,7 +157,7 @@ def load_problem_spec(path) -> ProblemSpec:
                       t.key_line(k, hl))
     kind = pd.get("type", path.stem)
     if kind not in TYPES:
-        raise t.error(f"unknown problem type {kind!r}; implemented types: "
+        raise t.error(f"unknown problem type {kind!r}; implemented types: network, "
                       f"{', '.join(sorted(TYPES))}", t.key_line("type", hl))
     impl = TYPES[kind]
     title = pd.get("title", kind)
@@ -353,7 +357,7 @@ def _problem_use(t: _Text, pu, number, line, pdirs, tdirs, available) -> Problem
     if len(set(keys)) != len(keys):
         raise t.error(f"problem {number}: an answer is listed twice",
                       t.key_line("answers", line) or line)
-    impl = TYPES[spec.kind]
+    impl = spec.impl or TYPES[spec.kind]
     params = dict(spec.params)
     if "params" in pu:
         params.update(_param_specs(t, pu["params"], impl, f"problem {number} params", False,
@@ -382,8 +386,7 @@ def _problem_use(t: _Text, pu, number, line, pdirs, tdirs, available) -> Problem
                 from None
         qs.append(QuestionInfo(f"q{number}{_letter(i)}", spec.name, k, d["prompt"], tol, pts,
                                number))
-    spec = ProblemSpec(spec.name, spec.path, spec.kind, title, spec.template, spec.params,
-                       spec.answers)
+    spec = replace(spec, title=title)
     return ProblemUse(number, spec, tuple(keys), params, tuple(qs), line)
 
 

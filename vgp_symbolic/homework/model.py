@@ -71,6 +71,7 @@ class ProblemSpec:
     template: str
     params: dict                 # name -> draw spec (see draw.py)
     answers: dict                # key -> {"prompt", "tolerance": Tolerance, "points"}
+    impl: object = None          # the solver when the file defines it (type = "network")
 
 
 @dataclass(frozen=True)

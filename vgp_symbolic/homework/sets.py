@@ -85,7 +85,7 @@ def solve_problem(assignment: Assignment, student: Student, number: int,
 
 def _solve_problem(use: ProblemUse, rng: random.Random, student: Student,
                    assignment: Assignment) -> ProblemRender:
-    impl = TYPES[use.spec.kind]
+    impl = use.spec.impl or TYPES[use.spec.kind]
     fixed = all(s.kind == "fixed" or (s.kind == "choices" and len(s.choices) == 1)
                 for s in use.params.values())
     last = "no draw"

@@ -23,6 +23,7 @@ from mpmath import iv
 
 from ..core.activations import ACTIVATIONS, Activation, get_activation
 from . import checks as C
+from ..latex import short_floats
 from .activation_facts import (ActivationBound, _num_latex, _num_text, _point, _set_text,
                                _uni)
 from .intervals import Enclosure, enclose, iv_erf, iv_sigmoid, round_sig, sign_change, sign_scan
@@ -37,6 +38,11 @@ _u = sp.Symbol("u", real=True)  # u = tanh(z)
 _zp = sp.Symbol("z", positive=True)
 _eps = sp.Symbol("epsilon", negative=True)  # a left-hand difference quotient's step
 oo = sp.oo
+
+
+def _latex(e) -> str:
+    """LaTeX of a claim's expression; SELU's 32-digit λ, α read as 10 significant figures."""
+    return sp.latex(short_floats(sp.sympify(e), 10))
 
 
 def _sig(x):
@@ -98,7 +104,7 @@ def _sigmoid(act: Activation) -> ActivationBound:
         act.label, "σ", "σ(z) = 1/(1 + e^(−z))", "σ(z)(1 − σ(z))",
         r"\sigma(z)\bigl(1-\sigma(z)\bigr)", d, q, _point(q), True, "z = 0", _point(0),
         sp.Integer(0), False, "approached as z → ±∞ (not attained)", None,
-        "(0, 1/4]", sp.latex(sp.Interval.Lopen(0, q)), {"-oo": sp.Integer(0), "+oo": sp.Integer(0)},
+        "(0, 1/4]", _latex(sp.Interval.Lopen(0, q)), {"-oo": sp.Integer(0), "+oo": sp.Integer(0)},
         act.sup_abs,
         Proof("σ′ = σ(1 − σ) ∈ (0, 1/4], maximum 1/4 at z = 0",
               "0 < σ′(z) = σ(z)(1 − σ(z)) ≤ 1/4, with equality iff z = 0; σ′ → 0 at ±∞",
@@ -137,7 +143,7 @@ def _tanh(act: Activation) -> ActivationBound:
         act.label, "tanh", "tanh(z) = (e^z − e^(−z))/(e^z + e^(−z))", "1 − tanh²(z)",
         r"1-\tanh^2 z", d, one, _point(one), True, "z = 0", _point(0),
         sp.Integer(0), False, "approached as z → ±∞ (not attained)", None,
-        "(0, 1]", sp.latex(sp.Interval.Lopen(0, 1)), {"-oo": sp.Integer(0), "+oo": sp.Integer(0)},
+        "(0, 1]", _latex(sp.Interval.Lopen(0, 1)), {"-oo": sp.Integer(0), "+oo": sp.Integer(0)},
         act.sup_abs,
         Proof("tanh′ = 1 − tanh² ∈ (0, 1], maximum 1 at z = 0",
               "0 < tanh′(z) = 1 − tanh²(z) ≤ 1, with equality iff z = 0; tanh′ → 0 at ±∞",
@@ -178,10 +184,10 @@ def _piecewise(act: Activation) -> ActivationBound:
     registry_d = sp.piecewise_fold(act.deriv(z))
     (r_reg, _), (h_reg, _) = registry_d.args
     n0 = len(steps)
-    steps.append(Step(f"for z > 0: {p}(z) = d/dz {_uni(R)} = {_uni(r)}", f"f'(z) = {sp.latex(r)}\\quad (z>0)",
+    steps.append(Step(f"for z > 0: {p}(z) = d/dz {_uni(R)} = {_uni(r)}", f"f'(z) = {_latex(r)}\\quad (z>0)",
                       C.identical(r.subs(params), r_reg), "differentiate the branch; equals the "
                       "registry's derivative"))
-    steps.append(Step(f"for z < 0: {p}(z) = d/dz {_uni(L)} = {_uni(h)}", f"f'(z) = {sp.latex(h)}\\quad (z<0)",
+    steps.append(Step(f"for z < 0: {p}(z) = d/dz {_uni(L)} = {_uni(h)}", f"f'(z) = {_latex(h)}\\quad (z<0)",
                       C.identical(h.subs(params), h_reg), "differentiate the branch; equals the "
                       "registry's derivative"))
     left_q = (L.subs(z, _eps) - L.subs(z, 0)) / _eps
@@ -192,8 +198,8 @@ def _piecewise(act: Activation) -> ActivationBound:
         f"at z = 0: left derivative {_uni(h0)}, right derivative {_uni(r)}; "
         + (f"{sym} is differentiable at 0" if same else
            f"{sym} has a kink at 0, and by the left-branch convention {p}(0) = {_uni(h0)}"),
-        (f"f'(0^-) = {sp.latex(h0)},\\ f'(0^+) = {sp.latex(r)}"
-         + ("" if same else f",\\ f'(0) := {sp.latex(h0)}")),
+        (f"f'(0^-) = {_latex(h0)},\\ f'(0^+) = {_latex(r)}"
+         + ("" if same else f",\\ f'(0) := {_latex(h0)}")),
         C.all_of(C.identical(R.subs(z, 0), L.subs(z, 0)),
                  C.limit_is(left_q, _eps, 0, h0), C.limit_is(right_q, _eps, 0, r)),
         "continuity at 0; one-sided difference quotients by sympy.limit"))
@@ -205,7 +211,7 @@ def _piecewise(act: Activation) -> ActivationBound:
         left_set = sp.FiniteSet(h)
     steps.append(Step(
         f"{p}((0, ∞)) = {_uni(_set_text(right_set))} and {p}((−∞, 0]) = {_uni(_set_text(left_set))}",
-        f"f'((0,\\infty)) = {sp.latex(right_set)},\\quad f'((-\\infty,0]) = {sp.latex(left_set)}",
+        f"f'((0,\\infty)) = {_latex(right_set)},\\quad f'((-\\infty,0]) = {_latex(left_set)}",
         C.all_of(C.range_is(r, z, sp.Interval.open(0, oo), right_set),
                  C.range_is(h, z, sp.Interval(-oo, 0), left_set)),
         "sympy function_range on each branch", premises=(n0 + 1, n0 + 2, n0 + 3)))
@@ -240,9 +246,17 @@ def _piecewise(act: Activation) -> ActivationBound:
     steps.append(Step(
         f"hence {p}(ℝ) = {_set_text(whole_num)}: sup |{p}| = {_num_text(sup)} ({argmax}); "
         f"inf |{p}| = {_num_text(inf)} ({argmin}); {p} ≥ 0 everywhere, so |{p}| = {p}",
-        f"f'(\\mathbb{{R}}) = {sp.latex(whole)},\\ \\sup|f'| = {_num_latex(sup)}",
-        C.all_of(C.holds(sp.Eq(whole_num.sup, sup)), C.is_nonnegative(whole_num.inf)),
-        "sup and inf of the union (exact)", premises=tuple(range(n0 + 1, len(steps) + 1)),
+        f"f'(\\mathbb{{R}}) = {_latex(whole)},\\ \\sup|f'| = {_num_latex(sup)}",
+        # from the branch ranges the cited steps established, not from the union already
+        # computed above (checking sup against itself verified nothing): their larger sup must
+        # be the stated sup and the registry's record, and neither branch may go below 0
+        C.all_of(C.holds(sp.Eq(sp.Max(right_set.subs(params).sup, left_set.subs(params).sup),
+                               act.sup_abs)),
+                 C.holds(sp.Eq(sup, act.sup_abs)),
+                 C.is_nonnegative(right_set.subs(params).inf),
+                 C.is_nonnegative(left_set.subs(params).inf)),
+        "the larger sup of the two branch ranges equals the stated sup and the registry's; "
+        "both branch ranges are ≥ 0", premises=tuple(range(n0 + 1, len(steps) + 1)),
         kind="conclusion"))
     texts = {"relu": ("relu(z) = max(0, z)", "1 if z > 0, 0 if z ≤ 0"),
              "leaky_relu": (f"lrelu(z) = z if z > 0, {h}·z if z ≤ 0",
@@ -261,11 +275,11 @@ def _piecewise(act: Activation) -> ActivationBound:
         notes.append("α > 1: sup |elu′| = α, at z = 0 by the left-branch convention")
     stmt = f"{p}(z) ∈ {_set_text(whole_num)}; sup |{p}| = {_num_text(sup)}"
     return ActivationBound(
-        act.label, sym, definition, deriv_text, sp.latex(d_expr), d_expr,
+        act.label, sym, definition, deriv_text, _latex(d_expr), d_expr,
         sup, _point(sup), True, argmax, arg_enc, inf, inf_att, argmin, None,
-        _set_text(whole_num), sp.latex(whole_num), {"-oo": lim_lo.subs(params), "+oo": r_n},
+        _set_text(whole_num), _latex(whole_num), {"-oo": lim_lo.subs(params), "+oo": r_n},
         act.sup_abs,
-        Proof(f"{p} ∈ {_set_text(whole_num)}", stmt, f"f'(z) \\in {sp.latex(whole_num)}",
+        Proof(f"{p} ∈ {_set_text(whole_num)}", stmt, f"f'(z) \\in {_latex(whole_num)}",
               tuple(steps)), notes=notes, argmax_expr=sp.Integer(0) if arg_enc else None)
 
 
@@ -297,7 +311,7 @@ def _softplus(act: Activation) -> ActivationBound:
         act.label, "softplus", "softplus(z) = log(1 + e^z)", "1/(1 + e^(−z)) = σ(z)",
         r"\frac{1}{1+e^{-z}} = \sigma(z)", d, sp.Integer(1), _point(1), False,
         "approached as z → +∞ (not attained)", None, sp.Integer(0), False,
-        "approached as z → −∞ (not attained)", None, "(0, 1)", sp.latex(sp.Interval.open(0, 1)),
+        "approached as z → −∞ (not attained)", None, "(0, 1)", _latex(sp.Interval.open(0, 1)),
         {"-oo": sp.Integer(0), "+oo": sp.Integer(1)}, act.sup_abs,
         Proof("softplus′ = σ ∈ (0, 1)", "0 < softplus′(z) = σ(z) < 1, sup 1 approached as z → +∞",
               r"0 < \operatorname{softplus}'(z) = \sigma(z) < 1", steps))
@@ -511,7 +525,7 @@ def _gelu(act: Activation) -> ActivationBound:
              r"f'' > 0 \text{ on } (-\sqrt2,\sqrt2),\ f'' < 0 \text{ on } |z| > \sqrt2",
              None, "", premises=(3, 4), kind="conclusion"),
         _limits_step("gelu", d, 0, 1),
-        Step("M := gelu′(√2) = 1/2 + erf(1)/2 + e^(−1)/√π", r"M = f'(\sqrt2) = " + sp.latex(Mx),
+        Step("M := gelu′(√2) = 1/2 + erf(1)/2 + e^(−1)/√π", r"M = f'(\sqrt2) = " + _latex(Mx),
              C.all_of(C.identical(d.subs(z, r2), Mx), C.identical(Mx, act.sup_abs)),
              "substitute z = √2 and simplify; equals the registry's value"),
         Step(f"M ∈ {M.short(20)}, i.e. M = {M.sig_digits(10)} (certified; erf by its alternating "
@@ -534,11 +548,11 @@ def _gelu(act: Activation) -> ActivationBound:
         "Φ(z) + z·φ(z)", r"\Phi(z) + z\,\varphi(z)", d, Mx, M, True, "z = √2", enclose(iv.sqrt, 2),
         sp.Integer(0), True, f"z₀ ≈ {z0_enc.sig_digits(10)} (the zero of gelu′)", z0_enc,
         f"[1 − M, M] ≈ [{round_sig(1 - M.hi, 10)}, {M10}]",
-        rf"[1-M,\,M],\ M = {sp.latex(Mx)}", {"-oo": sp.Integer(0), "+oo": sp.Integer(1)},
+        rf"[1-M,\,M],\ M = {_latex(Mx)}", {"-oo": sp.Integer(0), "+oo": sp.Integer(1)},
         act.sup_abs, argmax_expr=r2,
         proof=Proof("sup |gelu′| = 1/2 + erf(1)/2 + e^(−1)/√π ≈ 1.1289 at z = √2",
               f"max gelu′ = gelu′(√2) = 1/2 + erf(1)/2 + e^(−1)/√π ≈ {M10} = sup |gelu′|",
-              r"\sup_z |f'(z)| = f'(\sqrt2) = " + sp.latex(Mx), steps))
+              r"\sup_z |f'(z)| = f'(\sqrt2) = " + _latex(Mx), steps))
 
 
 # -- entry points ----------------------------------------------------------------------------

@@ -30,6 +30,8 @@ from .activation_bounds import ActivationBound, prove_activation
 from .intervals import Enclosure
 from .powers import (PowerRow, _as_fraction, _enclosed_depth, _pow_less, explosion_depth,
                      power_table, q_text, sci, threshold_depth)
+from ..latex import tex_text
+from ..proof_display import depth_table_latex, depth_table_text
 from .steps import CheckedProof, Proof, Step
 
 __all__ = ["depth_bound_proof", "delta_bounds", "gradient_bound", "gradient_bounds",
@@ -328,13 +330,8 @@ class DepthReport:
         fac = self.factor_text()
         lines = [f"Depth bound: {self.checked.proof.statement}", "",
                  self.checked.to_text(), "",
-                 f"Per-layer factor q = {self.factor_source} = {fac}  ({self.regime})",
-                 f"{'n':>6}  qⁿ"]
-        wid = max(len(r.text) for r in self.table)
-        for r in self.table:
-            dec = r.text.split(" = ")[-1]
-            tiny = "e" not in r.text and dec.startswith("0.000")  # hard to read: add 9.5e-7 style
-            lines.append((f"{r.n:>6}  {r.text:<{wid}}" + (f"  ≈ {r.approx}" if tiny else "")).rstrip())
+                 f"Per-layer factor q = {self.factor_source} = {fac}  ({self.regime})"]
+        lines += depth_table_text(self)
         lines.append("")
         lines.append(_depth_sentence(self.below_depth, "below", self.below, fac))
         lines.append(_depth_sentence(self.above_depth, "above", self.above, fac))
@@ -353,13 +350,11 @@ class DepthReport:
         return "\n".join(lines)
 
     def to_latex(self) -> str:
-        out = ["\\section*{Depth bound}", self.checked.to_latex(), "",
-               "\\begin{tabular}{rl}", "$n$ & $q^n$ \\\\ \\hline"]
-        for r in self.table:
-            val = (sp.latex(sp.Rational(r.exact.numerator, r.exact.denominator))
-                   if r.exact is not None and "e" not in r.text else r.sci)
-            out.append(f"{r.n} & ${val}$ \\\\")
-        out += ["\\end{tabular}", "", self.facts.to_latex()]
+        out = ["\\subsection*{Depth bound}", self.checked.to_latex(), "",
+               f"\\noindent Per-layer factor $q$: {tex_text(self.factor_source)} "
+               f"= {tex_text(self.factor_text())} ({self.regime}).\\par\\smallskip",
+               "\\noindent"] + depth_table_latex(self)
+        out += ["", self.facts.to_latex()]
         return "\n".join(out)
 
 

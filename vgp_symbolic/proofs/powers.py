@@ -16,6 +16,8 @@ from fractions import Fraction
 
 import sympy as sp
 
+from ..errors import UserError
+
 from .intervals import Enclosure, exact_decimal, round_sig
 
 __all__ = ["PowerRow", "power_table", "threshold_depth", "explosion_depth", "sci", "q_text",
@@ -81,7 +83,7 @@ def _first_n(f: Fraction, t: Fraction, below: bool) -> int:
     lt = math.log(t.numerator) - math.log(t.denominator)
     n = max(1, int(lt / lf) - 2)
     if n > MAX_DEPTH:
-        raise ValueError(f"the depth exceeds {MAX_DEPTH}; choose a factor further from 1")
+        raise UserError(f"the depth exceeds {MAX_DEPTH}; choose a factor further from 1")
     while not ok(n):
         n += 1
     while n > 1 and ok(n - 1):

@@ -18,6 +18,7 @@ from fractions import Fraction
 
 import sympy as sp
 
+from ..errors import UserError
 from . import checks as C
 from .activation_bounds import prove_activation
 from .matrix_checks import fprime, generic_cell, matrices_identical, submultiplicative_samples
@@ -28,9 +29,8 @@ __all__ = ["rnn_bound_proof", "RnnReport", "rnn_report"]
 
 
 def _as_fraction(v, what) -> Fraction:
-    from ..core.network import to_number
-    q = to_number(v if not isinstance(v, Fraction) else v, what)
-    return Fraction(q)
+    from ..core.network import to_number  # exact: "0.9" is 9/10
+    return to_number(v, what)
 
 
 def rnn_bound_proof(activation: str = "tanh") -> Proof:
@@ -182,7 +182,7 @@ def rnn_report(activation: str = "tanh", weight_norm="0.9", steps: int = 20,
     """Everything ``vgp prove rnn`` prints."""
     bound = prove_activation(activation)
     if bound.sup is None or not bound.sup.is_Rational:
-        raise ValueError(f"the rnn table needs a rational sup|f′|; {activation}'s is "
+        raise UserError(f"the rnn table needs a rational sup|f′|; {activation}'s is "
                          f"{bound.sup_text} (use sigmoid, tanh, relu, leaky_relu, elu or linear)")
     gamma = Fraction(int(bound.sup.p), int(bound.sup.q))
     lam = _as_fraction(weight_norm, "--weight-norm")

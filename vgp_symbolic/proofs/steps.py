@@ -18,7 +18,6 @@ verified only if they are. Steps of kind ``"definition"`` introduce notation and
 from __future__ import annotations
 
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -159,44 +158,7 @@ class CheckedProof:
         return "\n".join(out)
 
 
-_TEX_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-                "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-                "^": r"\textasciicircum{}", "<": r"$<$", ">": r"$>$", "|": r"$|$",
-                # Unicode that method notes use; plain pdflatex would reject it
-                "σ": r"$\sigma$", "φ": r"$\varphi$", "Φ": r"$\Phi$", "λ": r"$\lambda$",
-                "α": r"$\alpha$", "δ": r"$\delta$", "ξ": r"$\xi$", "′": "'", "−": "-",
-                "≤": r"$\le$", "≥": r"$\ge$", "≠": r"$\ne$", "∞": r"$\infty$",
-                "±": r"$\pm$", "×": r"$\times$", "·": r"$\cdot$", "⊙": r"$\odot$",
-                "‖": r"$\|$", "∈": r"$\in$", "→": r"$\to$", "√": r"$\surd$",
-                "²": r"\textsuperscript{2}", "ⁿ": r"\textsuperscript{n}", "∎": r"$\square$",
-                "…": r"\ldots{}", "≈": r"$\approx$", "∏": r"$\prod$", "∑": r"$\sum$"}
-
-
 def _tex_text(s: str) -> str:
-    """Escape plain text for LaTeX (method notes contain `_`, `^`, Greek letters, z₀, 10⁻⁴⁰).
-
-    >>> print(_tex_text("σ − π·z₀ & co_1"))
-    $\\sigma$ - $\\pi$$\\cdot$z\\textsubscript{0} \\& co\\_1
-    """
-    return "".join(_tex_char(c) for c in s)
-
-
-def _tex_char(c: str) -> str:
-    if c in _TEX_ESCAPES:
-        return _TEX_ESCAPES[c]
-    if c.isascii():
-        return c
-    name = unicodedata.name(c, "")
-    for prefix, case in (("GREEK SMALL LETTER ", str.lower), ("GREEK CAPITAL LETTER ", str.title)):
-        if name.startswith(prefix):
-            letter = name[len(prefix):].split()[0].lower().replace("lamda", "lambda")
-            return f"$\\{case(letter)}$"
-    plain = unicodedata.normalize("NFKC", c)  # superscripts and subscripts become digits
-    if plain in ("⁻", "₋", "−"):
-        plain = "-"
-    if plain.isascii():
-        for kind in ("SUPERSCRIPT", "SUBSCRIPT"):
-            if kind in name:
-                return f"\\text{kind.lower()}{{{plain}}}"
-        return plain
-    return "?"  # plain pdflatex cannot typeset it; better a visible ? than a failed build
+    """Plain text (method notes with `_`, `^`, Greek letters, z₀, 10⁻⁴⁰) escaped for LaTeX."""
+    from ..latex import tex_text
+    return tex_text(s)

@@ -22,12 +22,10 @@ import sympy as sp
 
 from ...core.activations import get_activation
 from ...numbers import fmt
-from ...core.derive import Derivation, derive
-from ...core.network import Network
 from ..model import Mistake, Number
 
-__all__ = ["Answer", "Solved", "ProblemType", "update_answer", "left_out", "cached_derivation",
-           "network", "as_number", "to_fraction", "Reject"]
+__all__ = ["Answer", "Solved", "ProblemType", "update_answer", "left_out", "as_number",
+           "to_fraction", "Reject", "sigmoid"]
 
 
 class Reject(Exception):
@@ -121,26 +119,6 @@ def left_out(total: Number, factors: list[tuple[str, Number]]) -> list[Mistake]:
 
 def _short(v) -> str:
     return fmt(v, 6)
-
-
-@lru_cache(maxsize=64)
-def _derivation(key, param: str, route) -> Derivation:
-    inputs, layers, loss = key
-    # the symbolic expressions are the same for every student: report.expr_latex caches
-    # their LaTeX per (names, expression), so each is printed once
-    return derive(Network.build(inputs, list(layers), loss), param, route)
-
-
-def network(inputs: int, layers, loss: str = "mse") -> Network:
-    """``Network.build``; the networks of a problem type are the same for every student."""
-    return Network.build(inputs, list(layers), loss)
-
-
-def cached_derivation(inputs: int, layers, loss: str, param: str, route=None) -> Derivation:
-    """``derive`` for a network shape, once per process: the symbolic chain is the same for
-    every student, only the numbers differ (this keeps 200 students' .tex in seconds)."""
-    return _derivation((inputs, tuple(tuple(l) for l in layers), loss), param,
-                       None if route is None else tuple(route))
 
 
 @lru_cache(maxsize=None)

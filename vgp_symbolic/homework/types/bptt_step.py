@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import sympy as sp
-
 from ...core.arch_derive import derive_arch, evaluate_arch
 from ...core.arch_spec import ArchSpec
 from ...core.recurrent import RecurrentNet

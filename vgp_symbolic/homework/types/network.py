@@ -1,0 +1,231 @@
+"""The ``network`` problem kind: any dense network and any question about it, from TOML alone.
+
+The file is read by :mod:`~vgp_symbolic.homework.network_problem`; this module solves one draw.
+Every answer comes from the derivation core's forward/backward pass
+(:func:`~vgp_symbolic.core.backprop.forward_backward`), gradients are checked against the core's
+independent finite difference, and the worked solution is the report's
+:func:`~vgp_symbolic.report.derivation_latex` of the same evaluation. Mistakes are the same pass
+with one ingredient wrong (:mod:`~vgp_symbolic.homework.replay`).
+
+A draw is degenerate -- and drawn again -- when a piecewise-linear unit sits exactly at its kink,
+a ReLU on an asked route is dead, an output the gradient flows from equals its target, an answer
+is 0 or not finite, or smaller than the question's ``min_abs``.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from fractions import Fraction
+from functools import lru_cache
+
+from ...core.backprop import EvaluationError, forward_backward
+from ...core.derive import derive
+from ...core.evaluate import evaluate
+from ...core.network import Network, Values
+from ...numbers import fmt
+from ..model import Mistake
+from ..replay import Over, State, fprime_of, f_of, norm, replay
+from .base import Answer, ProblemType, Reject, Solved, as_number, left_out, update_answer
+
+__all__ = ["NetworkProblem", "values_for"]
+
+
+def _vec(v, n: int) -> list:
+    return [v] * 1 if not isinstance(v, list) else list(v[:n])
+
+
+def values_for(net: Network, p: dict) -> Values:
+    """The drawn parameters ``p`` cut to ``net``'s shapes (the leading rows and columns).
+
+    >>> from fractions import Fraction as F
+    >>> net = Network.build(1, [(1, "relu")])
+    >>> values_for(net, {"x": F(1), "y": [F(2), F(3)], "W1": [[F(1, 2), F(4)]]}).y
+    [Fraction(2, 1)]
+    """
+    w = net.widths
+    W = {k: [list(row[:w[k]]) for row in p[f"W{k}"][:w[k - 1]]] for k in range(1, net.depth + 1)}
+    b = {k: _vec(p[f"b{k}"], w[k]) for k in range(1, net.depth + 1) if f"b{k}" in p}
+    return Values(_vec(p["x"], net.inputs), _vec(p["y"], net.outputs), W, b, p.get("lr"))
+
+
+@lru_cache(maxsize=256)
+def _derivation(net: Network, param: str, route):
+    """``derive`` once per network shape and question: the same for every student."""
+    return derive(net, param, route)
+
+
+class _Net:
+    """One network of the problem at this draw: the core's pass and its replays."""
+
+    def __init__(self, net: Network, values: Values):
+        self.net, self.values = net, values
+        try:
+            self.run = forward_backward(net, values)
+        except EvaluationError as e:
+            raise Reject(str(e)) from None
+        self.state = replay(net, values, self.run)
+
+    def again(self, over: Over) -> State:
+        return replay(self.net, self.values, self.run, over)
+
+
+class NetworkProblem(ProblemType):
+    """A problem type built from one ``type = "network"`` file (one instance per file)."""
+
+    name = "network"
+
+    def __init__(self, spec):
+        self.spec = spec
+        base = spec.networks[""]
+        self.params = {n: "" for n in ["x", "y", "lr"] + [f"W{k}" for k in
+                                                           range(1, base.depth + 1)]}
+        self.params.update({n: "" for n in spec.params})
+        self.answers = {k: q.ask.text for k, q in spec.questions.items()}
+
+    def __reduce__(self):
+        # Networks hold activation functions (lambdas): a worker process re-reads the file
+        return (_from_file, (str(self.spec.path),))
+
+    def solve(self, p: dict) -> Solved:
+        spec = self.spec
+        used = {""} | {q.network for q in spec.questions.values()} | {
+            q.compare for q in spec.questions.values() if q.compare}
+        nets = {name: _Net(spec.networks[name], values_for(spec.networks[name], p))
+                for name in sorted(used)}
+        for name, n in nets.items():
+            _reject_degenerate(n, [q for q in spec.questions.values() if q.network == name])
+        answers, extra = {}, {}
+        for key, q in spec.questions.items():
+            answers[key], extra[key] = _answer(q, nets, spec.questions, answers)
+        from ..network_solution import solution_context
+        ctx, later = solution_context(spec, nets, answers, extra, p)
+        return Solved(answers, ctx, later)
+
+
+def _from_file(path: str) -> "NetworkProblem":
+    from ..assignment import load_problem_spec
+    return load_problem_spec(path).impl
+
+
+# -- degenerate draws ----------------------------------------------------------------------------
+def _reject_degenerate(n: _Net, questions):
+    net, s = n.net, n.state
+    for k in range(1, net.depth + 1):
+        act = net.activation(k)
+        if act.piecewise_linear and any(z == 0 for z in s.z[k]):
+            raise Reject(f"a {act.name} unit of layer {k} sits exactly at its kink z = 0")
+    for q in questions:
+        param = _param_of(q, net)
+        if param is None:
+            continue
+        for k, units in _route_units(net, param, q.route):
+            act = net.activation(k)
+            if act.slopes is not None and act.slopes[0] == 0 and any(
+                    s.z[k][u - 1] < 0 for u in units):
+                raise Reject(f"a dead {act.name} unit of layer {k} on the route of {q.key}")
+        outs = _route_units(net, param, q.route)[-1][1]
+        if any(s.o[net.depth][u - 1] == n.values.y[u - 1] for u in outs):
+            raise Reject(f"an output equals its target, so ∂L/∂ŷ = 0 for {q.key}")
+
+
+def _param_of(q, net):
+    a = q.ask
+    if a.param is not None:
+        return net.parse_param(a.param)
+    if a.kind == "delta":
+        return net.parse_param(f"b{a.layer}_{a.j}")
+    return None
+
+
+def _route_units(net: Network, param, route) -> list[tuple[int, list[int]]]:
+    """(layer, units) that the asked gradient passes through, parameter's layer first."""
+    k = param.layer
+    if route is not None:
+        return [(k + m, [u]) for m, u in enumerate(route)]
+    return [(k, [param.j])] + [(m, list(range(1, net.widths[m] + 1)))
+                               for m in range(k + 1, net.depth + 1)]
+
+
+# -- answers -------------------------------------------------------------------------------------
+def _answer(q, nets: dict, questions: dict, done: dict):
+    """(Answer, extra context) for question ``q``."""
+    n = nets[q.network]
+    a = q.ask
+    fn, mistakes, extra = _value_fn(q, n, nets)
+    value = as_number(fn(n.state))
+    if value == 0 or (isinstance(value, float) and not math.isfinite(value)):
+        raise Reject(f"{q.key} is {value} for this draw")
+    if q.min_abs is not None and abs(value) < q.min_abs:
+        raise Reject(f"{q.key} = {fmt(value, 4)} is below min_abs = {q.min_abs:g}")
+    if a.kind == "update":
+        return _update(q, n, questions, done, value), extra
+    ms = _dedupe(value, [Mistake(i, label, as_number(v)) for i, label, v in mistakes(n)])
+    deps = _dependencies(q, questions)
+    recompute = None
+    if deps:
+        def recompute(d, fn=fn, n=n, deps=deps):
+            return as_number(fn(n.again(_over_from(deps, questions, d, n))))
+    return Answer(value, ms, deps, recompute), extra
+
+
+def _dedupe(value, mistakes: list[Mistake]) -> list[Mistake]:
+    """Drop mistakes that give the answer itself by construction (relu′ = 1 on an active unit
+    makes "the slope left out" the right answer). Mistakes that coincide with each other stay:
+    the draw is then re-drawn (sets.py), so that every diagnosis is unambiguous."""
+    return [m for m in mistakes if m.value != value and not (
+        isinstance(m.value, float) and not math.isfinite(m.value))]
+
+
+def _update(q, n: _Net, questions: dict, done: dict, value):
+    p = n.net.parse_param(q.ask.param)
+    old, lr = n.values.get(p), n.values.lr
+    grad_key = next((k for k, o in questions.items() if o.ask.kind == "grad" and
+                     o.ask.param == q.ask.param and o.network == q.network and o.route is None
+                     and k in done), None)
+    g = n.run.gradient(p)
+    g = g if isinstance(g, Fraction) else as_number(g)
+    if grad_key is not None:
+        return update_answer(old, lr, grad_key, done[grad_key].value, _plain(p))
+    a = update_answer(old, lr, "_", g, _plain(p))
+    return Answer(a.value, a.mistakes)
+
+
+def _plain(p) -> str:
+    return f"w⁽{p.layer}⁾{_sub(p.i)}{_sub(p.j)}" if p.kind == "w" else f"b⁽{p.layer}⁾{_sub(p.j)}"
+
+
+def _sub(i) -> str:
+    return "".join("₀₁₂₃₄₅₆₇₈₉"[int(c)] for c in str(i))
+
+
+def _dependencies(q, questions: dict) -> tuple[str, ...]:
+    """Explicit ``depends_on``; the forward values (z, o, ŷ) and factors it can replay."""
+    return tuple(d for d in q.depends_on if questions[d].ask.kind in _REPLAYABLE)
+
+
+_REPLAYABLE = {"z", "o", "yhat", "dL", "fprime", "delta"}
+
+
+def _over_from(deps, questions, d: dict, n: _Net) -> Over:
+    """An :class:`Over` with the student's values for the questions ``deps``."""
+    over = Over()
+    K = n.net.depth
+    for key in deps:
+        if key not in d:
+            continue
+        a, v = questions[key].ask, d[key]
+        v = v if (n.run.mode == "exact" and isinstance(v, Fraction)) else float(v)
+        if a.kind == "z":
+            over.z[(a.layer, a.j)] = v
+        elif a.kind in ("o", "yhat"):
+            over.o[(a.layer or K, a.j)] = v
+        elif a.kind == "dL":
+            over.dL[a.j] = v
+        elif a.kind == "fprime":
+            over.fprime[(a.layer, a.j)] = v
+        elif a.kind == "delta":
+            over.delta[(a.layer, a.j)] = v
+    return over
+
+
+from .network_values import value_fn as _value_fn  # noqa: E402  (the tables of what is asked)
