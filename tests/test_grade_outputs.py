@@ -1,6 +1,4 @@
 """What `vgp grade` writes: every line accounted for, nothing injected, a set swapped in whole."""
-import csv
-import os
 import random
 import signal
 import subprocess

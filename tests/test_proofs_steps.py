@@ -66,7 +66,7 @@ def test_sympy_limit_disagreement_is_caught():
 
 
 def test_premise_must_precede():
-    r = _verify(Step("a", "", None, premises=(2,)), Step("b", "", lambda: True))
+    r = _verify(Step("a", "", C.follows({}), premises=(2,)), Step("b", "", lambda: True, kind="identity"))
     assert not r.results[0].verified
 
 

@@ -28,8 +28,13 @@ def _needs_guard(s: str) -> bool:
             and not _NUMBER.fullmatch(s.strip()))
 
 
+_PLAIN_FIRST = frozenset("=+-@\t\r '")
+
+
 def safe_cell(value) -> str:
     """A CSV cell that a spreadsheet shows as text and never runs as a formula."""
+    if type(value) is str and (not value or value[0] not in _PLAIN_FIRST) and value.isprintable():
+        return value                     # the common cell: nothing to guard or replace
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         s = _num(value)
     else:

@@ -71,14 +71,13 @@ def depth_table_latex(report) -> list[str]:
 def _steps_markdown(checked) -> list[str]:
     lines = [f"**{checked.proof.title}**", "",
              f"*Claim.* ${checked.proof.statement_latex}$", ""]
+    from .proofs.steps import kind_note
     for r in checked.results:
-        mark = "✓" if r.verified else "✗ **not verified**"
-        how = r.step.method
-        if r.step.premises:
-            how = (how + "; " if how else "") + "from step " + ", ".join(map(str, r.step.premises))
+        mark = ("*(definition)*" if r.step.kind == "definition" else
+                "✓" if r.verified else "✗ **not verified**")
+        how = "; ".join(x for x in (kind_note(r.step), r.step.method) if x)
         lines.append(f"{r.number}. {mark} ${r.step.latex}$" + (f" — *{how}*" if how else ""))
-    ok, total = checked.count
-    lines += ["", f"{ok}/{total} steps verified" + (" ∎" if ok == total else " — NOT a proof.")]
+    lines += ["", checked.summary()]
     return lines
 
 

@@ -303,11 +303,18 @@ def read_mistakes_cell(text: str) -> tuple[Mistake, ...]:
     out = []
     try:
         for mid, label, v in json.loads(text):
-            out.append(Mistake(str(mid), str(label),
-                               Fraction(v[1:]) if v.startswith("=") else float(v)))
-    except (TypeError, AttributeError) as e:
+            out.append(Mistake(str(mid), str(label), _read_value(v)))
+    except (TypeError, AttributeError, ZeroDivisionError) as e:
         raise ValueError(f"not a mistake catalogue: {e}") from None
     return tuple(out)
+
+
+def _read_value(v: str) -> Number:
+    if not v.startswith("="):
+        return float(v)
+    num, _, den = v[1:].partition("/")
+    # int() and one Fraction: several times faster than Fraction's own text parser
+    return Fraction(int(num), int(den)) if den else Fraction(int(num))
 
 
 def _value_text(v) -> str:

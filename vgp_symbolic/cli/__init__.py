@@ -10,6 +10,7 @@ from .lms_import import lms_import
 from .grade import grade
 from .init import init
 from .lab import lab
+from .preview import preview
 from .prove import prove
 from .render import render
 
@@ -42,5 +43,5 @@ def main():
     """
 
 
-for _cmd in (derive, prove, init, render, grade, lab, export, lms_import):
+for _cmd in (derive, prove, init, render, preview, grade, lab, export, lms_import):
     main.add_command(_cmd)

@@ -3,7 +3,6 @@ histogram into one folder, swapped in whole."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 

@@ -43,13 +43,18 @@ class KeyEntry:
     depends_on: tuple[str, ...] | None = None       # None: the key does not say
 
 
+def _fraction(v: str) -> Fraction:
+    num, _, den = v.partition("/")
+    return Fraction(int(num), int(den)) if den else Fraction(int(num))
+
+
 def _opt(v: str, conv, where):
     v = v.strip()
     if not v:
         return None
     try:
         x = conv(v)
-    except ValueError:
+    except (ValueError, ZeroDivisionError):
         raise KeyFileError(f"{where}: {v[:40]!r} is not a number") from None
     if isinstance(x, float) and not math.isfinite(x):
         raise KeyFileError(f"{where}: {v[:40]!r} is not a finite number")
@@ -74,6 +79,7 @@ def read_key(path) -> dict[tuple[str, str], KeyEntry]:
                            f"(expected {','.join(KEY_COLUMNS)})")
     ix = {c: header.index(c) for c in KEY_COLUMNS if c in header}
     out: dict[tuple[str, str], KeyEntry] = {}
+    tols: dict[tuple, Tolerance] = {}
     end = reader.line_num
     for rec in reader:
         n, end = end + 1, reader.line_num
@@ -82,21 +88,24 @@ def read_key(path) -> dict[tuple[str, str], KeyEntry]:
         where = f"{path}, line {n}"
         if len(rec) < len(header):
             raise KeyFileError(f"{where}: {len(rec)} fields, the header has {len(header)}")
-        out_key, entry = _entry(rec, ix, where)
+        out_key, entry = _entry(rec, ix, where, tols)
         if out_key in out:
             raise KeyFileError(f"{where}: a second key entry for {out_key[0]} {out_key[1]}")
         out[out_key] = entry
     return out
 
 
-def _entry(rec, ix, where):
-    cell = {c: unguard(rec[i]) for c, i in ix.items()}
-    exact = _opt(cell["exact"], Fraction, where)
+def _entry(rec, ix, where, tols):
+    cell = {c: rec[i] if rec[i][:1] != "'" else unguard(rec[i]) for c, i in ix.items()}
+    exact = _opt(cell["exact"], _fraction, where)
     answer = exact if exact is not None else _opt(cell["answer"], float, where)
     if answer is None:
         raise KeyFileError(f"{where}: no answer")
-    tol = Tolerance(_opt(cell["rel_tol"], float, where), _opt(cell["abs_tol"], float, where),
-                    _opt(cell["sig_figs"], int, where))
+    t = (cell["rel_tol"], cell["abs_tol"], cell["sig_figs"])
+    tol = tols.get(t)
+    if tol is None:                  # a few distinct tolerances: one object each
+        tol = tols[t] = Tolerance(_opt(t[0], float, where), _opt(t[1], float, where),
+                                  _opt(t[2], int, where))
     pts = _opt(cell["points"], float, where)
     mistakes = None
     if "mistakes" in cell:

@@ -72,7 +72,17 @@ def given(net, values) -> str:
     items.append(rf"y = {_vector(values.y)}")
     if values.lr is not None:
         items.append(rf"\eta = {_n(values.lr)}")
-    return r"\[" + r",\quad ".join(items) + r"\]"
+    rows, row, width = [], [], 0
+    for it in items:          # a few per line, so that wide matrices stay on the page
+        w = max(1, it.count("&") // max(1, it.count(r"\\") + 1) + 1)
+        if row and width + w > 7:
+            rows.append(row)
+            row, width = [], 0
+        row.append(it)
+        width += w
+    rows.append(row)
+    return (r"\begin{gather*}" + r" \\ ".join(r",\quad ".join(r) for r in rows)
+            + r"\end{gather*}")
 
 
 def ask_tex(q, net) -> str:
@@ -136,7 +146,8 @@ def _highlight(spec, net_name: str, net):
             for m in range(1, len(q.route)):
                 edges.add((p.layer + m, q.route[m - 1], q.route[m]))
                 units.add((p.layer + m, q.route[m]))
-        elif q.ask.kind in ("grad", "update", "bound"):   # every route from the unit up
+        elif q.ask.kind in ("grad", "update", "bound") and _few_routes(net, p):
+            # every route from the unit up (in a large network: the parameter's edge only)
             w = net.widths
             edges |= {(p.layer + 1, p.j, j) for j in range(1, w[p.layer + 1] + 1)} \
                 if p.layer < net.depth else set()
@@ -145,6 +156,11 @@ def _highlight(spec, net_name: str, net):
             units |= {(m, j) for m in range(p.layer + 1, net.depth + 1)
                       for j in range(1, w[m] + 1)}
     return edges, units
+
+
+def _few_routes(net, p) -> bool:
+    from .types.network_values import MAX_ROUTES, _n_routes
+    return _n_routes(net, p) <= MAX_ROUTES
 
 
 def solution_context(spec, nets: dict, answers: dict, extra: dict, p: dict):
@@ -180,7 +196,9 @@ def solution_context(spec, nets: dict, answers: dict, extra: dict, p: dict):
 
 # -- worked steps ------------------------------------------------------------------------------
 def _blocks(tex: str) -> list[str]:
-    return ["\\begin{align*}" + b for b in tex.split("\\begin{align*}") if b.strip()]
+    """The report's pieces: a heading paragraph (if any), then each ``align*``."""
+    head, *rest = tex.split("\\begin{align*}")
+    return ([head] if head.strip() else []) + ["\\begin{align*}" + b for b in rest]
 
 
 def _steps(spec, nets: dict, answers: dict) -> dict:
@@ -203,11 +221,12 @@ def _steps(spec, nets: dict, answers: dict) -> dict:
             if ev.check is not None and not ev.check.agrees:
                 raise RuntimeError(f"gradient check failed for {key}: {ev.check}")
             blocks = _blocks(derivation_latex(ev))
-            has_forward = bool(blocks) and r"L &=" in blocks[0]
+            fwd = [b for b in blocks if r"L &=" in b]
+            has_forward = bool(fwd)
             if a.kind in ("z", "o", "yhat", "loss"):
-                blocks = blocks[:1] if has_forward else []
+                blocks = fwd
             elif has_forward and q.network in forward_shown:
-                blocks = blocks[1:]
+                blocks = [b for b in blocks if b not in fwd]
             if has_forward:
                 forward_shown.add(q.network)
             out[key] = TeX("\n".join(blocks) + _bound_tex(q, n, answers[key]))

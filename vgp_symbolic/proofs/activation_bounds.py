@@ -62,7 +62,8 @@ def _limits_step(symbol, d, lo_val, hi_val, d_right=None) -> Step:
                 C.all_of(C.limit_is(d, z, -oo, lo_val),
                          C.limit_is(d if d_right is None else d_right, z, oo, hi_val)),
                 "sympy.limit at −∞ and +∞" + ("" if d_right is None else
-                                              " (of the branch in force there)"))
+                                              " (of the branch in force there)"),
+                gives={"limit at −∞": lo_val, "limit at +∞": hi_val})
 
 
 # -- sigmoid ---------------------------------------------------------------------------------
@@ -78,27 +79,31 @@ def _sigmoid(act: Activation) -> ActivationBound:
              r"\sigma'(z) = \frac{t}{(1+t)^2} > 0,\quad t = e^{-z} > 0",
              C.all_of(C.identical(d, sp.exp(-z) / (1 + sp.exp(-z))**2),
                       C.is_positive(_t / (1 + _t)**2)),
-             "simplify; t/(1+t)² > 0 from t > 0 (SymPy assumptions)"),
+             "simplify; t/(1+t)² > 0 from t > 0 (SymPy assumptions)", gives={"f′ > 0": True}),
         Step("for every real s: 1/4 − s(1 − s) = (s − 1/2)²",
              r"\tfrac14 - s(1-s) = \left(s-\tfrac12\right)^2",
              C.identical(q - _s * (1 - _s), (_s - sp.Rational(1, 2))**2), "expand both sides"),
         Step("(s − 1/2)² ≥ 0, so with s = σ(z): σ′(z) = σ(1 − σ) ≤ 1/4",
              r"\left(s-\tfrac12\right)^2 \ge 0 \;\Rightarrow\; \sigma'(z) \le \tfrac14",
              C.is_nonnegative((_s - sp.Rational(1, 2))**2), "a real square is ≥ 0 (SymPy)",
-             premises=(1, 3)),
+             premises=(1, 3), gives={"upper bound": q}),
         Step("equality iff σ(z) = 1/2 iff z = 0",
              r"\left(\sigma-\tfrac12\right)^2 = 0 \iff \sigma(z) = \tfrac12 \iff z = 0",
              C.all_of(C.solutions_are((_s - sp.Rational(1, 2))**2, _s, {sp.Rational(1, 2)}),
                       C.solutions_are(sp.Eq(f, sp.Rational(1, 2)), z, {0})),
              "solveset over the reals"),
         Step("σ′(0) = 1/4: the bound is attained, at z = 0 only", r"\sigma'(0) = \tfrac14",
-             C.identical(d.subs(z, 0), q), "substitute z = 0", premises=(5,)),
+             C.identical(d.subs(z, 0), q), "substitute z = 0", premises=(5,),
+             gives={"f′ at the bound's equality point": q, "equality point": 0}),
         _limits_step("σ", d, 0, 0),
         Step("hence σ′(ℝ) = (0, 1/4]: sup |σ′| = max σ′ = 1/4 at z = 0; inf |σ′| = 0, "
              "approached as z → ±∞ but never attained (σ′ > 0)",
              r"\sigma'(\mathbb{R}) = \left(0, \tfrac14\right]",
-             None, "σ′ is continuous, so it takes every value in between (intermediate values)",
-             premises=(2, 4, 6, 7), kind="conclusion"),
+             C.follows({"f′ > 0": True, "upper bound": q, "f′ at the bound's equality point": q,
+                        "equality point": 0, "limit at −∞": 0, "limit at +∞": 0},
+                       also=C.holds(sp.Eq(q, act.sup_abs))),
+             "sup = the bound, attained; inf = the limits, never attained (σ′ > 0); σ′ is "
+             "continuous, so it takes every value in between", premises=(2, 4, 6, 7)),
     )
     return ActivationBound(
         act.label, "σ", "σ(z) = 1/(1 + e^(−z))", "σ(z)(1 − σ(z))",
@@ -125,19 +130,24 @@ def _tanh(act: Activation) -> ActivationBound:
              r"1-\tanh^2 z = \frac{1}{\cosh^2 z} > 0",
              C.all_of(C.identical(d, 1 / sp.cosh(z)**2, rewrite=sp.exp),
                       C.is_positive(1 / sp.cosh(z)**2)),
-             "simplify; cosh z > 0 for real z (SymPy assumptions)"),
+             "simplify; cosh z > 0 for real z (SymPy assumptions)", gives={"f′ > 0": True}),
         Step("for every real u: 1 − (1 − u²) = u² ≥ 0, so with u = tanh z: tanh′(z) ≤ 1",
              r"1-(1-u^2) = u^2 \ge 0 \;\Rightarrow\; \tanh'(z) \le 1",
              C.all_of(C.identical(1 - (1 - _u**2), _u**2), C.is_nonnegative(_u**2)),
-             "expand; a real square is ≥ 0", premises=(1,)),
+             "expand; a real square is ≥ 0", premises=(1,), gives={"upper bound": one}),
         Step("equality iff tanh z = 0 iff z = 0", r"\tanh z = 0 \iff z = 0",
              C.solutions_are(sp.tanh(z), z, {0}), "solveset over the reals"),
         Step("tanh′(0) = 1: the bound is attained, at z = 0 only", r"\tanh'(0) = 1",
-             C.identical(d.subs(z, 0), one), "substitute z = 0", premises=(4,)),
+             C.identical(d.subs(z, 0), one), "substitute z = 0", premises=(4,),
+             gives={"f′ at the bound's equality point": one, "equality point": 0}),
         _limits_step("tanh", d, 0, 0),
         Step("hence tanh′(ℝ) = (0, 1]: sup |tanh′| = 1 at z = 0; inf |tanh′| = 0, approached as "
              "z → ±∞ but never attained", r"\tanh'(\mathbb{R}) = (0, 1]",
-             None, "", premises=(2, 3, 5, 6), kind="conclusion"),
+             C.follows({"f′ > 0": True, "upper bound": one, "f′ at the bound's equality point": one,
+                        "equality point": 0, "limit at −∞": 0, "limit at +∞": 0},
+                       also=C.holds(sp.Eq(one, act.sup_abs))),
+             "sup = the bound, attained; inf = the limits, never attained (tanh′ > 0)",
+             premises=(2, 3, 5, 6)),
     )
     return ActivationBound(
         act.label, "tanh", "tanh(z) = (e^z − e^(−z))/(e^z + e^(−z))", "1 − tanh²(z)",
@@ -174,7 +184,7 @@ def _piecewise(act: Activation) -> ActivationBound:
             "selu(z) = λz for z > 0, λα(e^z − 1) for z ≤ 0, with λ ≈ 1.0507, α ≈ 1.6733",
             r"\operatorname{selu}(z) = \lambda z\ (z>0),\quad \lambda\alpha(e^z-1)\ (z\le 0)",
             C.identical(f.subs(params), act.expr(z)),
-            "equals the registry's definition with λ, α substituted", kind="definition"))
+            "equals the registry's definition with λ, α substituted"))
     else:
         f = act.expr(z)
     f = sp.piecewise_fold(f)
@@ -214,7 +224,8 @@ def _piecewise(act: Activation) -> ActivationBound:
         f"f'((0,\\infty)) = {_latex(right_set)},\\quad f'((-\\infty,0]) = {_latex(left_set)}",
         C.all_of(C.range_is(r, z, sp.Interval.open(0, oo), right_set),
                  C.range_is(h, z, sp.Interval(-oo, 0), left_set)),
-        "sympy function_range on each branch", premises=(n0 + 1, n0 + 2, n0 + 3)))
+        "sympy function_range on each branch", premises=(n0 + 1, n0 + 2, n0 + 3),
+        gives={"f′((0, ∞))": right_set, "f′((−∞, 0])": left_set}))
     whole = sp.Union(right_set, left_set)
     whole_num = sp.Union(right_set.subs(params), left_set.subs(params))
     sup, inf = whole_num.sup, whole_num.inf
@@ -247,17 +258,10 @@ def _piecewise(act: Activation) -> ActivationBound:
         f"hence {p}(ℝ) = {_set_text(whole_num)}: sup |{p}| = {_num_text(sup)} ({argmax}); "
         f"inf |{p}| = {_num_text(inf)} ({argmin}); {p} ≥ 0 everywhere, so |{p}| = {p}",
         f"f'(\\mathbb{{R}}) = {_latex(whole)},\\ \\sup|f'| = {_num_latex(sup)}",
-        # from the branch ranges the cited steps established, not from the union already
-        # computed above (checking sup against itself verified nothing): their larger sup must
-        # be the stated sup and the registry's record, and neither branch may go below 0
-        C.all_of(C.holds(sp.Eq(sp.Max(right_set.subs(params).sup, left_set.subs(params).sup),
-                               act.sup_abs)),
-                 C.holds(sp.Eq(sup, act.sup_abs)),
-                 C.is_nonnegative(right_set.subs(params).inf),
-                 C.is_nonnegative(left_set.subs(params).inf)),
-        "the larger sup of the two branch ranges equals the stated sup and the registry's; "
-        "both branch ranges are ≥ 0", premises=tuple(range(n0 + 1, len(steps) + 1)),
-        kind="conclusion"))
+        _from_branch_ranges(params, whole_num, act.sup_abs, lim_lo.subs(params), r_n),
+        "the union of the branch ranges the cited steps established is the stated set; its sup "
+        "is the registry's; its inf ≥ 0; the limits are the stated ones",
+        premises=tuple(range(n0 + 1, len(steps) + 1))))
     texts = {"relu": ("relu(z) = max(0, z)", "1 if z > 0, 0 if z ≤ 0"),
              "leaky_relu": (f"lrelu(z) = z if z > 0, {h}·z if z ≤ 0",
                             f"1 if z > 0, {h} if z ≤ 0"),
@@ -283,6 +287,23 @@ def _piecewise(act: Activation) -> ActivationBound:
               tuple(steps)), notes=notes, argmax_expr=sp.Integer(0) if arg_enc else None)
 
 
+def _from_branch_ranges(params, whole, registry_sup, lim_lo, lim_hi):
+    """The piecewise conclusion's check: f′(ℝ) is the union of the two branch ranges the cited
+    steps established (not the union computed beforehand: that would check a value against
+    itself), its sup is the registry's, and it never goes below 0."""
+    def check(facts):
+        need = ("f′((0, ∞))", "f′((−∞, 0])", "limit at −∞", "limit at +∞")
+        missing = [k for k in need if k not in facts]
+        if missing:
+            return False, f"no cited step establishes {', '.join(missing)}"
+        union = sp.Union(facts[need[0]].subs(params), facts[need[1]].subs(params))
+        ok = (union == whole and sp.simplify(union.sup - registry_sup) == 0
+              and union.inf.is_nonnegative is True
+              and sp.simplify(facts[need[2]] - lim_lo) == 0 and sp.simplify(facts[need[3]] - lim_hi) == 0)
+        return ok, f"union of the cited branch ranges = {union}, sup {union.sup}, inf {union.inf}"
+    return C.kind("conclusion")(check)
+
+
 # -- softplus --------------------------------------------------------------------------------
 
 def _softplus(act: Activation) -> ActivationBound:
@@ -296,16 +317,21 @@ def _softplus(act: Activation) -> ActivationBound:
              r"0 < \frac{1}{1+t} < 1,\quad t = e^{-z} > 0",
              C.all_of(C.identical(1 - d, sp.exp(-z) / (1 + sp.exp(-z))),
                       C.is_positive(1 / (1 + _t)), C.is_positive(_t / (1 + _t))),
-             "simplify; signs from t > 0 (SymPy assumptions)", premises=(1,)),
+             "simplify; signs from t > 0 (SymPy assumptions)", premises=(1,),
+             gives={"0 < f′ < 1": True}),
         Step("softplus″(z) = σ(z)(1 − σ(z)) = t/(1 + t)² > 0: softplus′ is strictly increasing",
              r"\operatorname{softplus}''(z) = \frac{t}{(1+t)^2} > 0",
              C.all_of(C.identical(sp.diff(d, z), sp.exp(-z) / (1 + sp.exp(-z))**2),
-                      C.is_positive(_t / (1 + _t)**2)), "simplify; t > 0"),
+                      C.is_positive(_t / (1 + _t)**2)), "simplify; t > 0",
+             gives={"f′ strictly increasing": True}),
         _limits_step("softplus", d, 0, 1),
         Step("hence softplus′(ℝ) = (0, 1): sup |softplus′| = 1, approached as z → +∞ but never "
              "attained; inf = 0, approached as z → −∞", r"\operatorname{softplus}'(\mathbb{R}) = (0,1)",
-             C.range_is(d, z, sp.S.Reals, sp.Interval.open(0, 1)),
-             "cross-checked with sympy function_range", premises=(2, 3, 4), kind="conclusion"),
+             C.follows({"0 < f′ < 1": True, "f′ strictly increasing": True, "limit at −∞": 0,
+                        "limit at +∞": 1},
+                       also=C.range_is(d, z, sp.S.Reals, sp.Interval.open(0, 1))),
+             "strict bounds, increasing, and the limits give (0, 1), ends never attained; "
+             "cross-checked with sympy function_range", premises=(2, 3, 4)),
     )
     return ActivationBound(
         act.label, "softplus", "softplus(z) = log(1 + e^z)", "1/(1 + e^(−z)) = σ(z)",
@@ -325,12 +351,14 @@ def _linear(act: Activation) -> ActivationBound:
     steps = (
         Step("id′(z) = 1 for every z", r"\operatorname{id}'(z) = 1",
              C.all_of(C.identical(sp.diff(f, z), one), C.identical(act.deriv(z), one)),
-             "differentiate z; equals the registry's derivative"),
+             "differentiate z; equals the registry's derivative", gives={"f′ everywhere": one}),
         _limits_step("id", one, one, one),
         Step("hence id′(ℝ) = {1}: sup = inf = 1, attained everywhere; no saturation, and no "
              "damping either: a deep linear chain multiplies only the weights",
-             r"\operatorname{id}'(\mathbb{R}) = \{1\}", None, "", premises=(1, 2),
-             kind="conclusion"),
+             r"\operatorname{id}'(\mathbb{R}) = \{1\}",
+             C.follows({"f′ everywhere": one, "limit at −∞": one, "limit at +∞": one},
+                       also=C.holds(sp.Eq(one, act.sup_abs))),
+             "a constant f′ is its own sup and inf", premises=(1, 2)),
     )
     return ActivationBound(
         act.label, "id", "id(z) = z", "1", "1", one, one, _point(one), True, "every z", None,
@@ -372,6 +400,16 @@ def _swish_numbers():
     return zs, z0
 
 
+_SYMMETRIC = "f′(−z) = 1 − f′(z)"
+_TURNS = "f′ increases between its turning points ±z*, decreases outside; z* in"
+
+
+def _larger_than_its_mirror(M: Enclosure):
+    """|1 − M| < M for every M in the enclosure: the maximum M, not |min f′| = M − 1, is sup|f′|."""
+    return C.kind("inequality")(lambda: (M.lo > 1 and M.hi - 1 < M.lo,
+                                         f"M ∈ [{float(M.lo):.10f}, {float(M.hi):.10f}]: M − 1 < M"))
+
+
 def _swish(act: Activation) -> ActivationBound:
     f = act.expr(z)
     d = act.deriv(z)
@@ -400,7 +438,7 @@ def _swish(act: Activation) -> ActivationBound:
              C.all_of(C.identical(sp.diff(f, z), d), C.identical(d, s * (1 + z * (1 - s)))),
              "simplify(lhs − rhs) = 0"),
         Step("symmetry: swish′(−z) = 1 − swish′(z)", r"f'(-z) = 1 - f'(z)",
-             C.identical(d.subs(z, -z), 1 - d), "simplify"),
+             C.identical(d.subs(z, -z), 1 - d), "simplify", gives={_SYMMETRIC: True}),
         Step("swish″(z) = σ(z)(1 − σ(z))·g(z) with g(z) = 2 + z(1 − 2σ(z)) = 2 − z·tanh(z/2)",
              r"f''(z) = \sigma(1-\sigma)\,g(z),\quad g(z) = 2 - z\tanh\tfrac z2",
              C.all_of(C.identical(sp.diff(d, z), s * (1 - s) * g),
@@ -409,8 +447,10 @@ def _swish(act: Activation) -> ActivationBound:
         Step("σ(1 − σ) = t/(1 + t)² > 0 (t = e^(−z)), so sign swish″ = sign g",
              r"\sigma(1-\sigma) = \tfrac{t}{(1+t)^2} > 0",
              C.all_of(C.identical(s * (1 - s), sp.exp(-z) / (1 + sp.exp(-z))**2),
-                      C.is_positive(_t / (1 + _t)**2)), "simplify; t > 0"),
-        Step("g is even: g(−z) = g(z)", r"g(-z) = g(z)", C.identical(g.subs(z, -z), g), "simplify"),
+                      C.is_positive(_t / (1 + _t)**2)), "simplify; t > 0", premises=(3,),
+             gives={"sign f″ = sign g": True}),
+        Step("g is even: g(−z) = g(z)", r"g(-z) = g(z)", C.identical(g.subs(z, -z), g), "simplify",
+             gives={"g even": True}),
         Step("h(z) = z·tanh(z/2) is strictly increasing for z > 0: "
              "h′(z) = tanh(z/2) + z/(2cosh²(z/2)) > 0; so g = 2 − h is strictly decreasing there",
              r"h'(z) = \tanh\tfrac z2 + \frac{z}{2\cosh^2(z/2)} > 0\quad(z>0)",
@@ -423,18 +463,22 @@ def _swish(act: Activation) -> ActivationBound:
              "±z*", r"g(a) > 0 > g(b),\quad z^* \in [a,b],\ b-a = 2\cdot 10^{-40}",
              lambda: (sign_change(g_iv, a, b), "signs certified with mpmath.iv"),
              "mpmath interval arithmetic (intermediate value theorem); uniqueness from step 6",
-             premises=(5, 6)),
+             premises=(5, 6), kind="inequality", gives={"the positive root z* of g lies in": zs_enc}),
         Step(f"cross-check without step 6: interval bisection of [0, {L}] certifies the sign of g "
              f"on every piece except one gap around z* where g′ < 0; for z ≥ {L}, "
              f"g(z) ≤ 2 − {L}·tanh({L // 2}) < 0",
              rf"g>0 \text{{ on }} [0,z^*),\ g<0 \text{{ on }} (z^*, {L}],\ g({L})<0",
              C.all_of(bisection, C.holds(sp.Lt(2 - L * sp.tanh(L // 2), 0)),
                       C.identical(sp.diff(g, z), 1 - 2 * s - 2 * z * s * (1 - s))),
-             "mpmath.iv bisection; the tail from h increasing (step 6)", premises=(6,)),
+             "mpmath.iv bisection; the tail from h increasing (step 6)", premises=(6,),
+             kind="inequality"),
         Step("so swish″ > 0 on (−z*, z*) and < 0 for |z| > z*: swish′ increases on [−z*, z*] "
              "and decreases on (−∞, −z*] and on [z*, ∞)",
              r"f'' > 0 \text{ on } (-z^*, z^*),\quad f'' < 0 \text{ on } |z| > z^*",
-             None, "", premises=(4, 5, 7), kind="conclusion"),
+             C.follows({"sign f″ = sign g": True, "g even": True,
+                        "the positive root z* of g lies in": zs_enc}),
+             "f″ changes sign exactly where g does: at ±z*", premises=(4, 5, 7),
+             gives={_TURNS: zs_enc}),
         Step("swish′(z) = σ(z) + z·e^(−z)/(1 + e^(−z))², whose terms tend to 0 and 0 as z → −∞, "
              "to 1 and 0 as z → +∞: swish′ → 0 as z → −∞, swish′ → 1 as z → +∞",
              r"\lim_{z\to-\infty} f'(z) = 0,\quad \lim_{z\to+\infty} f'(z) = 1",
@@ -443,23 +487,27 @@ def _swish(act: Activation) -> ActivationBound:
                       C.limit_is(z * sp.exp(-z) / (1 + sp.exp(-z))**2, z, -oo, 0),
                       C.limit_is(z * sp.exp(-z) / (1 + sp.exp(-z))**2, z, oo, 0)),
              "simplify; sympy.limit term by term (limit of the whole sum is computed wrongly "
-             "by SymPy 1.14)"),
+             "by SymPy 1.14)", gives={"limit at −∞": 0, "limit at +∞": 1}),
         Step(f"M := swish′(z*) ∈ {M.short(20)}, i.e. M = {M.sig_digits(10)} "
              "(10 significant digits, certified)",
              rf"M = f'(z^*) \in {_latex_enc(M)}",
              lambda: (M.sig_digits(10) is not None and M.lo > 1,
                       "enclosure of f′ over [a, b] by mpmath.iv; M > 1"),
-             "mpmath interval arithmetic", premises=(7,)),
+             "mpmath interval arithmetic", premises=(7,), kind="inequality",
+             gives={"M = f′(z*) lies in": M, "M > 1": True}),
         Step("so max swish′ = M at z*, min swish′ = swish′(−z*) = 1 − M ≈ −0.09983932013; since "
              "M > 1 > M − 1, sup |swish′| = M, attained at z* only",
              r"\min f' = 1-M,\ \max f' = M,\ \sup|f'| = M",
-             None, "", premises=(2, 9, 10, 11), kind="conclusion"),
+             C.follows({_SYMMETRIC: True, _TURNS: zs_enc, "limit at −∞": 0, "limit at +∞": 1,
+                        "M = f′(z*) lies in": M, "M > 1": True}, also=_larger_than_its_mirror(M)),
+             "max = M (increasing up to z*, decreasing after, limits below M), min = 1 − M by "
+             "symmetry; |1 − M| < M", premises=(2, 9, 10, 11)),
         Step(f"swish′ has one zero z₀ ∈ [c, d], z₀ ≈ {mpmath.nstr(_mpq(z0), 12)}: sign change "
              "certified, unique because swish′ increases on [−z*, z*], is < 0 on (−∞, −z*] "
              "and > 1 on [z*, ∞); so inf |swish′| = 0, attained at z₀",
              r"f'(z_0) = 0,\ z_0 \in [c,d]",
              lambda: (sign_change(fp_iv, c, e), "signs certified with mpmath.iv"),
-             "mpmath interval arithmetic", premises=(9, 10)),
+             "mpmath interval arithmetic", premises=(9, 10), kind="inequality"),
     )
     M10 = M.sig_digits(10)
     return ActivationBound(
@@ -513,34 +561,44 @@ def _gelu(act: Activation) -> ActivationBound:
              r"f'(z) = \Phi(z) + z\varphi(z)", C.identical(sp.diff(f, z), d),
              "simplify(d/dz zΦ(z) − (Φ + zφ)) = 0"),
         Step("symmetry: gelu′(−z) = 1 − gelu′(z)", r"f'(-z) = 1 - f'(z)",
-             C.identical(d.subs(z, -z), 1 - d), "simplify (erf is odd)"),
+             C.identical(d.subs(z, -z), 1 - d), "simplify (erf is odd)", gives={_SYMMETRIC: True}),
         Step("gelu″(z) = φ(z)(2 − z²)", r"f''(z) = \varphi(z)\,(2 - z^2)",
-             C.identical(sp.diff(d, z), phi * (2 - z**2)), "simplify"),
+             C.identical(sp.diff(d, z), phi * (2 - z**2)), "simplify",
+             gives={"f″ = φ·(2 − z²)": True}),
         Step("φ(z) > 0, and 2 − z² > 0 exactly for |z| < √2, = 0 at z = ±√2",
              r"\varphi > 0;\ 2 - z^2 > 0 \iff |z| < \sqrt2",
              C.all_of(C.is_positive(phi), C.solutions_are(2 - z**2 > 0, z, sp.Interval.open(-r2, r2)),
                       C.solutions_are(2 - z**2, z, {-r2, r2})),
-             "SymPy assumptions; solveset over the reals"),
+             "SymPy assumptions; solveset over the reals",
+             gives={"φ > 0": True, "2 − z² > 0 exactly on": sp.Interval.open(-r2, r2)}),
         Step("so gelu′ increases on [−√2, √2] and decreases on (−∞, −√2] and on [√2, ∞)",
              r"f'' > 0 \text{ on } (-\sqrt2,\sqrt2),\ f'' < 0 \text{ on } |z| > \sqrt2",
-             None, "", premises=(3, 4), kind="conclusion"),
+             C.follows({"f″ = φ·(2 − z²)": True, "φ > 0": True,
+                        "2 − z² > 0 exactly on": sp.Interval.open(-r2, r2)}),
+             "sign f″ = sign(2 − z²)", premises=(3, 4), gives={_TURNS: r2}),
         _limits_step("gelu", d, 0, 1),
         Step("M := gelu′(√2) = 1/2 + erf(1)/2 + e^(−1)/√π", r"M = f'(\sqrt2) = " + _latex(Mx),
              C.all_of(C.identical(d.subs(z, r2), Mx), C.identical(Mx, act.sup_abs)),
-             "substitute z = √2 and simplify; equals the registry's value"),
+             "substitute z = √2 and simplify; equals the registry's value",
+             gives={"M = f′(z*)": Mx}),
         Step(f"M ∈ {M.short(20)}, i.e. M = {M.sig_digits(10)} (certified; erf by its alternating "
              "series with remainder bound, in mpmath.iv)", rf"M \in {_latex_enc(M)}",
              lambda: (M.sig_digits(10) is not None and M.lo > 1, "enclosure width "
-                      f"{float(M.width):.1e}; M > 1"), "mpmath interval arithmetic"),
+                      f"{float(M.width):.1e}; M > 1"), "mpmath interval arithmetic", premises=(7,),
+             kind="inequality", gives={"M = f′(z*) lies in": M, "M > 1": True}),
         Step("so max gelu′ = M at z = √2, min gelu′ = gelu′(−√2) = 1 − M ≈ −0.1289041452; "
              "since M > 1 > M − 1, sup |gelu′| = M, attained at z = √2 only",
-             r"\min f' = 1-M,\ \max f' = M = \sup|f'|", None, "", premises=(2, 5, 6, 7, 8),
-             kind="conclusion"),
+             r"\min f' = 1-M,\ \max f' = M = \sup|f'|",
+             C.follows({_SYMMETRIC: True, _TURNS: r2, "limit at −∞": 0, "limit at +∞": 1,
+                        "M = f′(z*)": Mx, "M = f′(z*) lies in": M, "M > 1": True},
+                       also=_larger_than_its_mirror(M)),
+             "max = M (increasing up to √2, decreasing after, limits below M), min = 1 − M by "
+             "symmetry; |1 − M| < M", premises=(2, 5, 6, 7, 8)),
         Step(f"gelu′ has one zero z₀ ≈ {mpmath.nstr(_mpq(z0), 12)} (certified sign change on an "
              "interval of width 2·10⁻⁴⁰; unique by the monotonicity of step 5): "
              "inf |gelu′| = 0, attained at z₀",
              r"f'(z_0) = 0", lambda: (sign_change(_gelu_fp_iv, c, e), "mpmath.iv"),
-             "mpmath interval arithmetic", premises=(5, 6)),
+             "mpmath interval arithmetic", premises=(5, 6), kind="inequality"),
     )
     M10 = M.sig_digits(10)
     return ActivationBound(

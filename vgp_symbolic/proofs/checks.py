@@ -19,7 +19,19 @@ from __future__ import annotations
 import sympy as sp
 
 __all__ = ["identical", "is_positive", "is_nonnegative", "limit_is", "solutions_are",
-           "range_is", "all_of", "holds"]
+           "range_is", "all_of", "holds", "follows", "kind"]
+
+
+def kind(k: str):
+    """Label a check with the kind of step it verifies (a step takes its kind from its check).
+
+    >>> kind("inequality")(lambda: True).kind
+    'inequality'
+    """
+    def label(check):
+        check.kind = k
+        return check
+    return label
 
 
 def identical(lhs, rhs, *, rewrite=None):
@@ -41,7 +53,7 @@ def identical(lhs, rhs, *, rewrite=None):
             if last == 0:
                 return True, "simplify(lhs − rhs) = 0"
         return False, f"simplify(lhs − rhs) = {last}, not 0"
-    return check
+    return kind("identity")(check)
 
 
 def is_positive(expr):
@@ -52,7 +64,7 @@ def is_positive(expr):
         if ans is not True:
             ans = sp.factor(sp.simplify(e)).is_positive
         return ans is True, f"SymPy: ({e}).is_positive is {ans}"
-    return check
+    return kind("inequality")(check)
 
 
 def is_nonnegative(expr):
@@ -61,7 +73,7 @@ def is_nonnegative(expr):
         e = sp.sympify(expr)
         ans = e.is_nonnegative
         return ans is True, f"SymPy: ({e}).is_nonnegative is {ans}"
-    return check
+    return kind("inequality")(check)
 
 
 def limit_is(expr, z, point, value, direction=None):
@@ -82,7 +94,7 @@ def limit_is(expr, z, point, value, direction=None):
             if sp.simplify(other - got) != 0:
                 return False, f"sympy.limit gives {got} but gruntz gives {other}"
         return ok, f"limit = {got}"
-    return check
+    return kind("limit")(check)
 
 
 def solutions_are(equation, z, expected, domain=sp.S.Reals):
@@ -90,7 +102,7 @@ def solutions_are(equation, z, expected, domain=sp.S.Reals):
     def check():
         got = sp.solveset(equation, z, domain)
         return got == sp.sympify(expected), f"solveset gives {got}"
-    return check
+    return kind("identity")(check)
 
 
 def range_is(expr, z, domain, expected):
@@ -103,7 +115,7 @@ def range_is(expr, z, domain, expected):
         else:
             got = function_range(expr, z, domain)
         return got == sp.sympify(expected), f"range = {got}"
-    return check
+    return kind("identity")(check)
 
 
 def holds(relation):
@@ -111,7 +123,7 @@ def holds(relation):
     def check():
         r = sp.sympify(relation)
         return r is sp.true, f"evaluates to {r}"
-    return check
+    return kind("inequality")(check)
 
 
 def all_of(*checks):
@@ -125,4 +137,45 @@ def all_of(*checks):
             if ok is not True:
                 return False, "; ".join(d for d in details if d)
         return True, "; ".join(d for d in details if d)
-    return check
+    # several kinds together: an inequality if any part is one, else a limit, else an identity
+    kinds = {getattr(c, "kind", "") for c in checks}
+    return kind(next((k for k in ("inequality", "limit") if k in kinds), "identity"))(check)
+
+
+def follows(claimed: dict, also=None):
+    """A conclusion's check: every fact the conclusion rests on, with the value it states, must
+    be exactly what one of the steps it cites established (their ``gives``); ``also`` is an extra
+    zero-argument check of the conclusion itself.
+
+    >>> follows({"sup": sp.Rational(1, 4)})({"sup": sp.Rational(1, 4)})
+    (True, 'cited steps establish sup = 1/4')
+    >>> follows({"sup": sp.Rational(1, 3)})({"sup": sp.Rational(1, 4)})
+    (False, 'the conclusion states sup = 1/3, the cited steps establish 1/4')
+    >>> follows({"argmax": 0})({})[1]
+    'no cited step establishes argmax'
+    """
+    def check(facts):
+        for key, value in claimed.items():
+            if key not in facts:
+                return False, f"no cited step establishes {key}"
+            if not _same(facts[key], value):
+                return False, f"the conclusion states {key} = {value}, the cited steps establish {facts[key]}"
+        detail = "cited steps establish " + ", ".join(f"{k} = {v}" for k, v in claimed.items())
+        if also is not None:
+            out = also()
+            ok, more = out if isinstance(out, tuple) else (out, "")
+            if ok is not True:
+                return False, more
+            detail += f"; {more}" if more else ""
+        return True, detail
+    return kind("conclusion")(check)
+
+
+def _same(a, b) -> bool:
+    """Exact equality of two stated values (numbers, SymPy expressions or sets, plain data)."""
+    if isinstance(a, (sp.Basic, int)) and isinstance(b, (sp.Basic, int)):
+        a, b = sp.sympify(a), sp.sympify(b)
+        if isinstance(a, sp.Set) or isinstance(b, sp.Set):
+            return a == b
+        return a == b or sp.simplify(a - b) == 0
+    return a == b

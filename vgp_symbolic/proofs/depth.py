@@ -13,8 +13,8 @@ does not appear). Dense layers, W^k[i][j] from unit i of layer k−1 to unit j o
 
 The exact numbers (qⁿ table, threshold depths) are in :mod:`.powers`.
 
->>> depth_bound_proof("tanh").verify().count
-(13, 13)
+>>> depth_bound_proof("tanh").verify().count   # (verified, checked); 1 definition apart
+(12, 12)
 """
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def _scalar_chain_check(nmax: int = 4):
             if sp.expand((grad - claim).doit()) != 0:
                 return False, f"differs for n = {n}"
         return True, f"checked for n = 1…{nmax}"
-    return check
+    return C.kind("identity")(check)
 
 
 def _dense_recursion_check():
@@ -91,7 +91,17 @@ def _dense_recursion_check():
                     if sp.expand((sp.diff(loss, W[i, j]) - o_prev[i] * d[j]).doit()) != 0:
                         return False, f"∂L/∂{W[i, j]} differs from o_i δ_j"
         return True, "all 8 weights of a 2-2-2 network agree"
-    return check
+    return C.kind("identity")(check)
+
+
+# the facts the depth bound's conclusions rest on, as its steps establish them
+_GRAD = "∂L/∂w₁ = L′(ŷ)·∏ₖ₌₁ⁿ f′(zᵏ)·∏ₖ₌₂ⁿ wₖ·x"
+_ABS = "|∏pₖ| = ∏|pₖ|"
+_MONO = "0 ≤ aₖ ≤ cₖ ⇒ ∏aₖ ≤ ∏cₖ"
+_DELTA = "δᵏ = f′(zᵏ) ⊙ Wᵏ⁺¹δᵏ⁺¹, ∂L/∂Wᵏ = oᵏ⁻¹(δᵏ)ᵀ"
+_DIAG = "‖Dv‖₂ ≤ max|dᵢ|·‖v‖₂"
+_OPNORM = "‖Wv‖₂ ≤ ‖W‖₂‖v‖₂"
+_DELTA_BOUND = "‖δʲ‖₂ ≤ ‖∂L/∂ŷ‖₂·∏sₖ·∏‖Wᵏ‖₂"
 
 
 def depth_bound_proof(activation: str = "sigmoid", slope=None, alpha=None) -> Proof:
@@ -135,27 +145,29 @@ def depth_bound_proof(activation: str = "sigmoid", slope=None, alpha=None) -> Pr
              r"\frac{\partial L}{\partial w_1} = L'(\hat y)\prod_{k=1}^{n} f'(z^k)"
              r"\prod_{k=2}^{n} w_k\; x",
              _scalar_chain_check(4), "and differentiated directly for n = 1…4",
-             premises=(1, 2)),
+             premises=(1, 2), gives={_GRAD: True}),
         Step("|p₁p₂p₃p₄| = |p₁||p₂||p₃||p₄| (|·| is multiplicative)",
              r"\Bigl|\prod p_k\Bigr| = \prod |p_k|",
              C.identical(sp.Abs(sp.Mul(*reals)), sp.Mul(*[sp.Abs(r) for r in reals])),
-             "SymPy Abs of a product of reals"),
+             "SymPy Abs of a product of reals", gives={_ABS: True}),
         Step("lemma: 0 ≤ A ≤ A + d₁ and 0 ≤ a ≤ a + d₂ give (A + d₁)(a + d₂) − A·a = "
              "A·d₂ + d₁·a + d₁·d₂ ≥ 0; by induction, 0 ≤ a_k ≤ c_k implies ∏a_k ≤ ∏c_k",
              r"0\le a_k\le c_k \;\Rightarrow\; \prod a_k \le \prod c_k",
              C.all_of(C.identical((A + d1) * (a + d2) - A * a, A * d2 + d1 * a + d1 * d2),
                       C.is_nonnegative(A * d2 + d1 * a + d1 * d2)),
-             "expand; sum of products of non-negative symbols"),
+             "expand; sum of products of non-negative symbols", gives={_MONO: True}),
         Step(f"|f′(z)| ≤ s = sup|{bound.symbol}′| = {s_txt} for every z ({bound.activation})",
              r"|f'(z)| \le s = " + (sp.latex(bound.sup) if bound.sup is not None
                                      else bound.sup_digits),
              lambda: (bound.verified, f"the proof of `vgp prove {bound.activation}` "
                       f"({bound.checked.count[0]}/{bound.checked.count[1]} steps verified)"),
-             f"vgp prove {bound.activation}"),
+             f"vgp prove {bound.activation}", kind="inequality", gives={"sup|f′|": s_txt}),
         Step("therefore |∂L/∂w₁| ≤ |∂L/∂ŷ|·sⁿ·|w₂|⋯|w_n|·|x|",
              r"\Bigl|\frac{\partial L}{\partial w_1}\Bigr| \le \Bigl|\frac{\partial L}"
              r"{\partial \hat y}\Bigr|\, s^{n} \prod_{k=2}^{n}|w_k|\,|x|",
-             None, "", premises=(3, 4, 5, 6), kind="conclusion"),
+             C.follows({_GRAD: True, _ABS: True, _MONO: True, "sup|f′|": s_txt}),
+             "take |·| of step 3's product factor by factor, bound each |f′| by s, multiply",
+             premises=(3, 4, 5, 6)),
         Step("the bound is sharp: for f = id (s = 1), |∂L/∂w₁| = |L′(ŷ)|·|w₂||w₃|·|x| exactly "
              "(n = 3); with |w_k| = w > 1 this is wⁿ⁻¹ -- the exploding side",
              r"f=\mathrm{id}:\ \Bigl|\frac{\partial L}{\partial w_1}\Bigr| = |L'(\hat y)|\,"
@@ -167,30 +179,34 @@ def depth_bound_proof(activation: str = "sigmoid", slope=None, alpha=None) -> Pr
              r"\delta^K = f'(z^K)\odot\frac{\partial L}{\partial\hat y},\ "
              r"\delta^k = f'(z^k)\odot W^{k+1}\delta^{k+1},\ "
              r"\frac{\partial L}{\partial W^k} = o^{k-1}(\delta^k)^{\mathsf T}",
-             _dense_recursion_check(), "direct differentiation, L = ½‖ŷ − y‖², generic f"),
+             _dense_recursion_check(), "direct differentiation, L = ½‖ŷ − y‖², generic f",
+             gives={_DELTA: True}),
         Step("for a diagonal D = diag(d_i) with |d_i| ≤ m: m²‖v‖² − ‖Dv‖² = ∑(m² − d_i²)v_i² ≥ 0, "
              "so ‖Dv‖₂ ≤ m‖v‖₂ (shown for 3 coordinates; each term is the same)",
              r"\|Dv\|_2 \le \max_i|d_i|\;\|v\|_2",
              C.all_of(C.identical(m**2 * sum(v**2 for v in vs) - sum((dd * v)**2 for dd, v in zip(ds, vs)),
                                   sum((m**2 - dd**2) * v**2 for dd, v in zip(ds, vs))),
                       C.is_nonnegative(sum(e * v**2 for e, v in zip(es, vs)))),
-             "expand; e_i = m² − d_i² ≥ 0 times squares"),
+             "expand; e_i = m² − d_i² ≥ 0 times squares", gives={_DIAG: True}),
         Step("‖Wv‖₂ ≤ ‖W‖₂‖v‖₂, ‖W‖₂ the largest singular value (the operator norm)",
              r"\|Wv\|_2 \le \|W\|_2\,\|v\|_2", None, "definition of the operator norm",
-             kind="definition"),
+             kind="definition", gives={_OPNORM: True}),
         Step("hence ‖δʲ‖₂ ≤ ‖∂L/∂ŷ‖₂ · ∏_{k=j}^{K} s_k · ∏_{k=j+1}^{K} ‖Wᵏ‖₂ (s_k = sup|f′| of "
              "layer k): every layer from j to the output contributes its f′, only the weight "
              "matrices after layer j contribute norms",
              r"\|\delta^j\|_2 \le \Bigl\|\frac{\partial L}{\partial\hat y}\Bigr\|_2"
              r"\prod_{k=j}^{K}s_k\prod_{k=j+1}^{K}\|W^k\|_2",
-             None, "induction down from K", premises=(5, 9, 10, 11), kind="conclusion"),
+             C.follows({_MONO: True, _DELTA: True, _DIAG: True, _OPNORM: True}),
+             "induction down from K: bound f′(zᵏ) ⊙ · by step 10, Wᵏ⁺¹ · by step 11",
+             premises=(5, 9, 10, 11), gives={_DELTA_BOUND: True}),
         Step("|∂L/∂wʲ_ab| = |oʲ⁻¹_a|·|δʲ_b| ≤ |oʲ⁻¹_a|·‖δʲ‖₂; for the first layer oʲ⁻¹ = x: "
              "|∂L/∂w¹_ab| ≤ |x_a|·‖∂L/∂ŷ‖₂·∏_{k=1}^{K}s_k·∏_{k=2}^{K}‖Wᵏ‖₂",
              r"\Bigl|\frac{\partial L}{\partial w^1_{ab}}\Bigr| \le |x_a|\,"
              r"\Bigl\|\frac{\partial L}{\partial\hat y}\Bigr\|_2\prod_{k=1}^{K}s_k"
              r"\prod_{k=2}^{K}\|W^k\|_2",
-             C.is_nonnegative(sum(v**2 for v in vs[1:])),
-             "‖δ‖² − δ_b² is a sum of squares", premises=(9, 12), kind="conclusion"),
+             C.follows({_DELTA: True, _DELTA_BOUND: True},
+                       also=C.is_nonnegative(sum(v**2 for v in vs[1:]))),
+             "‖δ‖² − δ_b² is a sum of squares", premises=(9, 12)),
     )
     return Proof(
         f"gradients through n layers of {bound.activation}",
@@ -452,5 +468,6 @@ def _facts_proof(exact, enc, table, t, B, bd, ad) -> Proof:
             f"q^{{{d}}} {sym_tex} {sp.latex(sp.Rational(th.numerator, th.denominator))}"
             + ("" if d == 1 else f" {neg_tex} q^{{{d - 1}}}"),
             check, "exact rational comparison" + ("" if exact is not None else
-                                                  " (q enclosed in a certified interval)")))
+                                                  " (q enclosed in a certified interval)"),
+            kind="inequality"))
     return Proof("the table and the threshold depths", "exact powers of q", "q^n", tuple(steps))

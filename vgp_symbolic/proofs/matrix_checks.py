@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from . import checks as C
+
 __all__ = ["matrices_identical", "fprime", "generic_cell", "submultiplicative_samples"]
 
 _XI = sp.Symbol("_xi", real=True)
@@ -35,7 +37,7 @@ def matrices_identical(A, B):
             if d != 0 and sp.simplify(d) != 0:
                 return False, f"entry {i} differs by {d}"
         return True, f"all {len(A_)} entries agree"
-    return check
+    return C.kind("identity")(check)
 
 
 def generic_cell(n: int = 2, f=None):
@@ -85,4 +87,4 @@ def submultiplicative_samples(count: int = 40, seed: int = 1):
         finally:
             iv.dps = old
         return True, f"certified interval enclosures on {count} random rational pairs"
-    return check
+    return C.kind("inequality")(check)

@@ -36,8 +36,8 @@ def _as_fraction(v, what) -> Fraction:
 def rnn_bound_proof(activation: str = "tanh") -> Proof:
     """The bound's proof, every step checked (generic f where the claim is about any f).
 
-    >>> rnn_bound_proof("sigmoid").verify().count
-    (10, 10)
+    >>> rnn_bound_proof("sigmoid").verify().count   # (verified, checked); 1 definition apart
+    (9, 9)
     """
     bound = prove_activation(activation)
     g = bound.sup
@@ -70,30 +70,37 @@ def rnn_bound_proof(activation: str = "tanh") -> Proof:
              r"\frac{\partial h_T}{\partial h_t} = \prod_{s=t+1}^{T}\operatorname{diag}"
              r"\bigl(f'(z_s)\bigr)W",
              matrices_identical(h2.jacobian(h0), D2 * W * D1 * W),
-             "sympy Jacobian of two unrolled steps equals the product", premises=(2,)),
+             "sympy Jacobian of two unrolled steps equals the product", premises=(2,),
+             gives={"∂h_T/∂hₜ = ∏ diag(f′(zₛ)) W": True}),
         Step("for D = diag(dᵢ) with |dᵢ| ≤ m: m²‖v‖² − ‖Dv‖² = ∑(m² − dᵢ²)vᵢ² ≥ 0, so ‖D‖₂ ≤ m",
              r"\|\operatorname{diag}(d)\|_2 \le \max_i |d_i|",
              C.all_of(C.identical(m**2 * sum(v**2 for v in vs) - sum((dd * v)**2 for dd, v in zip(ds, vs)),
                                   sum((m**2 - dd**2) * v**2 for dd, v in zip(ds, vs))),
                       C.is_nonnegative(sum(e * v**2 for e, v in zip(es, vs)))),
-             "expand; eᵢ = m² − dᵢ² ≥ 0 times squares"),
+             "expand; eᵢ = m² − dᵢ² ≥ 0 times squares", gives={"‖diag(d)‖₂ ≤ max|dᵢ|": True}),
         Step(f"|f′(z)| ≤ γ = {bound.sup_text} for every z ({bound.activation}), so "
              "‖diag(f′(zₛ))‖₂ ≤ γ",
              rf"\|\operatorname{{diag}}(f'(z_s))\|_2 \le \gamma = {sp.latex(g)}",
              lambda: (bound.verified, f"the proof of `vgp prove {bound.activation}` "
                       f"({bound.checked.count[0]}/{bound.checked.count[1]} steps verified)"),
-             f"vgp prove {bound.activation}", premises=(4,)),
+             f"vgp prove {bound.activation}", premises=(4,), kind="inequality",
+             gives={"‖diag(f′(zₛ))‖₂ ≤ γ": g}),
         Step("‖AB‖₂ ≤ ‖A‖₂‖B‖₂ (‖ABv‖ ≤ ‖A‖‖Bv‖ ≤ ‖A‖‖B‖‖v‖ by the operator norm's definition)",
              r"\|AB\|_2 \le \|A\|_2\,\|B\|_2",
-             submultiplicative_samples(), "and certified on 40 random rational 2×2 pairs"),
+             submultiplicative_samples(), "and certified on 40 random rational 2×2 pairs",
+             gives={"‖AB‖₂ ≤ ‖A‖₂‖B‖₂": True}),
         Step("lemma: 0 ≤ aₖ ≤ cₖ implies ∏aₖ ≤ ∏cₖ ((A + d₁)(a + d₂) − Aa = Ad₂ + d₁a + d₁d₂ ≥ 0)",
              r"0\le a_k\le c_k \;\Rightarrow\; \prod a_k \le \prod c_k",
              C.all_of(C.identical((A + d1) * (a + d2) - A * a, A * d2 + d1 * a + d1 * d2),
                       C.is_nonnegative(A * d2 + d1 * a + d1 * d2)),
-             "expand; sum of products of non-negative symbols"),
+             "expand; sum of products of non-negative symbols",
+             gives={"0 ≤ aₖ ≤ cₖ ⇒ ∏aₖ ≤ ∏cₖ": True}),
         Step("hence ‖∂h_T/∂hₜ‖₂ ≤ ∏ ‖diag(f′(zₛ))‖₂‖W‖₂ ≤ (γλ₁)^(T−t)",
              r"\Bigl\|\frac{\partial h_T}{\partial h_t}\Bigr\|_2 \le (\gamma\lambda_1)^{T-t}",
-             None, "", premises=(3, 5, 6, 7), kind="conclusion"),
+             C.follows({"∂h_T/∂hₜ = ∏ diag(f′(zₛ)) W": True, "‖diag(f′(zₛ))‖₂ ≤ γ": g,
+                        "‖AB‖₂ ≤ ‖A‖₂‖B‖₂": True, "0 ≤ aₖ ≤ cₖ ⇒ ∏aₖ ≤ ∏cₖ": True}),
+             "bound each factor of the product, then multiply the bounds", premises=(3, 5, 6, 7),
+             gives={"‖∂h_T/∂hₜ‖₂ ≤ (γλ₁)^(T−t)": True}),
         Step("vanishing, sufficient condition: λ₁ < 1/γ makes η = γλ₁ = 1/(1 + ε) with ε > 0, and "
              "(1 + ε)^(−n) → 0 as n = T − t → ∞",
              r"\lambda_1 < \tfrac{1}{\gamma} \Rightarrow (\gamma\lambda_1)^{T-t} \to 0",
@@ -104,9 +111,9 @@ def rnn_bound_proof(activation: str = "tanh") -> Proof:
              "attained: for f = id and W = λI, ∂h_T/∂hₜ = λ^(T−t) I",
              r"\lambda_1 \le \tfrac{1}{\gamma} \Rightarrow \Bigl\|\frac{\partial h_T}{\partial h_t}"
              r"\Bigr\|_2 \le 1",
-             matrices_identical((lam * sp.eye(2)) ** 3, lam ** 3 * sp.eye(2)),
-             "lemma of step 7 with cₖ = 1; sharpness: sympy matrix power", premises=(7, 8),
-             kind="conclusion"),
+             C.follows({"0 ≤ aₖ ≤ cₖ ⇒ ∏aₖ ≤ ∏cₖ": True, "‖∂h_T/∂hₜ‖₂ ≤ (γλ₁)^(T−t)": True},
+                       also=matrices_identical((lam * sp.eye(2)) ** 3, lam ** 3 * sp.eye(2))),
+             "lemma of step 7 with cₖ = 1; sharpness: sympy matrix power", premises=(7, 8)),
     )
     return Proof(f"the recurrent bound (Pascanu, Mikolov, Bengio 2013) for {bound.activation}",
                  f"‖∂h_T/∂hₜ‖₂ ≤ (γλ₁)^(T−t) with γ = sup|f′| = {bound.sup_text}: λ₁ < 1/γ "
@@ -200,12 +207,14 @@ def rnn_report(activation: str = "tanh", weight_norm="0.9", steps: int = 20,
         facts.append(Step(f"η^{bd} < {q_text(below)}" + ("" if bd == 1 else f" ≤ η^{bd - 1}"),
                           rf"\eta^{{{bd}}} < {sp.latex(sp.Rational(below.numerator, below.denominator))}",
                           lambda: (eta ** bd < below and (bd == 1 or eta ** (bd - 1) >= below),
-                                   "exact rational comparison"), "exact rational comparison"))
+                                   "exact rational comparison"), "exact rational comparison",
+                          kind="inequality"))
     if ad is not None:
         facts.append(Step(f"η^{ad} > {q_text(above)}" + ("" if ad == 1 else f" ≥ η^{ad - 1}"),
                           rf"\eta^{{{ad}}} > {sp.latex(sp.Rational(above.numerator, above.denominator))}",
                           lambda: (eta ** ad > above and (ad == 1 or eta ** (ad - 1) <= above),
-                                   "exact rational comparison"), "exact rational comparison"))
+                                   "exact rational comparison"), "exact rational comparison",
+                          kind="inequality"))
     return RnnReport(rnn_bound_proof(activation).verify(),
                      Proof("the threshold steps", "exact powers of η", r"\eta^n", tuple(facts)).verify(),
                      gamma, lam, eta, table, below, above, bd, ad)

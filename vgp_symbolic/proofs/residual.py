@@ -64,17 +64,19 @@ def residual_proof(blocks: int = 10, branch_norm=Fraction(1, 20)) -> Proof:
              C.all_of(C.identical((1 - (1 - e1)) * (P * t + e2) - (1 - (1 - e1)) * P * t, e1 * e2),
                       C.is_nonnegative(e1 * e2)),
              "apply step 4 to v, (I + J₁)v, …; with 1 − a = e₁ ≥ 0 and X = P‖v‖ + e₂: "
-             "(1 − a)X − (1 − a)P‖v‖ = e₁e₂ ≥ 0", premises=(4,)),
+             "(1 − a)X − (1 − a)P‖v‖ = e₁e₂ ≥ 0", premises=(4,),
+             gives={"‖∏(I + Jₖ)v‖ ≥ ∏(1 − ‖Jₖ‖₂)‖v‖": True}),
         Step("Weierstrass: 0 ≤ aₖ ≤ 1 gives ∏(1 − aₖ) ≥ 1 − Σaₖ; induction step: P ≥ 1 − S ≥ … "
              "and (1 − a)(1 − S) − (1 − a − S) = aS ≥ 0",
              r"\prod_k (1-a_k) \ge 1-\sum_k a_k",
              C.all_of(C.identical((1 - a) * (1 - S) - (1 - a - S), a * S),
                       C.is_nonnegative(a * S)),
-             "expand; a, S ≥ 0"),
+             "expand; a, S ≥ 0", gives={"∏(1 − aₖ) ≥ 1 − Σaₖ": True}),
         Step("hence ‖∏(I + Jₖ)‖₂ ≥ ‖∏(I + Jₖ)v‖/‖v‖ ≥ ∏(1 − ‖Jₖ‖₂) ≥ 1 − Σ‖Jₖ‖₂, which is > 0 when "
              "Σ‖Jₖ‖₂ < 1: the identity path cannot vanish, in any direction",
              r"\Bigl\|\prod_k(I+J_k)\Bigr\|_2 \ge 1-\sum_k\|J_k\|_2 > 0",
-             None, "", premises=(5, 6), kind="conclusion"),
+             C.follows({"‖∏(I + Jₖ)v‖ ≥ ∏(1 − ‖Jₖ‖₂)‖v‖": True, "∏(1 − aₖ) ≥ 1 − Σaₖ": True}),
+             "chain the two inequalities; divide by ‖v‖ > 0", premises=(5, 6)),
         Step(f"the plain chain has only ‖∏Jₖ‖₂ ≤ ∏‖Jₖ‖₂: with {n} blocks of ‖Jₖ‖₂ = {q} that is "
              f"≤ {float(plain):.2g}, while the residual chain keeps ≥ 1 − {n}·{q} = {lower}",
              rf"\|J\|^{{{n}}} = {sp.latex(Q**n)} \ \text{{vs}}\ 1 - {n}\cdot{sp.latex(Q)} = "

@@ -1,10 +1,13 @@
 """A proof is data: a list of :class:`Step` s, each a claim plus a check that is *executed*.
 
-A step's ``check`` is a zero-argument callable that runs a SymPy (or mpmath interval) computation
-and returns ``True`` -- or ``(True, detail)`` -- only when the claim has actually been verified.
-Anything else (``False``, ``None``, an undecided SymPy relational, an exception) marks the step
-*not verified*; nothing is assumed. A step may also cite earlier steps (``premises``): it is then
-verified only if they are. Steps of kind ``"definition"`` introduce notation and are shown as such.
+Every step has a kind (:data:`KINDS`): a ``definition`` introduces notation and is never called
+verified; an ``identity``, ``inequality`` or ``limit`` runs a zero-argument SymPy (or mpmath
+interval) check that returns ``True`` -- or ``(True, detail)`` -- only when the claim has actually
+been verified; a ``conclusion`` cites earlier steps (``premises``, printed "from steps i–j") and its
+check receives the facts those steps established (their ``gives``) and confirms the conclusion's
+values against them. Anything else (``False``, ``None``, an undecided SymPy relational, an
+exception, a missing check) marks the step *not verified*; nothing is assumed. A step that cites
+steps is verified only if they hold.
 
 >>> import sympy as sp
 >>> from vgp_symbolic.proofs.checks import identical
@@ -21,9 +24,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-__all__ = ["Step", "StepResult", "Proof", "CheckedProof", "run_check"]
+__all__ = ["KINDS", "Step", "StepResult", "Proof", "CheckedProof", "run_check", "kind_note"]
 
-Check = Callable[[], object]
+Check = Callable[..., object]
+KINDS = ("definition", "identity", "inequality", "limit", "conclusion")
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,9 @@ class Step:
 
     ``claim`` is plain text (Unicode), ``latex`` the same claim in LaTeX (math mode, no ``$``),
     ``check`` the verification that is run, ``method`` says in a few words how it checks,
-    ``premises`` are 1-based numbers of earlier steps this one relies on.
+    ``premises`` are 1-based numbers of earlier steps this one relies on (its citations),
+    ``kind`` one of :data:`KINDS` (by default the kind its check declares), ``gives`` the named
+    facts the step establishes once verified, for the conclusions that cite it.
     """
 
     claim: str
@@ -40,7 +46,14 @@ class Step:
     check: Check | None = None
     method: str = ""
     premises: tuple[int, ...] = ()
-    kind: str = "claim"  # claim | definition | conclusion
+    kind: str = ""
+    gives: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        kind = self.kind or getattr(self.check, "kind", "")
+        if kind not in KINDS:
+            raise ValueError(f"step {self.claim[:40]!r}: kind {kind!r} is not one of {KINDS}")
+        object.__setattr__(self, "kind", kind)
 
 
 @dataclass(frozen=True)
@@ -51,26 +64,33 @@ class StepResult:
     detail: str = ""
     seconds: float = 0.0
 
+    @property
+    def holds(self) -> bool:
+        """A definition holds by fiat; every other step only when its check passed."""
+        return self.verified or self.step.kind == "definition"
+
     def to_json(self) -> dict:
-        d = {"n": self.number, "claim": self.step.claim, "latex": self.step.latex,
-             "verified": self.verified, "method": self.step.method, "kind": self.step.kind}
-        if self.step.premises:
-            d["premises"] = list(self.step.premises)
+        d = {"n": self.number, "kind": self.step.kind, "claim": self.step.claim,
+             "latex": self.step.latex, "verified": self.verified, "method": self.step.method,
+             "cites": list(self.step.premises)}
         if self.detail:
             d["detail"] = self.detail
         return d
 
 
-def run_check(check: Check | None) -> tuple[bool, str]:
-    """Run one check; only an explicit ``True`` counts (``None`` -- "SymPy cannot decide" -- fails).
+def run_check(check: Check | None, *args) -> tuple[bool, str]:
+    """Run one check; only an explicit ``True`` counts (``None`` -- "SymPy cannot decide" -- fails,
+    and so does a step without a check).
 
     >>> run_check(lambda: True), run_check(lambda: None)[0], run_check(lambda: 1 / 0)[0]
     ((True, ''), False, False)
+    >>> run_check(None)
+    (False, 'no check')
     """
     if check is None:
-        return True, ""
+        return False, "no check"
     try:
-        out = check()
+        out = check(*args)
     except Exception as e:  # a check that crashes has not verified anything
         return False, f"check raised {type(e).__name__}: {e}"
     detail = ""
@@ -93,10 +113,18 @@ class Proof:
         results: list[StepResult] = []
         for n, step in enumerate(self.steps, 1):
             t0 = time.perf_counter()
-            ok, detail = run_check(step.check)
-            bad = [p for p in step.premises if not (1 <= p < n) or not results[p - 1].verified]
-            if ok and bad:
+            bad = [p for p in step.premises if not (1 <= p < n) or not results[p - 1].holds]
+            if step.kind == "definition":
+                ok, detail = False, "a definition: nothing to verify"
+            elif step.kind == "conclusion" and not step.premises:
+                ok, detail = False, "a conclusion that cites no step"
+            elif bad:
                 ok, detail = False, f"relies on step(s) {', '.join(map(str, bad))}, not verified"
+            elif step.kind == "conclusion":  # checked against what the cited steps established
+                facts = {k: v for p in step.premises for k, v in self.steps[p - 1].gives.items()}
+                ok, detail = run_check(step.check, facts)
+            else:
+                ok, detail = run_check(step.check)
             results.append(StepResult(n, step, ok, detail, time.perf_counter() - t0))
         return CheckedProof(self, tuple(results))
 
@@ -110,13 +138,14 @@ class CheckedProof:
 
     @property
     def verified(self) -> bool:
-        """True only when every step was verified."""
-        return all(r.verified for r in self.results)
+        """True only when every step that is not a definition was verified."""
+        return all(r.holds for r in self.results)
 
     @property
     def count(self) -> tuple[int, int]:
-        """(verified steps, all steps)."""
-        return sum(r.verified for r in self.results), len(self.results)
+        """(verified steps, steps to verify) -- definitions are not counted."""
+        checked = [r for r in self.results if r.step.kind != "definition"]
+        return sum(r.verified for r in checked), len(checked)
 
     def to_json(self) -> list[dict]:
         return [r.to_json() for r in self.results]
@@ -125,20 +154,14 @@ class CheckedProof:
         lines = [f"Proof: {self.proof.title}", f"{indent}Claim: {self.proof.statement}"]
         width = len(str(len(self.results)))
         for r in self.results:
-            mark = "✓" if r.verified else "✗"
-            tag = {"definition": " (definition)", "conclusion": ""}.get(r.step.kind, "")
-            lines.append(f"{indent}{r.number:>{width}}. [{mark}] {r.step.claim}{tag}")
-            how = r.step.method
-            if r.step.premises:
-                how = (how + "; " if how else "") + "from " + ", ".join(
-                    f"step {p}" for p in r.step.premises)
-            if how:
-                lines.append(f"{indent}{' ' * (width + 6)}checked: {how}")
-            if not r.verified:
+            mark = "def" if r.step.kind == "definition" else ("✓" if r.verified else "✗")
+            lines.append(f"{indent}{r.number:>{width}}. [{mark}] {r.step.claim}  ({kind_note(r.step)})")
+            if r.step.method:
+                word = "by" if r.step.kind == "definition" else "checked"
+                lines.append(f"{indent}{' ' * (width + 6)}{word}: {r.step.method}")
+            if not r.holds:
                 lines.append(f"{indent}{' ' * (width + 6)}NOT VERIFIED: {r.detail or 'check failed'}")
-        ok, total = self.count
-        lines.append(f"{indent}{ok}/{total} steps verified" + (". ∎" if ok == total else
-                                                                 " -- NOT a complete proof."))
+        lines.append(f"{indent}{self.summary()}")
         return "\n".join(lines)
 
     def to_latex(self) -> str:
@@ -146,16 +169,52 @@ class CheckedProof:
                f"\\textbf{{Claim.}} ${self.proof.statement_latex}$",
                "\\begin{enumerate}"]
         for r in self.results:
-            mark = "\\checkmark" if r.verified else "\\textbf{(not verified)}"
-            note = _tex_text(r.step.method)
-            if r.step.premises:
-                note += ("; " if note else "") + "from step " + ", ".join(map(str, r.step.premises))
+            mark = ("\\emph{(definition)}" if r.step.kind == "definition" else
+                    "\\checkmark" if r.verified else "\\textbf{(not verified)}")
+            kind = "" if r.step.kind == "definition" else kind_note(r.step)  # the mark says it
+            note = _tex_text("; ".join(x for x in (kind, r.step.method) if x).replace("–", "--"))
             out.append(f"  \\item ${r.step.latex}$ \\hfill {mark}"
                        + (f"\\\\\n    {{\\small\\emph{{{note}}}}}" if note else ""))
         out.append("\\end{enumerate}")
-        ok, total = self.count
-        out.append(f"{ok}/{total} steps verified by SymPy." + (" \\hfill$\\square$" if ok == total else ""))
+        out.append(_tex_text(self.summary()).replace("$\\square$", "\\hfill$\\square$"))
         return "\n".join(out)
+
+
+    def summary(self) -> str:
+        """One line: how many steps with a check passed (definitions are counted apart).
+
+        >>> import sympy as sp
+        >>> d = Step("let x be real", "x", kind="definition")
+        >>> Proof("t", "s", "s", (d,)).verify().summary()
+        '0/0 steps verified, 1 definition. ∎'
+        """
+        ok, total = self.count
+        defs = len(self.results) - total
+        tail = f", {defs} definition{'s' * (defs != 1)}" if defs else ""
+        return (f"{ok}/{total} steps verified{tail}"
+                + (". ∎" if self.verified else " -- NOT a complete proof."))
+
+
+def kind_note(step: Step) -> str:
+    """The kind as printed: "identity", "conclusion from steps 2–4, 6", …"""
+    if not step.premises:
+        return step.kind
+    return f"{step.kind} from {'step' if len(step.premises) == 1 else 'steps'} {_ranges(step.premises)}"
+
+
+def _ranges(ns) -> str:
+    """Step numbers with runs shortened: (2, 3, 4, 6) → "2–4, 6".
+
+    >>> _ranges((2, 3, 4, 6)), _ranges((5,))
+    ('2–4, 6', '5')
+    """
+    ns, out = sorted(ns), []
+    for n in ns:
+        if out and n == out[-1][1] + 1:
+            out[-1][1] = n
+        else:
+            out.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in out)
 
 
 def _tex_text(s: str) -> str:

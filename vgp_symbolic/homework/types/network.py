@@ -9,7 +9,8 @@ with one ingredient wrong (:mod:`~vgp_symbolic.homework.replay`).
 
 A draw is degenerate -- and drawn again -- when a piecewise-linear unit sits exactly at its kink,
 a ReLU on an asked route is dead, an output the gradient flows from equals its target, an answer
-is 0 or not finite, or smaller than the question's ``min_abs``.
+is 0 or not finite, or smaller than the question's ``min_abs``. (A dead ReLU is degenerate only
+where the asked gradient has at most four routes.)
 """
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from ...core.network import Network, Values
 from ...numbers import fmt
 from ..model import Mistake
 from ..replay import Over, State, fprime_of, f_of, norm, replay
-from .base import Answer, ProblemType, Reject, Solved, as_number, left_out, update_answer
+from .base import Answer, ProblemType, Reject, Solved, as_number, update_answer
+from .network_values import MAX_ROUTES, _n_routes
 
 __all__ = ["NetworkProblem", "values_for"]
 
@@ -118,7 +120,10 @@ def _reject_degenerate(n: _Net, questions):
         param = _param_of(q, net)
         if param is None:
             continue
-        for k, units in _route_units(net, param, q.route):
+        routes = 1 if q.route is not None else _n_routes(net, param)
+        for k, units in _route_units(net, param, q.route) if routes <= MAX_ROUTES else ():
+            # with few routes a dead ReLU zeroes a route the question is about: draw again;
+            # in a wide, deep network dead units are part of the problem
             act = net.activation(k)
             if act.slopes is not None and act.slopes[0] == 0 and any(
                     s.z[k][u - 1] < 0 for u in units):
