@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from vgp_symbolic.homework import Student, load_assignment, student_set
-from vgp_symbolic.homework.sets import _problem_rng, _solve_problem, student_seed
+from vgp_symbolic.homework.sets import problem_rng, _solve_problem, student_seed
 
 HW1 = Path(__file__).resolve().parents[1] / "vgp_symbolic" / "problems" / "hw1.toml"
 
@@ -35,7 +35,7 @@ def test_every_problem_draws_for_2000_consecutive_ids(hw1):
     for use in hw1.problems:
         for n in range(2000):
             st = Student(f"s{n:06d}", "X", 2)
-            pr = _solve_problem(use, _problem_rng(student_seed(hw1.id, 0, st.student_id), use),
+            pr = _solve_problem(use, problem_rng(student_seed(hw1.id, 0, st.student_id), use),
                                 st, hw1)
             assert pr.questions
 

@@ -8,6 +8,7 @@ import random
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -130,3 +131,28 @@ def test_fragments_are_not_documents():
                  ("prove", "depth")]:
         out = vgp(*args, "--format", "latex")
         assert _NEEDS.match(out) and "\\documentclass" not in out
+
+
+_EXAMPLES = Path(__file__).resolve().parents[1] / "vgp_symbolic" / "examples"
+
+
+def _longer(tmp_path, name: str, steps: int) -> str:
+    """An example recurrent spec unrolled over more steps (x padded with a repeating pattern)."""
+    text = (_EXAMPLES / f"{name}.toml").read_text(encoding="utf-8")
+    xs = ", ".join(str(v) for v in ([1.0, 0.5, -1.0, 0.25] * steps)[:steps])
+    text = re.sub(r"(?m)^steps = \d+", f"steps = {steps}", text)
+    text = re.sub(r"(?m)^x\s*= \[[^\]]*\]", f"x = [{xs}]", text)
+    spec = tmp_path / f"{name}{steps}.toml"
+    spec.write_text(text, encoding="utf-8")
+    return str(spec)
+
+
+@pytest.mark.slow
+def test_residual_and_recurrent_outputs_compile_and_fit(tmp_path):
+    """Issue 13 for ``arch_report``: its align* blocks ran up to ~1,040 pt off the page."""
+    runs = [(str(_EXAMPLES / f"{n}.toml"),) for n in ("rnn", "lstm", "gru", "residual")]
+    runs += [(str(_EXAMPLES / "lstm.toml"), "--symbolic"), (_longer(tmp_path, "rnn", 8),),
+             (_longer(tmp_path, "lstm", 7), "--wrt", "Wf_11"), (_longer(tmp_path, "gru", 7),)]
+    compile_tex(tmp_path, document([vgp("derive", *a, "--format", "latex") for a in runs]))
+    out = vgp("derive", str(_EXAMPLES / "lstm.toml"), "--format", "latex", "--standalone")
+    compile_tex(tmp_path, out, "lstm")

@@ -168,9 +168,8 @@ class ArchResult(_Shown):
         return arch_text(self.result)
 
     def to_latex(self):
-        from .arch_report import arch_latex
-        from .latex import Latex
-        return Latex(arch_latex(self.result), ("amsmath",))
+        from .arch_report import arch_tex
+        return arch_tex(self.result)
 
     def to_dict(self) -> dict:
         from .arch_report import arch_dict
@@ -180,8 +179,8 @@ class ArchResult(_Shown):
         return "```\n" + self.to_text() + "\n```"
 
     def to_markdown_math(self) -> str:
-        from .arch_report import arch_latex
-        return arch_latex(self.result)
+        from .arch_report import arch_math
+        return arch_math(self.result)
 
 
 def _arch(path, wrt, lr, precision, symbolic, check) -> ArchResult | None:

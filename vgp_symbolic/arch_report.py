@@ -16,13 +16,16 @@ import sympy as sp
 
 from .core.arch_derive import ArchDerivation, ArchEvaluation
 from .numbers import fmt
-from .report import expr_latex, expr_text, number_json, number_latex
+from .latex import Latex, equations, tex_text
+from .report import (_aligned_row, _eq, _tex_breakable, expr_latex, expr_text, number_json,
+                     number_latex, update_digits)
 
-__all__ = ["arch_text", "arch_latex", "arch_dict", "step_formula"]
+__all__ = ["arch_text", "arch_tex", "arch_latex", "arch_math", "arch_dict", "step_formula"]
 
 _SHOW_NODES = 40  # print the forward pass node by node up to this many nodes
 _SHOW_ROWS = 16  # rows of the recurrence and of the per-step table before eliding
 _SHOW_ENTRIES = 9  # print a Jacobian's symbolic entries up to this many
+_MATRIX_CHARS = 420  # LaTeX source of a matrix that still fits an article's line (measured)
 
 
 _text = expr_text
@@ -192,43 +195,87 @@ def _table_text(ev: ArchEvaluation) -> list[str]:
 
 
 # -- LaTeX -----------------------------------------------------------------------------------
-def arch_latex(x: ArchDerivation | ArchEvaluation, standalone: bool = False) -> str:
-    """``align*`` blocks: the step factor, the BPTT sum, the recurrence, the numbers."""
+def _sections(x, breaks: bool) -> list[tuple[str, list[tuple]]]:
+    """The step factor, the chain-rule sum with its recurrence, and the numbers, as (heading,
+    rows); a row is (side, side, …, note) of one equation. ``breaks`` lets a document break long
+    sums (a MathJax display cannot)."""
     ev = x if isinstance(x, ArchEvaluation) else None
     d = ev.derivation if ev else x
     sym = d.graph.latex[d.symbol]
     gl = rf"\frac{{\partial L}}{{\partial {sym}}}"
-    _, ftex = step_formula(d)
-    rows = [rf"&{ftex}"]
+
+    def T(e):
+        if isinstance(e, sp.MatrixBase):  # a small matrix: its brackets must stay \left…\right
+            return _tex(d, e)
+        return _tex_breakable(d.graph, e) if breaks else _tex(d, e)
+    rows, out = [(step_formula(d)[1], "")], []
     for i, f in enumerate(d.factors):
-        if len(f.matrix) <= _SHOW_ENTRIES:
-            val = ""
-            if ev and len(f.matrix) == 1:
-                val = f" = {number_latex(ev.factor_values[i][0][0])}"
-            rows.append(rf"{f.latex} &= {_tex(d, f.matrix if len(f.matrix) > 1 else f.matrix[0, 0])}{val}")
-    parts = ["\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"]
-    rows = [rf"{gl} &= {_tex(d, d.expression)}"]
+        M = f.matrix
+        if len(M) > _SHOW_ENTRIES:
+            continue
+        if len(M) == 1:
+            rows.append((f.latex, T(M[0, 0]))
+                        + ((number_latex(ev.factor_values[i][0][0]),) if ev else ()) + ("",))
+        elif not breaks or len(_tex(d, M)) <= _MATRIX_CHARS:
+            rows.append((f.latex, T(M), ""))
+        else:  # a matrix never breaks across lines: too wide for the page, it goes entry by entry
+            rows += [(rf"\left({f.latex}\right)_{{{r + 1}{c + 1}}}", T(M[r, c]), "")
+                     for r in range(M.rows) for c in range(M.cols)]
+    what = "time step" if d.recurrent else "layer"
+    out.append(("Per-step factor (the chain's factors)", rows))
+    rows = [(gl, T(d.expression), "")]
     for item in _elide(d.recurrence):
         if item is None:
-            rows.append(r"&\ \vdots")
+            rows.append((r"\vdots", ""))
             continue
         ds, s, e = item
-        val = f" = {number_latex(ev.adjoints[s])}" if ev else ""
-        rows.append(rf"{_tex(d, ds)} &= {_tex(d, e)}{val}")
+        rows.append((T(ds), T(e)) + ((number_latex(ev.adjoints[s]),) if ev else ()) + ("",))
     if d.expanded is not None:
-        rows.append(rf"{gl} &= {_tex(d, d.expanded)}")
+        rows.append((gl, T(d.expanded), ""))
+    out.append((f"Chain rule: one term per {what}"
+                + (" (backpropagation through time)" if d.recurrent else "")
+                + ", then the backpropagated values from the output back", rows))
     if ev:
-        rows.append(rf"{gl} &= {number_latex(ev.gradient)}")
+        rows = [(gl, number_latex(ev.gradient), "")]
         if ev.update:
             u = ev.update
-            rows.append(rf"{sym} &\leftarrow {number_latex(u.old)} - {number_latex(u.lr)} \times "
-                        rf"\left({number_latex(ev.gradient)}\right) = {number_latex(u.new)}")
-    parts.append("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}")
-    body = "\n".join(parts)
-    if not standalone:
-        return body
-    return ("\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
-            f"{body}\n\\end{{document}}\n")
+            dg, grad = update_digits(u.old, u.new), number_latex(ev.gradient)
+            rows.append((rf"{sym} \leftarrow {sym} - \eta\,{gl}",
+                         rf"{number_latex(u.old, dg)} - {number_latex(u.lr)} \times "
+                         + (f"({grad})" if ev.gradient < 0 else grad), number_latex(u.new, dg), ""))
+        out.append(("Gradient" + (" and update" if ev.update else ""), rows))
+    return out
+
+
+def arch_tex(x: ArchDerivation | ArchEvaluation) -> Latex:
+    r"""The derivation as a LaTeX fragment whose long sums break across lines (as
+    :func:`.report.derivation_tex` for a dense network).
+
+    >>> from vgp_symbolic.core.arch_spec import parse_arch_spec
+    >>> from vgp_symbolic.core.arch_derive import derive_arch
+    >>> t = arch_tex(derive_arch(parse_arch_spec('[network]\nkind = "rnn"\ninputs = 1\nhidden = 1\nsteps = 2')))
+    >>> t.packages, "align" in t.body
+    (('amsmath', 'amssymb'), False)
+    """
+    d = x.derivation if isinstance(x, ArchEvaluation) else x
+    head = (rf"{{\raggedright\noindent Network {tex_text(d.model.describe())}; parameter "
+            rf"${d.graph.latex[d.symbol]}$ ({tex_text(d.words)}).\par}}")
+    parts = [head] + [rf"\par\medskip\noindent\textbf{{{h}}}\par\smallskip" + "\n"
+                      + equations([_eq(r) for r in rows]) for h, rows in _sections(x, True)]
+    return Latex("\n".join(parts))
+
+
+def arch_latex(x: ArchDerivation | ArchEvaluation, standalone: bool = False) -> str:
+    """:func:`arch_tex` as a string: the fragment's body, or a whole document."""
+    t = arch_tex(x)
+    return t.document() if standalone else t.body
+
+
+def arch_math(x: ArchDerivation | ArchEvaluation) -> str:
+    """One MathJax ``aligned`` display (what Jupyter shows; a display does not break lines)."""
+    rows = [r for _, rs in _sections(x, False) for r in rs]
+    return ("$$\n\\begin{aligned}\n" + " \\\\\n".join(_aligned_row(r) for r in rows)
+            + "\n\\end{aligned}\n$$")
 
 
 # -- JSON ------------------------------------------------------------------------------------

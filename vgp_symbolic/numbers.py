@@ -16,8 +16,41 @@ from ._lazy import lazy_import
 
 mpmath = lazy_import("mpmath")
 
-__all__ = ["to_mpf", "log10_abs", "exact_decimal", "fmt", "magnitude", "round_sig", "trunc_sig",
+__all__ = ["exact", "to_mpf", "log10_abs", "exact_decimal", "fmt", "magnitude", "round_sig", "trunc_sig",
            "round_places", "scale_to_sig"]
+
+
+def exact(v, where: str = "value") -> Fraction:
+    """A number exactly, as its decimal: a float as the shortest decimal that reads back as it
+    (0.1 is 1/10, not its binary neighbour), text as written, a Fraction as it is.
+
+    The one reader of numbers into Fractions: spec values, tolerances, keys and answers alike.
+
+    >>> exact(0.1), exact("2.485"), exact(Fraction(1, 3)), exact(2)
+    (Fraction(1, 10), Fraction(497, 200), Fraction(1, 3), Fraction(2, 1))
+    >>> exact(float("inf"), "lr")
+    Traceback (most recent call last):
+    ValueError: lr: inf is not a finite number
+    """
+    if type(v) is Fraction:         # first: the grader's hot path
+        return v
+    if isinstance(v, bool):
+        raise ValueError(f"{where}: expected a number, got {v!r}")
+    if isinstance(v, int):
+        return Fraction(v)
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            raise ValueError(f"{where}: {v!r} is not a finite number")
+        # repr() is the shortest decimal that reads back to v: what the author wrote
+        return Fraction(repr(v))
+    if isinstance(v, str):
+        try:
+            return Fraction(v.strip())
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"{where}: {v!r} is not a number") from None
+    if isinstance(v, Fraction):
+        return v
+    return exact(float(v), where)   # numpy, mpmath, sympy numbers
 
 
 def to_mpf(v):

@@ -16,7 +16,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Callable, Union
 
-from .numbers import fmt, magnitude, round_places, round_sig
+from .numbers import exact, fmt, magnitude, round_places, round_sig
 
 __all__ = ["Number", "Tolerance", "DEFAULT_TOLERANCE", "HALF_UNIT", "SEPARATION", "exact",
            "Mistake", "Question", "KEY_COLUMNS", "OPTIONAL_KEY_COLUMNS",
@@ -202,30 +202,6 @@ class Tolerance:
 DEFAULT_TOLERANCE = Tolerance(sig_figs=3)
 
 
-def exact(v) -> Fraction:
-    """A number exactly, as its decimal: a float as the shortest decimal that reads back as it
-    (0.1 is 1/10, not its binary neighbour), text as written, a Fraction as it is.
-
-    >>> exact(0.1), exact("2.485"), exact(Fraction(1, 3))
-    (Fraction(1, 10), Fraction(497, 200), Fraction(1, 3))
-    """
-    if type(v) is Fraction:
-        return v
-    if isinstance(v, bool):
-        raise ValueError(f"not a number: {v!r}")
-    if isinstance(v, int):
-        return Fraction(v)
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            raise ValueError(f"not a finite number: {v!r}")
-        return Fraction(repr(v))
-    if isinstance(v, str):
-        return Fraction(v.strip())
-    if isinstance(v, Fraction):
-        return v
-    return exact(float(v))          # numpy, mpmath, sympy numbers
-
-
 def _dec(v) -> Fraction:
     # a tolerance as written: 1e-3 is 1/1000, not the binary float 0.001000000000000000020816…
     return _dec_cached(v) if isinstance(v, float) else exact(v)
@@ -233,7 +209,7 @@ def _dec(v) -> Fraction:
 
 @lru_cache(maxsize=256)
 def _dec_cached(v: float) -> Fraction:
-    return Fraction(repr(v))
+    return exact(v)
 
 
 def _s(n: int) -> str:

@@ -4,6 +4,7 @@ import click
 from .. import __version__
 from ..errors import UserError
 from ._common import BadInput
+from .check import check
 from .derive import derive
 from .export import export
 from .lms_import import lms_import
@@ -36,6 +37,7 @@ def main():
       vgp prove sigmoid                  σ' ≤ 1/4, checked step by step
       vgp init course                    a starter assignment folder (then: cd course; vgp render)
       vgp render vgp_symbolic/problems/hw1.toml ...   personalised homework PDFs with solutions
+      vgp check vgp_symbolic/problems/hw2.toml        draw 1,000 ids, report what to fix
       vgp grade vgp_symbolic/problems/hw1.toml ...    grade submitted answers, diagnose mistakes
       vgp export moodle|canvas|qti21 hw1.toml ...     variants as an LMS question pool
       vgp import responses.csv hw1.toml ...           grade LMS responses, grades back out
@@ -43,5 +45,5 @@ def main():
     """
 
 
-for _cmd in (derive, prove, init, render, preview, grade, lab, export, lms_import):
+for _cmd in (derive, prove, init, render, preview, check, grade, lab, export, lms_import):
     main.add_command(_cmd)

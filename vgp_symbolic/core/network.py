@@ -41,6 +41,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
     import tomli as tomllib
 
 from ..errors import UserError
+from ..numbers import exact
 from .activations import Activation, UnknownActivation, get_activation
 from .losses import Loss, UnknownLoss, get_loss
 
@@ -268,26 +269,13 @@ def to_number(v, where: str = "value") -> Number:
     >>> to_number(0.1), to_number("1/3"), to_number(2)
     (Fraction(1, 10), Fraction(1, 3), Fraction(2, 1))
     """
-    if isinstance(v, bool):
-        raise ValueError(f"{where}: expected a number, got {v!r}")
-    if isinstance(v, Fraction):
-        return v
-    if isinstance(v, int):
-        return Fraction(v)
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            raise ValueError(f"{where}: {v!r} is not a finite number")
-        # repr() is the shortest decimal that reads back to v: what the author wrote
-        return Fraction(repr(v))
     if isinstance(v, str):
         s = v.strip()
         if len(s) > _MAX_DIGITS or not re.fullmatch(r"[+-]?\d+(\.\d*)?([eE][+-]?\d{1,3})?(/\d+)?", s):
             raise ValueError(f"{where}: {v!r} is not a number (write 0.25, 1e-3 or 1/4)")
-        try:
-            return Fraction(s)
-        except (ValueError, ZeroDivisionError):
-            raise ValueError(f"{where}: {v!r} is not a number") from None
-    raise ValueError(f"{where}: expected a number, got {type(v).__name__} {v!r}")
+    elif not isinstance(v, (int, float, Fraction)):
+        raise ValueError(f"{where}: expected a number, got {type(v).__name__} {v!r}")
+    return exact(v, where)
 
 
 def _line_of(text: str, key: str) -> int | None:

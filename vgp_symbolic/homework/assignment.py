@@ -179,10 +179,12 @@ def load_problem_spec(path) -> ProblemSpec:
                           f"{', '.join(impl.answers)}", line)
         if not isinstance(spec, dict):
             raise t.error(f"[answers.{key}] must be a table", line)
-        bad = set(spec) - {"prompt", "tolerance", "points"}
+        bad = set(spec) - {"prompt", "tolerance", "points", "universal"}
         if bad:
             raise t.error(f"unknown key(s) {sorted(bad)} in [answers.{key}]; expected prompt, "
-                          "tolerance, points", line)
+                          "tolerance, points, universal", line)
+        if not isinstance(spec.get("universal", False), bool):
+            raise t.error(f"answers.{key}.universal must be true or false", line)
         try:
             tol = parse_tolerance(spec.get("tolerance", {"rel": 1e-3}), f"answers.{key}")
             pts = _points(spec.get("points", 1), f"answers.{key}")
@@ -191,7 +193,8 @@ def load_problem_spec(path) -> ProblemSpec:
         prompt = spec.get("prompt", impl.answers[key])
         if not isinstance(prompt, str):
             raise t.error(f"answers.{key}.prompt must be a string", line)
-        answers[key] = {"prompt": prompt, "tolerance": tol, "points": pts}
+        answers[key] = {"prompt": prompt, "tolerance": tol, "points": pts,
+                        "universal": spec.get("universal", False), "line": line}
     return ProblemSpec(path.stem, path, kind, title, template, params, answers)
 
 
@@ -385,7 +388,7 @@ def _problem_use(t: _Text, pu, number, line, pdirs, tdirs, available) -> Problem
                                                                else "tolerance", line) or line) \
                 from None
         qs.append(QuestionInfo(f"q{number}{_letter(i)}", spec.name, k, d["prompt"], tol, pts,
-                               number))
+                               number, d.get("universal", False), d.get("line")))
     spec = replace(spec, title=title)
     return ProblemUse(number, spec, tuple(keys), params, tuple(qs), line)
 

@@ -85,6 +85,8 @@ class QuestionInfo:
     tolerance: Tolerance
     points: float
     number: int                  # problem number
+    universal: bool = False      # the same answer for everyone by design (`vgp check` allows it)
+    line: int | None = None      # the question's line in its problem file
 
 
 @dataclass(frozen=True)

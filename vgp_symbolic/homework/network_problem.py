@@ -63,7 +63,7 @@ __all__ = ["Ask", "NetworkQuestion", "NetworkProblemSpec", "parse_ask", "load_ne
            "masked_table"]
 
 _QUESTION_KEYS = {"ask", "route", "network", "compare", "depends_on", "min_abs", "prompt",
-                  "tolerance", "points"}
+                  "tolerance", "points", "universal"}
 _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z_][A-Za-z0-9_.\-\" ]*?)\s*\]\]?\s*(#.*)?$")
 
 
@@ -442,7 +442,11 @@ def load_network_spec(t, data: dict, path: Path):
         prompt = raw.get("prompt", ask_words(spec.questions[key].ask))
         if not isinstance(prompt, str):
             raise t.error(f"answers.{key}.prompt must be a string", t.key_line("prompt", line))
-        answers[key] = {"prompt": prompt, "tolerance": tol, "points": pts}
+        if not isinstance(raw.get("universal", False), bool):
+            raise t.error(f"answers.{key}.universal must be true or false",
+                          t.key_line("universal", line))
+        answers[key] = {"prompt": prompt, "tolerance": tol, "points": pts,
+                        "universal": raw.get("universal", False), "line": line}
     return ProblemSpec(path.stem, path, "network", pd.get("title", path.stem),
                        pd.get("template", "network.tex"), spec.params, answers,
                        NetworkProblem(spec))

@@ -24,7 +24,8 @@ from .model import (Assignment, HomeworkError, Mistake, ProblemRender, ProblemUs
                     Student, StudentSet)
 from .types import TYPES, Reject
 
-__all__ = ["student_seed", "student_set", "solve_problem", "MAX_DRAWS"]
+__all__ = ["student_seed", "student_set", "solve_problem", "draw_problem", "problem_rng",
+           "MAX_DRAWS"]
 
 MAX_DRAWS = 2000
 
@@ -35,7 +36,7 @@ def student_seed(assignment_id: str, class_seed: int, student_id: str) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-def _problem_rng(seed: int, use: ProblemUse) -> random.Random:
+def problem_rng(seed: int, use: ProblemUse) -> random.Random:
     digest = hashlib.sha256(f"{seed}|{use.number}|{use.spec.name}".encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
 
@@ -59,7 +60,7 @@ def student_set(assignment: Assignment, student: Student, class_seed: int | None
     seed = student_seed(assignment.id, cs, student.student_id)
     problems, questions = [], []
     for use in assignment.problems:
-        pr = _solve_problem(use, _problem_rng(seed, use), student, assignment)
+        pr = _solve_problem(use, problem_rng(seed, use), student, assignment)
         problems.append(pr)
         questions += pr.questions
     return StudentSet(student, seed, tuple(questions), tuple(problems), cs)
@@ -79,29 +80,38 @@ def solve_problem(assignment: Assignment, student: Student, number: int,
     """
     cs = assignment.seed if class_seed is None else int(class_seed)
     use = assignment.problems[number - 1]
-    return _solve_problem(use, _problem_rng(student_seed(assignment.id, cs, student.student_id),
+    return _solve_problem(use, problem_rng(student_seed(assignment.id, cs, student.student_id),
                                             use), student, assignment)
 
 
 def _solve_problem(use: ProblemUse, rng: random.Random, student: Student,
                    assignment: Assignment) -> ProblemRender:
+    return draw_problem(use, rng, student, assignment)[0]
+
+
+def draw_problem(use: ProblemUse, rng: random.Random, student: Student,
+                 assignment: Assignment) -> tuple[ProblemRender, tuple[str, ...], str | None]:
+    """One problem's accepted draw, the reasons of the draws rejected before it (in order; a
+    clash names its question id first, ``"q1a: ..."``) and, for fixed parameters, the first
+    clash whose mistakes were dropped instead (`vgp check` reports both)."""
     impl = use.spec.impl or TYPES[use.spec.kind]
     fixed = all(s.kind == "fixed" or (s.kind == "choices" and len(s.choices) == 1)
                 for s in use.params.values())
-    last = "no draw"
+    rejected = []
     for _ in range(1 if fixed else MAX_DRAWS):
         params = draw_params(use.params, rng)
         try:
             solved = impl.solve(params)
         except Reject as e:
-            last = str(e)
+            rejected.append(str(e))
             continue
         qs, clash = _questions(use, solved, drop_clashes=fixed)
-        if clash:
-            last = clash
+        if clash and not fixed:
+            rejected.append(clash)
             continue
-        return ProblemRender(use.number, use.spec.kind, use.spec.title, use.spec.template,
-                             params, solved.full_context(), tuple(qs))
+        return (ProblemRender(use.number, use.spec.kind, use.spec.title, use.spec.template,
+                              params, solved.full_context(), tuple(qs)), tuple(rejected), clash)
+    last = rejected[-1] if rejected else "no draw"
     how = "its fixed parameters" if fixed else f"{MAX_DRAWS} draws"
     where = f"{assignment.path}, line {use.line}" if use.line else str(assignment.path)
     raise HomeworkError(f"{where}: problem {use.number} ({use.spec.name}) has no "
@@ -112,7 +122,7 @@ def _solve_problem(use: ProblemUse, rng: random.Random, student: Student,
 
 def _questions(use: ProblemUse, solved, drop_clashes: bool):
     by_key = {q.key: q for q in use.questions}
-    out = []
+    out, first = [], None
     for info in use.questions:
         a = solved.answers[info.key]
         deps = tuple(by_key[k].id for k in a.depends_on if k in by_key)
@@ -122,11 +132,12 @@ def _questions(use: ProblemUse, solved, drop_clashes: bool):
         clash = _clash(info.tolerance, a.value, mistakes)
         if clash and drop_clashes:
             mistakes = _drop_clashing(info.tolerance, a.value, mistakes)
+            first = first or f"{info.id}: {clash}"
         elif clash:
             return None, f"{info.id}: {clash}"
         out.append(Question(info.id, use.spec.name, info.prompt, a.value, info.tolerance,
                             info.points, deps, mistakes, recompute, info.key))
-    return out, None
+    return out, first
 
 
 def _recompute(answer, id_to_key: dict):

@@ -17,7 +17,7 @@ from fractions import Fraction
 import sympy as sp
 
 from ..errors import UserError
-
+from ..numbers import exact
 from .intervals import Enclosure, exact_decimal, round_sig
 
 __all__ = ["PowerRow", "power_table", "threshold_depth", "explosion_depth", "sci", "q_text",
@@ -57,12 +57,8 @@ def _short_decimal(q: Fraction, max_len: int = 24) -> str | None:
 
 
 def _as_fraction(x) -> Fraction:
-    if isinstance(x, Fraction):
-        return x
-    if isinstance(x, (int, str)):
-        return Fraction(x)
-    if isinstance(x, float):
-        return Fraction(repr(x))
+    if isinstance(x, (Fraction, int, float, str)):
+        return exact(x)
     e = sp.nsimplify(x) if not isinstance(x, sp.Basic) else x
     if e.is_Rational:
         return Fraction(int(e.p), int(e.q))
