@@ -122,3 +122,15 @@ def test_tolerance_magnitudes():
     assert "below 1e-12" in _tolerance_problem(Tolerance(abs=1e-15), [10.0])
     assert "only an exact 0" in _tolerance_problem(Tolerance(rel=1e-3), [0.0, 0.0])
     assert _tolerance_problem(Tolerance(abs=1e-4), [0.3, 0.5]) is None
+
+
+def test_readme_authoring_example_checks_clean(tmp_path):
+    """The README's example problem and assignment, as printed there, load and check clean."""
+    readme = (PKG.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Author a problem in TOML", 1)[1].split("\n## ", 1)[0]
+    blocks = section.split("```toml\n")[1:]
+    problem, assignment = (b.split("```", 1)[0] for b in blocks[:2])
+    (tmp_path / "tiny_net.toml").write_text(problem, encoding="utf-8")
+    (tmp_path / "myhw.toml").write_text(assignment, encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", str(tmp_path / "myhw.toml"), "--ids", "20"])
+    assert r.exit_code == 0 and "0 error(s), 0 warning(s)" in r.output, r.output

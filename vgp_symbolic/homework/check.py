@@ -2,8 +2,8 @@
 
 Four kinds of finding, each naming a file, a line and (where it concerns one) a question id:
 
-* **draws** -- an id for which a problem has no acceptable draw is an *error* (`vgp render` would
-  stop there); re-drawn (degenerate) draws are counted per problem and reason, a *warning* when
+* **draws** -- an id for which a problem has no acceptable draw, or whose draw crashes, is an
+  *error* (`vgp render` would stop there); re-drawn (degenerate) draws are counted per problem and reason, a *warning* when
   more than a quarter of the ids need one;
 * **spread** -- a question whose answer takes fewer than ``min(20, ids/2)`` distinct values over
   the ids (students can copy it), unless its answer table says ``universal = true``;
@@ -87,6 +87,7 @@ def check_assignment(assignment: Assignment, ids: int = 1000,
 class _Tally:
     values: dict               # question id -> answers over the ids
     failed: list               # (student id, message)
+    crashed: list              # (student id, exception): a bug in vgp, not in the files
     redrawn_ids: int = 0
     rejected: Counter = None   # reason (numbers stripped) -> rejected draws
     clash_ids: Counter = None  # question id -> ids re-drawn for its mistakes
@@ -94,7 +95,7 @@ class _Tally:
 
 
 def _check_problem(a: Assignment, use: ProblemUse, cs: int, sids: list[str]) -> list[Finding]:
-    tally = _Tally({q.id: [] for q in use.questions}, [], 0, Counter(), Counter(), Counter())
+    tally = _Tally({q.id: [] for q in use.questions}, [], [], 0, Counter(), Counter(), Counter())
     for sid in sids:
         st = Student(sid, sid, 0)
         try:
@@ -104,6 +105,9 @@ def _check_problem(a: Assignment, use: ProblemUse, cs: int, sids: list[str]) -> 
             tally.failed.append((sid, str(e)))
             if len(tally.failed) == _GIVE_UP and not any(tally.values.values()):
                 break          # hopeless: each further id would cost MAX_DRAWS draws
+            continue
+        except Exception as e:   # noqa: BLE001 - a bug in vgp; report the id, keep checking
+            tally.crashed.append((sid, f"{type(e).__name__}: {e}"))
             continue
         for q in render.questions:
             tally.values[q.id].append(q.answer)
@@ -149,6 +153,12 @@ def _draw_findings(a, use, tally: _Tally, n: int) -> list[Finding]:
                            f"{use.spec.name}: no acceptable draw for {of} (first {sid}; last "
                            f"reason: {m.group(1) if m else msg}); widen its parameter ranges "
                            f"(in {use.spec.path.name} or the assignment's params)"))
+    if tally.crashed:
+        sid, msg = tally.crashed[0]
+        out.append(Finding("error", a.path, use.line, name,
+                           f"{use.spec.name}: drawing crashed for {len(tally.crashed)} of {n} "
+                           f"ids (first {sid}: {msg[:200]}); `vgp render` would crash for them "
+                           "too -- a bug in vgp, please report it"))
     if tally.redrawn_ids:
         top = "; ".join(f"{r} ({k} draws)" for r, k in tally.rejected.most_common(3))
         level = "warning" if tally.redrawn_ids > _REDRAW_WARN * n else "note"
