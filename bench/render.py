@@ -1,26 +1,26 @@
-"""Benchmark: `vgp render` for a class of 200 -- the .tex stage, and the PDF stage against bare
-latexmk on the same files.
+"""Benchmark: `vgp render` for a class -- the .tex stage, and the PDF stage against bare latexmk
+on the same files, with LuaLaTeX (the engine that sets every script) on both sides.
 
-1. ``.tex``: load problems/hw1.toml, draw and solve every student's set, typeset and write
-   problems.tex + solutions.tex for each (what ``vgp render --no-pdf`` does). Goal: a few
-   seconds for 200 students. Timed in a fresh subprocess, so import and warm-up are included.
-2. PDF: ``compile_pdfs`` (thread pool, one latexmk per document, log parsing, progress
-   callback, moving PDFs into place) against bare latexmk on a copy of the same .tex files, run
-   by ``xargs -P`` with the same command line and the same parallelism. Goal: overhead < 20 %.
-   The runs alternate (bare first, then vgp first, ... with ``--repeat``) and the best wall
-   time of each side is compared; the CPU time of all child processes (latexmk, pdflatex) is
-   reported too, since it does not depend on what else the machine is doing.
+1. ``.tex``: ``vgp render --no-pdf`` for 200 students in a fresh interpreter, run twice: the first
+   run proves each drawn activation once (the proof facts are cached, keyed by the proof code);
+   the second is the steady state. Reported: the stage as ``vgp render`` times it (draw, solve,
+   typeset, write) and the whole command. Goal: the stage under 2 s for 200 students.
+2. PDF: :func:`~vgp_symbolic.homework.compile.compile_documents` (many students per LuaLaTeX run,
+   the batch PDF split per student with pypdf, metadata, log parsing) against bare
+   ``latexmk -lualatex`` once per document on the same .tex files, ``jobs`` at a time (xargs -P).
+   Goal: vgp at least 3× faster. The CPU time of all child processes is reported too, since it
+   does not depend on what else the machine is doing.
 
 Usage::
 
-    python bench/render.py [--students 200] [--pdf-students 200] [--jobs N] [--repeat 1]
+    python bench/render.py [--students 200] [--pdf-students 40] [--jobs N]
 """
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
-import shlex
 import shutil
 import subprocess
 import sys
@@ -29,9 +29,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+EPOCH = 1791158400    # 2026-10-05: the PDFs' date
 HW1 = ROOT / "vgp_symbolic" / "problems" / "hw1.toml"
-NAMES = ["Ada Lovelace", "Alan Turing", "Zoë Ørsted-Łukasz", "李雷", r"\input{/etc/passwd}",
-         "Grace Hopper", "Kurt Gödel", "Emmy Noether"]
+NAMES = ["Ada Lovelace", "Nguyễn Thị Minh Khai", "Ελένη Παπαδοπούλου", "Дмитрий Иванов", "李雷",
+         "山田 花子", "김민준", "فاطمة محمد", "דוד כהן", "अमित शर्मा", r"\input{/etc/passwd}",
+         "Zoë Ørsted-Łukasz"]
 
 
 def write_roster(path: Path, n: int) -> None:
@@ -43,8 +45,8 @@ def write_roster(path: Path, n: int) -> None:
             w.writerow([f"s{i:04d}", f"{NAMES[i % len(NAMES)]} {i}"])
 
 
-def tex_stage(roster: Path, out: Path, jobs: int) -> float:
-    """``vgp render --no-pdf`` in a fresh interpreter; the wall time of the whole command."""
+def tex_stage(roster: Path, out: Path, jobs: int) -> tuple[float, float]:
+    """``vgp render --no-pdf`` in a fresh interpreter: (its .tex stage, the whole command)."""
     cmd = [sys.executable, "-c", "from vgp_symbolic.cli import main; main()", "render", str(HW1),
            "--roster", str(roster), "--out", str(out), "--no-pdf", "--jobs", str(jobs)]
     t = time.perf_counter()
@@ -52,49 +54,51 @@ def tex_stage(roster: Path, out: Path, jobs: int) -> float:
     dt = time.perf_counter() - t
     if r.returncode != 0:
         sys.exit(f"vgp render failed:\n{r.stdout}{r.stderr}")
-    return dt
+    stage = float(re.search(r"Time: \.tex ([0-9.]+) s", r.stdout).group(1))
+    return stage, dt
 
 
-def copy_tex(src: Path, dst: Path, ids: list[str]) -> list[Path]:
-    dirs = []
-    for sid in ids:
-        (dst / sid).mkdir(parents=True)
-        for doc in ("problems", "solutions"):
-            shutil.copyfile(src / sid / f"{doc}.tex", dst / sid / f"{doc}.tex")
-        dirs.append(dst / sid)
-    return dirs
+def documents(build: Path, ids: list[str], dst: Path):
+    from vgp_symbolic.homework.compile import Document
+    return [Document((build / "tex" / kind / f"{sid}.tex").read_text(encoding="utf-8"),
+                     dst / kind / f"{sid}.pdf", f"{sid} {kind}", {"Title": sid})
+            for sid in ids for kind in ("handouts", "solutions")]
 
 
-def vgp_pdf(tree: Path, ids: list[str], jobs: int) -> float:
-    from vgp_symbolic.homework.build import compile_pdfs
-    from vgp_symbolic.homework.model import Student
-    students = [Student(sid, sid, 2 + i) for i, sid in enumerate(ids)]
-    dirs = {sid: tree / sid for sid in ids}
+def vgp_pdf(build: Path, ids: list[str], jobs: int, dst: Path) -> float:
+    from vgp_symbolic.homework.compile import compile_documents
+    docs = documents(build, ids, dst)
     done = [0]
 
     def tick():
         done[0] += 1
     t = time.perf_counter()
-    compile_pdfs(students, dirs, jobs, tick)
+    compile_documents(docs, "lualatex", EPOCH, jobs, tick)
     dt = time.perf_counter() - t
-    assert done[0] == 2 * len(ids) and all((d / "solutions.pdf").is_file() for d in dirs.values())
+    assert done[0] == len(docs) and all(d.target.is_file() for d in docs)
     return dt
 
 
-def bare_pdf(tree: Path, ids: list[str], jobs: int) -> float:
-    """The same latexmk command, one per document, ``jobs`` at a time, driven by xargs."""
-    from vgp_symbolic.homework.build import latexmk_command, tex_env
-    cmd = " ".join(shlex.quote(c) for c in latexmk_command("$1"))
-    cmd = cmd.replace("'$1'", '"$1"')
-    docs = "".join(f"{tree / sid}\n{doc}.tex\n" for sid in ids for doc in ("problems", "solutions"))
+def bare_pdf(build: Path, ids: list[str], jobs: int, dst: Path) -> float:
+    """latexmk -lualatex, one run per document, ``jobs`` at a time, driven by xargs."""
+    from vgp_symbolic.homework.compile import tex_env
+    files = []
+    for sid in ids:
+        for kind in ("handouts", "solutions"):
+            d = dst / kind / sid
+            d.mkdir(parents=True)
+            shutil.copyfile(build / "tex" / kind / f"{sid}.tex", d / "doc.tex")
+            files.append(d)
+    cmd = ("latexmk -norc -lualatex -interaction=nonstopmode -halt-on-error "
+           "-lualatex='lualatex -no-shell-escape %O %S' doc.tex")
     script = f'cd "$0" && {cmd} >/dev/null 2>&1'
     t = time.perf_counter()
-    r = subprocess.run(["xargs", "-P", str(jobs), "-n", "2", "sh", "-c", script],
-                       input=docs, text=True, env=tex_env())
+    r = subprocess.run(["xargs", "-P", str(jobs), "-n", "1", "sh", "-c", script],
+                       input="".join(f"{d}\n" for d in files), text=True, env=tex_env(EPOCH))
     dt = time.perf_counter() - t
     if r.returncode != 0:
         sys.exit("bare latexmk failed")
-    assert all((tree / sid / ".latex" / "solutions.pdf").is_file() for sid in ids)
+    assert all((d / "doc.pdf").is_file() for d in files)
     return dt
 
 
@@ -106,49 +110,44 @@ def _children_cpu() -> float:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--students", type=int, default=200)
-    ap.add_argument("--pdf-students", type=int, default=None,
-                    help="students whose PDFs are compiled (default: all)")
+    ap.add_argument("--pdf-students", type=int, default=40,
+                    help="students whose PDFs are compiled (0: none)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--repeat", type=int, default=1, help="alternating PDF runs per side")
     args = ap.parse_args()
-    if shutil.which("latexmk") is None and args.pdf_students != 0:
-        sys.exit("latexmk not found: install TeX Live (see .ci/run) or pass --pdf-students 0")
-    n_pdf = args.students if args.pdf_students is None else min(args.pdf_students, args.students)
+    if shutil.which("lualatex") is None and args.pdf_students != 0:
+        sys.exit("lualatex not found: install TeX Live (see .ci/run) or pass --pdf-students 0")
+    n_pdf = min(args.pdf_students, args.students)
     with tempfile.TemporaryDirectory(prefix="vgp-bench-") as tmp:
         tmp = Path(tmp)
         roster = tmp / "roster.csv"
         write_roster(roster, args.students)
         c0 = _children_cpu()
-        t_tex = tex_stage(roster, tmp / "build", args.jobs)
+        cold, cold_all = tex_stage(roster, tmp / "cold", args.jobs)
+        stage, whole = tex_stage(roster, tmp / "build", args.jobs)
         c_tex = _children_cpu() - c0
         print(f"students            {args.students}   (cores {os.cpu_count()}, jobs {args.jobs}, "
               f"load average {os.getloadavg()[0]:.1f})")
-        print(f".tex stage          {t_tex:7.2f} s  ({1000 * t_tex / args.students:.1f} ms per "
-              f"student, whole `vgp render --no-pdf` command; CPU {c_tex:.1f} s)   "
-              "goal: a few seconds")
+        print(f".tex stage          {stage:7.2f} s  ({1000 * stage / args.students:.1f} ms per "
+              f"student; whole command {whole:.2f} s; first run, proving each activation: "
+              f"{cold:.2f} s)   goal: under 2 s   {'OK' if stage < 2 else 'NOT MET'}")
         if n_pdf == 0:
             return
         ids = [f"s{i:04d}" for i in range(n_pdf)]
-        # warm the TeX caches (fonts, format) so neither side pays for the first run
-        copy_tex(tmp / "build", tmp / "warm", ids[:1])
-        bare_pdf(tmp / "warm", ids[:1], 1)
-        wall = {"vgp": float("inf"), "bare": float("inf")}
-        cpu = {"vgp": float("inf"), "bare": float("inf")}
-        sides = {"vgp": vgp_pdf, "bare": bare_pdf}
-        for k in range(args.repeat):
-            for name in (("bare", "vgp") if k % 2 == 0 else ("vgp", "bare")):
-                copy_tex(tmp / "build", tmp / f"{name}{k}", ids)
-                c0 = _children_cpu()
-                wall[name] = min(wall[name], sides[name](tmp / f"{name}{k}", ids, args.jobs))
-                cpu[name] = min(cpu[name], _children_cpu() - c0)
-        over = 100 * (wall["vgp"] / wall["bare"] - 1)
-        over_cpu = 100 * (cpu["vgp"] / cpu["bare"] - 1)
-        print(f"PDF stage, vgp      {wall['vgp']:7.2f} s  ({2 * n_pdf} documents; child CPU "
-              f"{cpu['vgp']:.1f} s)")
-        print(f"PDF stage, latexmk  {wall['bare']:7.2f} s  (bare, xargs -P {args.jobs}, same files "
-              f"and flags; child CPU {cpu['bare']:.1f} s)")
-        print(f"overhead            {over:+6.1f} %  wall, {over_cpu:+.1f} % CPU   goal: under 20 %"
-              f"   {'OK' if over < 20 else 'NOT MET'}")
+        # warm the TeX caches (luaotfload's font names, the format) so neither side pays for them
+        bare_pdf(tmp / "build", ids[:1], 1, tmp / "warm")
+        wall, cpu = {}, {}
+        for name, side in (("bare", bare_pdf), ("vgp", vgp_pdf)):
+            c0 = _children_cpu()
+            wall[name] = side(tmp / "build", ids, args.jobs, tmp / name)
+            cpu[name] = _children_cpu() - c0
+        n_docs = 2 * n_pdf
+        print(f"PDF stage, vgp      {wall['vgp']:7.2f} s  ({n_docs} documents, LuaLaTeX, batched; "
+              f"child CPU {cpu['vgp']:.1f} s)")
+        print(f"PDF stage, latexmk  {wall['bare']:7.2f} s  (latexmk -lualatex once per document, "
+              f"xargs -P {args.jobs}; child CPU {cpu['bare']:.1f} s)")
+        speed = wall["bare"] / wall["vgp"]
+        print(f"speed-up            {speed:6.1f}×  wall, {cpu['bare'] / cpu['vgp']:.1f}× CPU   "
+              f"goal: at least 3×   {'OK' if speed >= 3 else 'NOT MET'}")
 
 
 if __name__ == "__main__":

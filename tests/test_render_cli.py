@@ -46,25 +46,36 @@ def test_no_pdf_writes_tex_and_key(tmp_path):
     assert r.exit_code == 0, r.output
     assert "6 students" in r.output
     for sid in ("s1", "s2", "s3", "s4", "s5"):
-        assert (out / sid / "problems.tex").is_file() and (out / sid / "solutions.tex").is_file()
-        assert not (out / sid / "problems.pdf").exists()
-    dirs = [p.name for p in out.iterdir() if p.is_dir()]
-    assert len(dirs) == 6 and all(not d.startswith(".") for d in dirs)
-    assert not (tmp_path / "up").exists()                  # "../up" stays inside out/
-    assert "[U+674E]" in r.output or "李" in r.output      # the warning about 李雷
+        assert (out / "tex" / "handouts" / f"{sid}.tex").is_file()
+        assert (out / "tex" / "solutions" / f"{sid}.tex").is_file()
+    assert not (out / "handouts").exists() and not (out / "solutions").exists()
+    files = [p.name for p in (out / "tex" / "handouts").iterdir()]
+    assert len(files) == 6 and all(not f.startswith(".") for f in files)
+    assert not (tmp_path / "up").exists() and not (out / "tex" / "up.tex").exists()
+    assert "Warning" not in r.output                      # LuaLaTeX sets 李雷 as written
+
+
+def test_pdflatex_fallback_names_the_students_it_cannot_set(tmp_path):
+    r = run(HW1, "--roster", roster(tmp_path), "--out", tmp_path / "o", "--no-pdf",
+            "--engine", "pdflatex")
+    assert r.exit_code == 0, r.output
+    warned = [ln for ln in r.output.splitlines() if ln.startswith("Warning")]
+    assert len(warned) == 1 and "student 's5' (李雷, roster line 6)" in warned[0]
+    tex = (tmp_path / "o" / "tex" / "handouts" / "s5.tex").read_text(encoding="utf-8")
+    assert "[U+674E][U+96F7]" in tex and "fontspec" not in tex
 
 
 def test_hostile_names_are_escaped_in_tex(tmp_path):
     out = tmp_path / "b"
     assert run(HW1, "--roster", roster(tmp_path), "--out", out, "--no-pdf").exit_code == 0
-    t1 = (out / "s1" / "problems.tex").read_text(encoding="utf-8")
+    t1 = (out / "tex" / "handouts" / "s1.tex").read_text(encoding="utf-8")
     assert r"\input{/etc/passwd}" not in t1
     assert r"\textbackslash{}input\{/etc/passwd\}" in t1
-    t2 = (out / "s2" / "solutions.tex").read_text(encoding="utf-8")
+    t2 = (out / "tex" / "solutions" / "s2.tex").read_text(encoding="utf-8")
     assert t2.count(r"\end{document}") == 1
     assert r"\}\textbackslash{}end\{document\}" in t2
-    assert "Zoë Ørsted-Łukasz" in (out / "s4" / "problems.tex").read_text(encoding="utf-8")
-    assert "[U+674E][U+96F7]" in (out / "s5" / "problems.tex").read_text(encoding="utf-8")
+    assert "Zoë Ørsted-Łukasz" in (out / "tex" / "handouts" / "s4.tex").read_text(encoding="utf-8")
+    assert "李雷" in (out / "tex" / "handouts" / "s5.tex").read_text(encoding="utf-8")
 
 
 def test_rerender_is_byte_identical_and_seed_changes_it(tmp_path):
@@ -81,7 +92,7 @@ def test_rerender_is_byte_identical_and_seed_changes_it(tmp_path):
     d = tmp_path / "d"
     ro2 = roster(tmp_path, rows=list(reversed(HOSTILE[:3])), name="r2.csv")
     assert run(HW1, "--roster", ro2, "--out", d, "--no-pdf").exit_code == 0
-    assert (d / "s2" / "problems.tex").read_bytes() == ta["s2/problems.tex"]
+    assert (d / "tex" / "handouts" / "s2.tex").read_bytes() == ta["tex/handouts/s2.tex"]
 
 
 def test_deterministic_across_processes(tmp_path):
@@ -126,7 +137,7 @@ def test_key_csv_matches_student_sets(tmp_path):
         assert (float(row["abs_tol"]) if row["abs_tol"] else None) == t.abs
     # the solutions show the answers the key holds
     s4 = student_set(a, students[3], 3)
-    sol = (out / "s4" / "solutions.tex").read_text(encoding="utf-8")
+    sol = (out / "tex" / "solutions" / "s4.tex").read_text(encoding="utf-8")
     from vgp_symbolic.homework.latex import number_tex
     for q in s4.questions:
         assert number_tex(q.answer, 8) in sol, q.id
@@ -170,12 +181,13 @@ def test_unknown_problem_type_exit_2(tmp_path):
 
 
 def test_missing_tex_says_how_to_install(tmp_path, monkeypatch):
-    import vgp_symbolic.homework.build as build
-    monkeypatch.setattr(build.shutil, "which", lambda name: None)
+    import vgp_symbolic.homework.compile as compile_
+    monkeypatch.setattr(compile_.shutil, "which", lambda name: None)
     out = tmp_path / "o"
     r = run(HW1, "--roster", roster(tmp_path), "--out", out)
     assert r.exit_code == 2
-    assert "latexmk and pdflatex not found" in r.output and "apt-get install" in r.output
+    assert "no TeX engine (lualatex or pdflatex) found" in r.output
+    assert "apt-get install" in r.output and "texlive-luatex" in r.output
     assert "--no-pdf" in r.output
     assert not out.exists()                               # nothing written
     r = run(HW1, "--roster", roster(tmp_path), "--out", out, "--no-pdf")
@@ -216,10 +228,51 @@ def test_error_in_worker_names_student(tmp_path):
     assert not out.exists()
 
 
-def test_unwritable_output_exit_2(tmp_path):
+def test_a_folder_not_written_by_render_is_not_replaced(tmp_path):
     out = tmp_path / "o"
     out.mkdir()
-    (out / "s1").write_text("in the way")
+    (out / "notes.txt").write_text("the instructor's own file")
     r = run(HW1, "--roster", roster(tmp_path, HOSTILE[:1]), "--out", out, "--no-pdf")
-    assert r.exit_code == 2 and "cannot write" in r.output and "s1" in r.output
-    assert not (out / "key.csv").exists()
+    assert r.exit_code == 2 and "not written by vgp render" in r.output
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    # an earlier render is replaced whole: nothing of the old one survives
+    new = tmp_path / "n"
+    assert run(HW1, "--roster", roster(tmp_path, HOSTILE[:2]), "--out", new, "--no-pdf"
+               ).exit_code == 0
+    assert run(HW1, "--roster", roster(tmp_path, HOSTILE[:1]), "--out", new, "--no-pdf"
+               ).exit_code == 0
+    assert sorted(p.name for p in (new / "tex" / "handouts").iterdir()) == ["s1.tex"]
+
+
+def test_unwritable_output_exit_2(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root writes anywhere")
+    parent = tmp_path / "ro"
+    parent.mkdir()
+    parent.chmod(0o500)
+    try:
+        r = run(HW1, "--roster", roster(tmp_path, HOSTILE[:1]), "--out", parent / "o",
+                "--no-pdf")
+    finally:
+        parent.chmod(0o700)
+    assert r.exit_code == 2 and "cannot write" in r.output
+
+
+def test_an_assignment_anywhere_uses_the_library(tmp_path):
+    """Only an assignment file in a folder: problem types and templates come from the library;
+    a local template of the same name overrides the library's."""
+    hw = tmp_path / "course" / "hw.toml"
+    hw.parent.mkdir()
+    hw.write_text('[assignment]\nid = "hw"\ntitle = "Mine"\ndate = 2026-10-05\n'
+                  '[[problems]]\ntype = "exploding"\n', encoding="utf-8")
+    out = tmp_path / "o"
+    r = run(hw, "--roster", roster(tmp_path, HOSTILE[:1]), "--out", out, "--no-pdf")
+    assert r.exit_code == 0, r.output
+    tex = (out / "tex" / "handouts" / "s1.tex").read_text(encoding="utf-8")
+    assert "Exploding gradients" in tex and "5 October 2026" in tex
+    (hw.parent / "templates").mkdir()
+    (hw.parent / "templates" / "exploding.tex").write_text("LOCAL OVERRIDE\n", encoding="utf-8")
+    assert run(hw, "--roster", roster(tmp_path, HOSTILE[:1]), "--out", out, "--no-pdf"
+               ).exit_code == 0
+    tex = (out / "tex" / "handouts" / "s1.tex").read_text(encoding="utf-8")
+    assert "LOCAL OVERRIDE" in tex and "Exploding gradients and clipping" in tex

@@ -9,6 +9,7 @@ from .derive import derive
 from .export import export
 from .lms_import import lms_import
 from .grade import grade
+from .init import init
 from .lab import lab
 from .preview import preview
 from .prove import prove
@@ -34,6 +35,7 @@ def main():
       vgp derive --example seed          the textbook's worked example
       vgp derive NET.toml --wrt w1_11    the chain rule for any weight of any network
       vgp prove sigmoid                  σ' ≤ 1/4, checked step by step
+      vgp init course                    a starter assignment folder (then: cd course; vgp render)
       vgp render vgp_symbolic/problems/hw1.toml ...   personalised homework PDFs with solutions
       vgp check vgp_symbolic/problems/hw2.toml        draw 1,000 ids, report what to fix
       vgp grade vgp_symbolic/problems/hw1.toml ...    grade submitted answers, diagnose mistakes
@@ -43,5 +45,5 @@ def main():
     """
 
 
-for _cmd in (derive, prove, render, preview, check, grade, lab, export, lms_import):
+for _cmd in (derive, prove, init, render, preview, check, grade, lab, export, lms_import):
     main.add_command(_cmd)

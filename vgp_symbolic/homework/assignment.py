@@ -19,9 +19,16 @@ An assignment (``problems/hw1.toml``)::
 
 A problem type (``problems/chain_route.toml``) names its implementation, template, parameter
 draws (see :mod:`.draw`) and answers with default tolerance and points.
+
+Where files are found: problem types in the assignment's folder (or ``problems_dir``), then in
+the library (:data:`LIBRARY_PROBLEMS`, shipped with the package); templates in the assignment's
+``templates/`` folder (or ``templates``), then in the library's (:data:`LIBRARY_TEMPLATES`). A
+local file overrides the library's of the same name, so an assignment copied anywhere renders,
+and an instructor edits only the templates they want to change (``vgp init`` writes a starter).
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -36,10 +43,14 @@ from .model import (Assignment, HomeworkError, ProblemSpec, ProblemUse, Question
 from .types import TYPES
 from .network_problem import load_network_spec
 
-__all__ = ["load_assignment", "load_problem_spec", "parse_tolerance"]
+__all__ = ["load_assignment", "load_problem_spec", "parse_tolerance", "LIBRARY_PROBLEMS",
+           "LIBRARY_TEMPLATES", "find_problem_spec"]
+
+LIBRARY_PROBLEMS = Path(__file__).resolve().parents[1] / "problems"
+LIBRARY_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 _ASSIGNMENT_KEYS = {"id", "title", "seed", "course", "instructions", "problems_dir", "templates",
-                    "document"}
+                    "document", "date"}
 _USE_KEYS = {"type", "answers", "points", "tolerance", "params", "title"}
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -243,14 +254,19 @@ def load_assignment(path) -> "Assignment":
         if k in ad and not isinstance(ad[k], str):
             raise t.error(f"{k} must be a string", t.key_line(k, hl))
     pdir = (path.parent / ad.get("problems_dir", ".")).resolve()
+    if "templates" in ad:
+        tdir = (path.parent / ad["templates"]).resolve()
+        if not tdir.is_dir():
+            raise t.error(f"templates folder {tdir} does not exist",
+                          t.key_line("templates", hl) or hl)
+    else:
+        tdir = (path.parent / "templates").resolve()
+    tdirs = tuple(d for d in dict.fromkeys((tdir, LIBRARY_TEMPLATES)) if d.is_dir())
     document = ad.get("document", "document.tex")
-    tdir = (path.parent / ad["templates"]).resolve() if "templates" in ad \
-        else (pdir.parent / "templates")
-    if "templates" not in ad and not (tdir / document).is_file():
-        tdir = Path(__file__).resolve().parents[1] / "templates"   # an author's own folder
-    if not (tdir / document).is_file():
-        raise t.error(f"template {document!r} not found in {tdir} (set [assignment] templates "
-                      "to the templates directory)", t.key_line("templates", hl) or hl)
+    if not _find(tdirs, document):
+        raise t.error(f"template {document!r} not found in {' or '.join(map(str, tdirs))}",
+                      t.key_line("document", hl) or hl)
+    date = _date(t, ad, hl)
     grading = data.get("grading", {})
     if not isinstance(grading, dict):
         raise t.error("[grading] must be a table", t.header_line("[grading]"))
@@ -260,18 +276,58 @@ def load_assignment(path) -> "Assignment":
     if len(raw_problems) > 26 * 4:
         raise t.error("too many problems")
     uses, questions = [], []
-    available = sorted(p.stem for p in pdir.glob("*.toml")
-                       if p.resolve() != path.resolve())
+    pdirs = tuple(dict.fromkeys((pdir, LIBRARY_PROBLEMS)))
+    available = sorted({p.stem for d in pdirs for p in d.glob("*.toml")
+                        if p.resolve() != path.resolve() and _is_problem_type(p)})
     for number, pu in enumerate(raw_problems, 1):
         line = t.header_line("[[problems]]", number - 1)
-        use = _problem_use(t, pu, number, line, pdir, tdir, available)
+        use = _problem_use(t, pu, number, line, pdirs, tdirs, available)
         uses.append(use)
         questions += use.questions
     return Assignment(path, aid, title, seed, tuple(uses), tuple(questions), dict(grading),
-                      ad.get("course", ""), ad.get("instructions", ""), tdir, document)
+                      ad.get("course", ""), ad.get("instructions", ""), tdirs, document, date)
 
 
-def _problem_use(t: _Text, pu, number, line, pdir: Path, tdir: Path, available) -> ProblemUse:
+def _find(dirs, name: str) -> Path | None:
+    """The first ``dir/name`` that exists: local files override the library's."""
+    return next((d / name for d in dirs if (d / name).is_file()), None)
+
+
+def find_problem_spec(dirs, ptype: str) -> Path | None:
+    """The problem-type TOML for ``ptype``: the first folder of ``dirs`` that has it.
+
+    >>> find_problem_spec([LIBRARY_PROBLEMS], "exploding").name
+    'exploding.toml'
+    """
+    return _find(dirs, f"{ptype}.toml")
+
+
+def _is_problem_type(p: Path) -> bool:
+    # an assignment in the same folder is not a problem type (it has no [problem] table)
+    try:
+        return re.search(r"^\s*\[problem\]", p.read_text(encoding="utf-8"), re.M) is not None
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _date(t: _Text, ad: dict, hl) -> _dt.date | None:
+    """``date = 2026-10-05`` (a TOML date): printed on the cover and stamped into the PDFs."""
+    d = ad.get("date")
+    if d is None:
+        return None
+    if isinstance(d, _dt.datetime):
+        return d.date()
+    if isinstance(d, _dt.date):
+        return d
+    if isinstance(d, str):
+        try:
+            return _dt.date.fromisoformat(d)
+        except ValueError:
+            pass
+    raise t.error(f"date must be a date such as 2026-10-05, got {d!r}", t.key_line("date", hl))
+
+
+def _problem_use(t: _Text, pu, number, line, pdirs, tdirs, available) -> ProblemUse:
     if not isinstance(pu, dict):
         raise t.error(f"problem {number} must be a table", line)
     bad = set(pu) - _USE_KEYS
@@ -283,13 +339,15 @@ def _problem_use(t: _Text, pu, number, line, pdir: Path, tdir: Path, available) 
     tl = t.key_line("type", line) or line
     if not isinstance(ptype, str) or not re.match(r"^[A-Za-z0-9_.-]+$", ptype or ""):
         raise t.error(f"problem {number}: type must name a problem file, got {ptype!r}", tl)
-    spec_path = pdir / f"{ptype}.toml"
-    if not spec_path.is_file():
-        raise t.error(f"unknown problem type {ptype!r}: no {spec_path.name} in {pdir} "
-                      f"(available: {', '.join(available) or 'none'})", tl)
+    spec_path = find_problem_spec(pdirs, ptype)
+    if spec_path is None:
+        raise t.error(f"unknown problem type {ptype!r}: no {ptype}.toml in "
+                      f"{' or '.join(map(str, pdirs))} (available: "
+                      f"{', '.join(available) or 'none'})", tl)
     spec = load_problem_spec(spec_path)
-    if not (tdir / spec.template).is_file():
-        raise HomeworkError(f"{spec.path}: template {spec.template!r} not found in {tdir}")
+    if not _find(tdirs, spec.template):
+        raise HomeworkError(f"{spec.path}: template {spec.template!r} not found in "
+                            f"{' or '.join(map(str, tdirs))}")
     keys = pu.get("answers", list(spec.answers))
     if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
         raise t.error(f"problem {number}: answers must be a non-empty list of names",

@@ -1,84 +1,77 @@
-"""`vgp render`'s work: .tex per student, PDFs in parallel, and the class's key.csv.
+"""`vgp render`'s work: every student's .tex, their PDFs, and the class's key.csv.
 
 Order matters for "no half-written output": every student's set is drawn and solved first (bad
-input fails before anything is written), then the .tex files are written (an older key.csv and
-older PDFs, which would not match them, are removed), then compiled, and ``key.csv`` is written
-last, atomically, only when everything before it succeeded.
+input fails before anything is written); then the whole output folder is built in a staging
+folder (:func:`~vgp_symbolic.fileio.staged_dir`) and swapped in at the end, so that a run that
+fails -- or is killed -- leaves the previous complete render, never a mix.
 
-Layout of ``out/``::
+Layout of ``out/`` (handouts and solutions apart: the ``handouts`` folder can be handed out)::
 
-    key.csv  manifest.json     (see homework/manifest.py)
-    <student>/problems.tex  problems.pdf  solutions.tex  solutions.pdf
-    <student>/.latex/       latexmk's auxiliary files and logs
+    handouts/<student>.pdf      the problem set
+    solutions/<student>.pdf     the worked solutions
+    tex/handouts/<student>.tex  tex/solutions/<student>.tex   their LaTeX sources
+    key.csv  manifest.json      (see homework/manifest.py)
 
-``<student>`` is the student id when it is a safe file name, else a safe form of it plus a hash.
+TeX's own intermediate files live in a temporary folder outside ``out/``. ``<student>`` is the
+student id when it is a safe file name, else a safe form of it plus a hash.
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import multiprocessing
-import os
 import re
 import shutil
-import subprocess
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..fileio import atomic_write_text
-from .latex import make_env, unsupported_characters
 from ..csvsafe import rows_text
+from ..fileio import staged_dir
 from ..question import KEY_COLUMNS, mistakes_cell
-from .manifest import write_manifest
+from .compile import (Document, LatexFailure, TexMissing, TEX_INSTALL, compile_documents,
+                      find_engine)
+from .latex import make_env, unsupported_characters
+from .manifest import MANIFEST, write_manifest
 from .model import Assignment, HomeworkError, Student, StudentSet
 from .sets import student_set
 
-__all__ = ["DOCUMENTS", "RenderResult", "render_assignment", "student_dirs",
-           "render_all", "render_tex", "write_tex", "compile_pdfs", "latexmk_command",
-           "check_tex", "key_rows", "key_csv_text", "decimal17", "TexMissing", "LatexFailure",
-           "TEX_INSTALL"]
+__all__ = ["DOCUMENTS", "RenderResult", "render_assignment", "student_names", "render_all",
+           "render_tex", "key_rows", "key_csv_text", "decimal17", "source_date_epoch",
+           "TexMissing", "LatexFailure", "TEX_INSTALL"]
 
-DOCUMENTS = ("problems", "solutions")
-TEX_INSTALL = ("sudo apt-get install latexmk texlive-latex-base texlive-latex-recommended "
-               "texlive-latex-extra texlive-fonts-recommended")
+DOCUMENTS = ("handouts", "solutions")
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-_TIMEOUT = 180  # seconds per document; a TeX loop is a failure, not a hang
 _MIN_CHUNK = 16  # students per process below which a process pool costs more than it saves
-
-
-class TexMissing(HomeworkError):
-    """latexmk or pdflatex is not installed."""
-
-
-class LatexFailure(HomeworkError):
-    """A document did not compile; ``str()`` names the student and the log line."""
 
 
 @dataclass(frozen=True)
 class RenderResult:
     out: Path
     students: tuple[Student, ...]
-    dirs: dict                       # student_id -> Path
+    files: dict                      # (student_id, "handouts" | "solutions") -> PDF path
     key: Path
     key_rows: tuple[dict, ...]       # the rows of key.csv
     pdf: bool
     seconds_tex: float
     seconds_pdf: float
     warnings: tuple[str, ...] = ()
+    engine: str = "lualatex"
+    tex_runs: int = 0
 
 
 # -- names -----------------------------------------------------------------------------------
-def student_dirs(students: Iterable[Student], out: Path) -> dict[str, Path]:
-    """A directory per student, safe on every file system (case-insensitive ones too).
+def student_names(students: Iterable[Student]) -> dict[str, str]:
+    """A file name per student, safe on every file system (case-insensitive ones too).
 
-    >>> ids = ("s1", "../x", "S1")
-    >>> d = student_dirs([Student(s, "", 2) for s in ids], Path("o"))
-    >>> d["../x"].name.startswith("x-"), d["s1"] != d["S1"]
-    (True, True)
+    >>> ids = ("s1", "../x", "S1", "s2")
+    >>> d = student_names([Student(s, "", 2) for s in ids])
+    >>> d["s2"], d["../x"].startswith("x-"), d["s1"].lower() != d["S1"].lower()
+    ('s2', True, True)
     """
     students = list(students)
     base = {}
@@ -92,12 +85,12 @@ def student_dirs(students: Iterable[Student], out: Path) -> dict[str, Path]:
     folded: dict[str, int] = {}
     for name in base.values():
         folded[name.lower()] = folded.get(name.lower(), 0) + 1
-    out_dirs = {}
+    names = {}
     for sid, name in base.items():
-        if folded[name.lower()] > 1:  # S1 and s1 would share a directory on macOS/Windows
+        if folded[name.lower()] > 1:  # S1 and s1 would share a file on macOS/Windows
             name = f"{name}-{_hash(sid)}"
-        out_dirs[sid] = out / name
-    return out_dirs
+        names[sid] = name
+    return names
 
 
 def _hash(s: str) -> str:
@@ -158,10 +151,20 @@ def _problem_view(pr) -> dict:
 def render_tex(env, assignment: Assignment, sset: StudentSet, solutions: bool) -> str:
     problems = [_problem_view(p) for p in sset.problems]
     titles = {q.id: p["title"] for p in problems for q in p["questions"]}
+    numbers = {q.id: p["number"] for p in problems for q in p["questions"]}
+    # questions whose answer is a property of a function, the same for everyone who has it
+    universal = [q.id for p in problems for q in p["questions"]
+                 if q.key in p["context"].get("universal", ())]
     return env.get_template(assignment.document).render(
         assignment=assignment, student=sset.student, solutions=solutions, problems=problems,
-        questions=sset.questions, problem_titles=titles,
+        questions=sset.questions, problem_titles=titles, problem_numbers=numbers,
+        universal=universal,
+        date_text=_date_text(assignment.date),
         total_points=sum(q.points for q in sset.questions), seed=sset.seed)
+
+
+def _date_text(d: datetime.date | None) -> str:
+    return f"{d.day} {d:%B %Y}" if d else ""
 
 
 def _render_student(env, assignment: Assignment, student: Student, class_seed):
@@ -177,25 +180,25 @@ def _render_student(env, assignment: Assignment, student: Student, class_seed):
             texts[doc] = render_tex(env, assignment, sset, doc == "solutions")
         except Exception as e:  # a template bug: name the template and the student
             raise HomeworkError(f"student {student.student_id!r} ({student.name}): rendering "
-                                f"{doc}.tex failed: {_template_error(e)}") from None
+                                f"the {doc[:-1]} failed: {_template_error(e)}") from None
     return texts, key_rows([sset])
 
 
 def _render_chunk(args):
-    assignment, students, class_seed = args
-    env = make_env(assignment.templates)
+    assignment, students, class_seed, engine = args
+    env = make_env(list(assignment.templates), engine)
     return [_render_student(env, assignment, s, class_seed) for s in students]
 
 
 def render_all(assignment: Assignment, students: list[Student], class_seed=None,
-               jobs: int | None = None) -> list[tuple[dict, list]]:
+               jobs: int | None = None, engine: str = "lualatex") -> list[tuple[dict, list]]:
     """Every student's .tex texts and key rows, in roster order; in ``jobs`` processes for a
     large class (drawing and solving is pure Python: threads would not run in parallel)."""
     jobs = max(1, min(jobs or 1, len(students) // _MIN_CHUNK))
     if jobs == 1:
-        return _render_chunk((assignment, students, class_seed))
+        return _render_chunk((assignment, students, class_seed, engine))
     size = -(-len(students) // jobs)
-    chunks = [(assignment, students[i:i + size], class_seed)
+    chunks = [(assignment, students[i:i + size], class_seed, engine)
               for i in range(0, len(students), size)]
     ctx = multiprocessing.get_context("fork" if "fork" in
                                       multiprocessing.get_all_start_methods() else "spawn")
@@ -203,164 +206,113 @@ def render_all(assignment: Assignment, students: list[Student], class_seed=None,
         return [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
 
 
-def write_tex(results, students: list[Student], dirs: dict[str, Path]) -> None:
-    """Write problems.tex and solutions.tex for every student (atomically).
-
-    A PDF from an earlier render is removed with its .tex: it may show another draw.
-    """
-    for st, (texts, _) in zip(students, results):
-        for doc, text in texts.items():
-            d = dirs[st.student_id]
-            atomic_write_text(d / f"{doc}.tex", text)
-            (d / f"{doc}.pdf").unlink(missing_ok=True)
-
-
 def _template_error(e: Exception) -> str:
     import jinja2
     if isinstance(e, jinja2.TemplateSyntaxError):
         return f"{e.filename or e.name}, line {e.lineno}: {e.message}"
-    if isinstance(e, jinja2.TemplateError):
-        return f"{type(e).__name__}: {e}"
     return f"{type(e).__name__}: {e}"
 
 
-# -- PDFs ------------------------------------------------------------------------------------
-def check_tex() -> None:
-    """Raise :class:`TexMissing` with install instructions when latexmk/pdflatex are absent."""
-    missing = [p for p in ("latexmk", "pdflatex") if shutil.which(p) is None]
-    if missing:
-        raise TexMissing(f"{' and '.join(missing)} not found: install TeX Live with\n  "
-                         f"{TEX_INSTALL}\n(or render with --no-pdf to write only the .tex files "
-                         "and key.csv)")
+# -- the output folder -----------------------------------------------------------------------
+def source_date_epoch(assignment: Assignment) -> int:
+    """The date stamped into the PDFs: the assignment's ``date`` (midnight UTC), else the day
+    the assignment file was last changed -- never 1970, and the same on every re-render.
 
-
-def latexmk_command(tex_name: str, outdir: str = ".latex") -> list[str]:
-    """latexmk with pdflatex, no shell escape, no rc files, stopping at the first error.
-
-    ``-norc`` keeps a user's or project's latexmkrc from changing the command (or enabling
-    shell escape); ``-no-shell-escape`` is passed to pdflatex itself.
+    >>> from types import SimpleNamespace as NS
+    >>> source_date_epoch(NS(date=datetime.date(2026, 10, 5), path=None))
+    1791158400
     """
-    return ["latexmk", "-norc", "-pdf", "-interaction=nonstopmode", "-halt-on-error",
-            "-file-line-error", "-silent", f"-outdir={outdir}",
-            "-pdflatex=pdflatex -no-shell-escape %O %S",
-            tex_name]
+    d = assignment.date
+    if d is None:
+        try:
+            mtime = assignment.path.stat().st_mtime
+        except (OSError, AttributeError):
+            mtime = time.time()
+        d = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).date()
+    return int(datetime.datetime(d.year, d.month, d.day, tzinfo=datetime.timezone.utc)
+               .timestamp())
 
 
-def tex_env() -> dict:
-    """Environment for pdflatex: reproducible PDFs, no reading outside the tree (paranoid)."""
-    env = dict(os.environ)
-    env.update(SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1", openin_any="p", openout_any="p",
-               shell_escape="f")
-    return env
+def _check_replaceable(out: Path) -> None:
+    """``out`` is replaced whole: refuse a folder that holds anything but an earlier render."""
+    if out.exists() and not out.is_dir():
+        raise HomeworkError(f"{out} is a file; --out names the folder to render into")
+    if out.is_dir() and not (out / MANIFEST).exists() and any(out.iterdir()):
+        raise HomeworkError(f"{out} is not empty and was not written by vgp render: it would be "
+                            "replaced whole; choose a new or empty folder")
 
 
-@dataclass(frozen=True)
-class _Job:
-    student: Student
-    directory: Path
-    doc: str
-
-
-def _compile_one(job: _Job) -> str | None:
-    """Compile one document; return None or an error message (first error line of the log)."""
-    d = job.directory
-    try:
-        r = subprocess.run(latexmk_command(f"{job.doc}.tex"), cwd=d, env=tex_env(),
-                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        return f"{job.doc}.tex: latexmk did not finish within {_TIMEOUT} s"
-    except OSError as e:
-        return f"{job.doc}.tex: cannot run latexmk: {e.strerror}"
-    built = d / ".latex" / f"{job.doc}.pdf"
-    if r.returncode != 0 or not built.is_file():
-        log = d / ".latex" / f"{job.doc}.log"
-        return f"{job.doc}.tex: {first_error(log, r.stdout)} (log: {log})"
-    os.replace(built, d / f"{job.doc}.pdf")  # the PDF appears only once it is complete
-    return None
-
-
-def first_error(log: Path, output: bytes = b"") -> str:
-    r"""The first error line of a TeX log: ``file:line: message`` or ``! message``.
-
-    >>> import tempfile
-    >>> p = Path(tempfile.mkdtemp()) / "x.log"
-    >>> _ = p.write_text("This is pdfTeX\n./x.tex:12: Undefined control sequence.\nl.12 \\foo\n")
-    >>> first_error(p)
-    './x.tex:12: Undefined control sequence. [l.12 \\foo]'
-    """
-    try:
-        text = log.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = ""
-    lines = text.splitlines()
-    for i, ln in enumerate(lines):
-        if re.match(r"^(\S[^:]*):(\d+): ", ln) or ln.startswith("! "):
-            ctx = next((l.strip() for l in lines[i + 1:i + 8] if re.match(r"^l\.\d+", l)), "")
-            return ln.strip() + (f" [{ctx}]" if ctx else "")
-    tail = [l for l in output.decode("utf-8", "replace").splitlines() if l.strip()]
-    return tail[-1] if tail else "latexmk failed without a log"
-
-
-def compile_pdfs(students: list[Student], dirs: dict[str, Path], jobs: int | None = None,
-                 on_done: Callable[[], None] | None = None) -> None:
-    """Compile every student's documents, ``jobs`` at a time (default: the number of cores).
-
-    Threads suffice: each job waits on its own latexmk process. Raises :class:`LatexFailure`
-    naming the first failing student (in roster order), after all jobs finished.
-    """
-    check_tex()
-    work = [_Job(s, dirs[s.student_id], doc) for s in students for doc in DOCUMENTS]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(work)))
-    errors: dict[int, str] = {}
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_compile_one, j): i for i, j in enumerate(work)}
-        for f in as_completed(futures):
-            msg = f.result()
-            if msg:
-                errors[futures[f]] = msg
-            if on_done:
-                on_done()
-    if errors:
-        i = min(errors)
-        st = work[i].student
-        more = f" ({len(errors) - 1} more document(s) failed)" if len(errors) > 1 else ""
-        raise LatexFailure(f"LaTeX failed for student {st.student_id!r} ({st.name}, roster line "
-                           f"{st.line}): {errors[i]}{more}")
+def _documents(assignment: Assignment, students, results, names, stage: Path) -> list[Document]:
+    docs = []
+    author = assignment.course or assignment.title
+    for st, (texts, _) in zip(students, results):
+        for kind in DOCUMENTS:
+            what = "Problem set" if kind == "handouts" else "Worked solutions"
+            docs.append(Document(
+                texts[kind], stage / kind / f"{names[st.student_id]}.pdf",
+                f"student {st.student_id!r} ({st.name}, roster line {st.line}), "
+                f"{'handout' if kind == 'handouts' else 'worked solutions'}",
+                {"Title": f"{assignment.title}: {what.lower()}", "Author": author,
+                 "Subject": f"{what} for {st.name} ({st.student_id})",
+                 "Keywords": assignment.id}))
+    return docs
 
 
 def render_assignment(assignment: Assignment, students: list[Student], out, *,
                       class_seed: int | None = None, pdf: bool = True, jobs: int | None = None,
+                      engine: str | None = None,
                       on_progress: Callable[[int], Callable[[], None]] | None = None
                       ) -> RenderResult:
     """Everything ``vgp render`` does; raises :class:`HomeworkError` with a clear message.
 
+    ``engine`` forces "lualatex" or "pdflatex" (default: LuaLaTeX when installed).
     ``on_progress(total)`` is called before compiling and returns the per-document callback
     (the CLI passes a progress bar).
     """
     out = Path(out)
-    if pdf:
-        check_tex()  # before writing anything
-    t0 = time.perf_counter()
-    results = render_all(assignment, students, class_seed, jobs)   # fails before any write
-    dirs = student_dirs(students, out)
-    key = out / "key.csv"
-    # an older key would not match the new .tex files if this run fails: it goes first
-    key.unlink(missing_ok=True)
-    write_tex(results, students, dirs)
-    rows = tuple(r for _, rs in results for r in rs)
-    t1 = time.perf_counter()
-    if pdf:
-        cb = on_progress(2 * len(students)) if on_progress else None
-        compile_pdfs(students, dirs, jobs, cb)
-    t2 = time.perf_counter()
-    atomic_write_text(key, key_csv_text(rows))
-    write_manifest(out, assignment, class_seed)
     warnings = []
+    if pdf:
+        engine, why = find_engine(engine)   # before writing anything
+        warnings += [why] if why else []
+    else:
+        engine = engine or ("pdflatex" if shutil.which("pdflatex") and not
+                            shutil.which("lualatex") else "lualatex")
+    _check_replaceable(out)
+    t0 = time.perf_counter()
+    results = render_all(assignment, students, class_seed, jobs, engine)  # fails before writes
+    names = student_names(students)
+    rows = tuple(r for _, rs in results for r in rs)
+    files = {(s.student_id, k): out / k / f"{names[s.student_id]}.pdf"
+             for s in students for k in DOCUMENTS}
+    runs, t1 = 0, t0
+    with staged_dir(out) as stage:
+        for st, (texts, _) in zip(students, results):
+            for kind, text in texts.items():
+                p = stage / "tex" / kind / f"{names[st.student_id]}.tex"
+                p.parent.mkdir(parents=True, exist_ok=True)
+                p.write_text(text, encoding="utf-8")
+        t1 = time.perf_counter()
+        if pdf:
+            cb = on_progress(2 * len(students)) if on_progress else None
+            report = compile_documents(_documents(assignment, students, results, names, stage),
+                                       engine, source_date_epoch(assignment), jobs or 1, cb)
+            warnings += report.warnings()
+            runs = report.runs
+        (stage / "key.csv").write_text(key_csv_text(rows), encoding="utf-8")
+        write_manifest(stage, assignment, class_seed)
+    t2 = time.perf_counter()
+    if engine == "pdflatex":
+        warnings += _unsettable(students)
+    return RenderResult(out, tuple(students), files if pdf else {}, out / "key.csv", rows, pdf,
+                        t1 - t0, t2 - t1, tuple(warnings), engine, runs)
+
+
+def _unsettable(students) -> list[str]:
+    out = []
     for s in students:
         bad = unsupported_characters(s.name) + unsupported_characters(s.student_id)
         if bad:
-            warnings.append(f"student {s.student_id!r} (line {s.line}): pdflatex cannot typeset "
-                            f"{' '.join(bad)}; printed as code points or transliterated")
-    return RenderResult(out, tuple(students), dirs, key, rows, pdf, t1 - t0, t2 - t1,
-                        tuple(warnings))
+            out.append(f"student {s.student_id!r} ({s.name}, roster line {s.line}): pdflatex "
+                       f"cannot set {' '.join(bad)}; printed as code points or transliterated "
+                       "(install texlive-luatex to print every name as written)")
+    return out

@@ -45,9 +45,12 @@ class ParamSpec:
 
 
 def _num(v, where):
-    """A number, or a list of numbers (a choice may be a tuple such as a Pythagorean triple)."""
+    """A number, or a list of numbers (a choice may be a tuple such as a Pythagorean triple),
+    or a name (e.g. an activation: ``choices = ["sigmoid", "gelu"]``)."""
     if isinstance(v, list):
         return tuple(_num(e, where) for e in v)
+    if isinstance(v, str) and v.isidentifier():
+        return v
     return to_number(v, where)
 
 
@@ -120,7 +123,7 @@ def parse_param_spec(raw, name: str) -> ParamSpec:
 def _fixed(raw, name):
     if isinstance(raw, list):
         return [_fixed(v, name) for v in raw]
-    return to_number(raw, name)
+    return _num(raw, name)
 
 
 def _positive_int(v, where) -> int:

@@ -7,12 +7,19 @@ Escaping is on by default: every string a template prints is escaped unless it i
 (LaTeX this package generated, e.g. a typeset derivation). Roster names, ids and assignment
 titles are plain ``str`` and so always arrive escaped, whatever the template does with them.
 
+Two engines: with LuaLaTeX (the default) every script prints as written -- right-to-left runs
+(Arabic, Hebrew) and Devanagari are wrapped in the font switches the preamble defines, CJK comes
+from the main font's fallback; with pdflatex (the fallback where LuaLaTeX is absent) characters
+outside its fonts are transliterated or shown as code points.
+
 >>> latex_escape(r"}\end{document}")
 '\\}\\textbackslash{}end\\{document\\}'
 >>> latex_escape("50% & $5")
 '50\\% \\& \\$5'
->>> latex_escape("李雷"), latex_escape("Zoë Ørsted-Łukasz")
-('[U+674E][U+96F7]', 'Zoë Ørsted-Łukasz')
+>>> latex_escape("李雷"), latex_escape("李雷", "pdflatex")
+('李雷', '[U+674E][U+96F7]')
+>>> latex_escape("דוד כהן, Zoë")
+'\\vgphebrew{דוד כהן}, Zoë'
 """
 from __future__ import annotations
 
@@ -28,8 +35,8 @@ import jinja2
 from ..numbers import fmt
 from ..report import number_latex
 
-__all__ = ["TeX", "latex_escape", "make_env", "typesettable", "unsupported_characters",
-           "number_tex", "exact_tex", "decimal_tex"]
+__all__ = ["TeX", "ENGINES", "latex_escape", "make_env", "typesettable", "unsupported_characters",
+           "script_macro", "number_tex", "exact_tex", "decimal_tex"]
 
 
 class TeX(str):
@@ -107,19 +114,43 @@ def _fallback(ch: str) -> str:
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9 .,:;()+=/*!?@]*")
+ENGINES = ("lualatex", "pdflatex")
+
+# Scripts that need their own font switch under LuaLaTeX (macros defined in document.tex):
+# right-to-left scripts set in a right-to-left run, Devanagari shaped with its own font.
+# Everything else (Latin, Greek, Cyrillic, CJK, ...) is the main font or its fallback.
+_SCRIPT_RANGES = (
+    (0x0590, 0x05FF, "vgphebrew"), (0x0600, 0x06FF, "vgparabic"), (0x0750, 0x077F, "vgparabic"),
+    (0x08A0, 0x08FF, "vgparabic"), (0x0900, 0x097F, "vgpdevanagari"),
+    (0xA8E0, 0xA8FF, "vgpdevanagari"), (0xFB1D, 0xFB4F, "vgphebrew"),
+    (0xFB50, 0xFDFF, "vgparabic"), (0xFE70, 0xFEFF, "vgparabic"),
+)
+
+
+def script_macro(ch: str) -> str | None:
+    """The font switch a character needs under LuaLaTeX, or None for the main font.
+
+    >>> script_macro("ש"), script_macro("ق"), script_macro("क"), script_macro("李")
+    ('vgphebrew', 'vgparabic', 'vgpdevanagari', None)
+    """
+    c = ord(ch)
+    for lo, hi, macro in _SCRIPT_RANGES:
+        if lo <= c <= hi:
+            return macro
+    return None
 
 
 @lru_cache(maxsize=8192)
-def _escape_cached(s: str) -> TeX:
-    return _escape(s)
+def _escape_cached(s: str, engine: str) -> TeX:
+    return _escape(s, engine)
 
 
-def latex_escape(text) -> TeX:
-    r"""Escape ``text`` for LaTeX text mode so that it prints literally.
+def latex_escape(text, engine: str = "lualatex") -> TeX:
+    r"""Escape ``text`` for LaTeX text mode so that it prints literally with ``engine``.
 
     Escapes ``\ { } $ & # ^ _ % ~`` (and ``< > | " ' ``` which T1 would turn into other
     glyphs), turns control characters into spaces (newlines would end a paragraph inside a
-    macro argument) and replaces characters pdflatex cannot typeset.
+    macro argument); for pdflatex, replaces characters its fonts lack.
 
     >>> latex_escape("a--b\nc"), latex_escape("x_1^2")
     ('a-{}-b c', 'x\\_1\\textasciicircum{}2')
@@ -127,28 +158,56 @@ def latex_escape(text) -> TeX:
     s = str(text)
     if _PLAIN.fullmatch(s) and ",," not in s:
         return TeX(s)          # the common case (titles, ids): nothing to escape
-    return _escape_cached(s) if len(s) <= 200 else _escape(s)
+    return _escape_cached(s, engine) if len(s) <= 200 else _escape(s, engine)
 
 
-def _escape(s: str) -> TeX:
+def _escape_char(s: str, i: int, ch: str, engine: str) -> str:
+    if ch in _ASCII:
+        return _ASCII[ch]
+    if ch == "-" and s[i + 1:i + 2] == "-":
+        return "-{}"          # -- and --- would become dashes
+    if ch == "," and s[i + 1:i + 2] == ",":
+        return ",{}"
+    if _is_control(ch):
+        return " " if ch in "\t\n\r\x0b\x0c\x85\u2028\u2029" else ""
+    if ch == "\u00a0":
+        return r"\nobreakspace{}"
+    if engine == "lualatex" or typesettable(ch):
+        return ch
+    return _fallback(ch)
+
+
+def _escape(s: str, engine: str = "lualatex") -> TeX:
     s = unicodedata.normalize("NFC", s)
-    out = []
-    for i, ch in enumerate(s):
-        if ch in _ASCII:
-            out.append(_ASCII[ch])
-        elif ch == "-" and s[i + 1:i + 2] == "-":
-            out.append("-{}")          # -- and --- would become dashes
-        elif ch == "," and s[i + 1:i + 2] == ",":
-            out.append(",{}")
-        elif _is_control(ch):
-            out.append(" " if ch in "\t\n\r\x0b\x0c\x85\u2028\u2029" else "")
-        elif ch == "\u00a0":
-            out.append(r"\nobreakspace{}")
-        elif typesettable(ch):
-            out.append(ch)
-        else:
-            out.append(_fallback(ch))
-    return TeX("".join(out))
+    chars = [_escape_char(s, i, ch, engine) for i, ch in enumerate(s)]
+    if engine != "lualatex":
+        return TeX("".join(chars))
+    return TeX("".join(_script_runs(s, chars)))
+
+
+def _script_runs(s: str, chars: list[str]):
+    """Wrap each run of one script that needs its own font in that font's macro; spaces and
+    punctuation between two letters of the same script stay inside the run (a name such as
+    "דוד כהן" is one right-to-left run, not two)."""
+    scripts = [script_macro(ch) for ch in s]
+    strong = [sc if sc or unicodedata.category(ch)[0] in "LMN" else "" for ch, sc in
+              zip(s, scripts)]
+    out, run, cur = [], [], None
+    for i, (piece, sc) in enumerate(zip(chars, strong)):
+        if sc == "":   # neutral: joins the current run when the next letter continues it
+            nxt = next((x for x in strong[i + 1:] if x != ""), None)
+            if cur is not None and nxt == cur:
+                run.append(piece)
+                continue
+            sc = None
+        if sc != cur and run:
+            out.append(f"\\{cur}{{{''.join(run)}}}")
+            run = []
+        cur = sc
+        (run if sc else out).append(piece)
+    if run:
+        out.append(f"\\{cur}{{{''.join(run)}}}")
+    return out
 
 
 @lru_cache(maxsize=16384)
@@ -204,21 +263,23 @@ def decimal_tex(v) -> TeX:
     return TeX(rf"\ensuremath{{{number_tex(v)}}}")
 
 
-def _finalize(v):
-    """Applied to every ``\\VAR{...}``: escape strings, typeset numbers, keep TeX."""
-    if isinstance(v, TeX):
-        return v
-    if isinstance(v, jinja2.Undefined):
-        str(v)  # StrictUndefined raises UndefinedError naming the variable
-    if isinstance(v, bool) or v is None:
-        raise TypeError(f"template printed {v!r}; print a string or a number")
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, (Fraction, float)):
-        return rf"\ensuremath{{{number_tex(v)}}}"
-    if isinstance(v, str):
-        return latex_escape(v)
-    raise TypeError(f"template printed a {type(v).__name__}; use a filter (num, dec, latex)")
+def _finalizer(engine: str):
+    def finalize(v):
+        """Applied to every ``\\VAR{...}``: escape strings, typeset numbers, keep TeX."""
+        if isinstance(v, TeX):
+            return v
+        if isinstance(v, jinja2.Undefined):
+            str(v)  # StrictUndefined raises UndefinedError naming the variable
+        if isinstance(v, bool) or v is None:
+            raise TypeError(f"template printed {v!r}; print a string or a number")
+        if isinstance(v, int):
+            return str(v)
+        if isinstance(v, (Fraction, float)):
+            return rf"\ensuremath{{{number_tex(v)}}}"
+        if isinstance(v, str):
+            return latex_escape(v, engine)
+        raise TypeError(f"template printed a {type(v).__name__}; use a filter (num, dec, latex)")
+    return finalize
 
 
 def _points(v) -> TeX:
@@ -226,8 +287,10 @@ def _points(v) -> TeX:
     return TeX(f"{int(v)}" if v == int(v) else f"{v:g}")
 
 
-def make_env(templates: Path) -> jinja2.Environment:
-    r"""The jinja2 environment for ``templates``: LaTeX delimiters, StrictUndefined, escaping.
+def make_env(templates, engine: str = "lualatex") -> jinja2.Environment:
+    r"""The jinja2 environment for ``templates`` (a folder, or a list of folders searched in
+    order: the assignment's own first, then the library's): LaTeX delimiters, StrictUndefined,
+    escaping for ``engine`` (the templates see it as ``engine``).
 
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp()); _ = (d / "t.tex").write_text(r"\VAR{name} \VAR{x|num}")
@@ -235,20 +298,48 @@ def make_env(templates: Path) -> jinja2.Environment:
     '\\$x\\$ 0.25'
     """
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates), encoding="utf-8"),
+        loader=jinja2.FileSystemLoader(
+            [str(t) for t in (templates if isinstance(templates, (list, tuple)) else [templates])],
+            encoding="utf-8"),
         block_start_string=r"\BLOCK{", block_end_string="}",
         variable_start_string=r"\VAR{", variable_end_string="}",
         comment_start_string=r"\#{", comment_end_string="}",
         line_statement_prefix=None, line_comment_prefix="%#",
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        autoescape=False, undefined=jinja2.StrictUndefined, finalize=_finalize,
+        autoescape=False, undefined=jinja2.StrictUndefined, finalize=_finalizer(engine),
         auto_reload=False,
     )
-    env.filters.update(latex=latex_escape, num=number_tex, frac=exact_tex, dec=decimal_tex,
-                       pts=_points, tex=_tex_only)
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
+
+    def escape(v) -> TeX:
+        return latex_escape(v, engine)
+
+    def tex_only(v) -> TeX:
+        """Assert that ``v`` is generated LaTeX (a :class:`TeX`); a plain string is escaped."""
+        return v if isinstance(v, TeX) else latex_escape(v, engine)
+    env.filters.update(latex=escape, num=number_tex, frac=exact_tex, dec=decimal_tex,
+                       pts=_points, tex=tex_only, quotes=curly_quotes)
+    env.globals.update(engine=engine, precision=precision, precision_example=precision_example)
     return env
 
 
-def _tex_only(v) -> TeX:
-    """Assert that ``v`` is generated LaTeX (a :class:`TeX`); a plain string is escaped."""
-    return v if isinstance(v, TeX) else latex_escape(v)
+def curly_quotes(text: str) -> str:
+    """Typographic quotes for text a student reads: "x" → “x”, it's → it’s.
+
+    >>> curly_quotes('"2.49" is 2.498 truncated; it' + "'s not rounded")
+    '“2.49” is 2.498 truncated; it’s not rounded'
+    """
+    s = re.sub(r'"([^"]*)"', "\u201c\\1\u201d", str(text))
+    return re.sub(r"(?<=\w)'(?=\w)", "\u2019", s)
+
+
+def precision(tol) -> str:
+    """What precision a question asks for, in the words of its own grading criterion
+    (:meth:`~vgp_symbolic.question.Tolerance.instruction`: the grader accepts exactly that)."""
+    return tol.instruction()
+
+
+def precision_example(q) -> TeX:
+    """The answer written to exactly that precision, for math mode (``-1.6615``)."""
+    return TeX(rf"\ensuremath{{{q.tolerance.example(q.answer)}}}")

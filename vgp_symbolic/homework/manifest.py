@@ -52,8 +52,8 @@ def _files(assignment) -> list[Path]:
     # resolved, so that the order (and the hash) does not depend on how the path was given
     files = {Path(assignment.path).resolve()}
     files.update(Path(u.spec.path).resolve() for u in assignment.problems)
-    if assignment.templates is not None:
-        files.update(p.resolve() for p in Path(assignment.templates).rglob("*") if p.is_file())
+    for d in assignment.templates or ():      # the assignment's templates, then the library's
+        files.update(p.resolve() for p in Path(d).rglob("*") if p.is_file())
     return sorted(files)
 
 

@@ -7,6 +7,7 @@ answer, tolerance, points and catalogued mistakes) -- so that the PDF, the worke
 """
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,8 +112,9 @@ class Assignment:
     grading: dict
     course: str = ""
     instructions: str = ""
-    templates: Path | None = None
+    templates: tuple[Path, ...] = ()   # searched in order: the assignment's, the library's
     document: str = "document.tex"
+    date: "datetime.date | None" = None
 
     @property
     def total_points(self) -> float:

@@ -135,7 +135,8 @@ def statement(problem, descriptions: dict) -> list[ET.Element]:
     items = []
     for name, v in problem.params.items():
         what = descriptions.get(name)
-        items.append(el("li", el("em", name), f" — {what}: " if what else ": ", number(v)))
+        shown = v if isinstance(v, str) else number(v)    # a name, e.g. the drawn activation
+        items.append(el("li", el("em", name), f" — {what}: " if what else ": ", shown))
     return [para(el("strong", f"Problem {problem.number}: {problem.title}")),
             para("Given:"), el("ul", *items)]
 

@@ -1,109 +1,218 @@
-"""Type 3: the maximum of σ′ and where it is attained; the same for tanh.
+"""Type 3: how large can the slope of *your* activation be -- and what does that allow?
 
-The maximum is found, not quoted: SymPy differentiates f′, solves f″ = 0, evaluates f′ there,
-and the result must equal the bound ``Activation.sup_abs`` the rest of the tool (and the proofs)
-use. The worked solution typesets those same SymPy expressions, plus the completed square
-σ′ = 1/4 − (σ − 1/2)² that proves the bound for every z.
+Each student draws an activation (sigmoid, tanh, swish, GELU, softplus, ELU with its α, leaky
+ReLU with its slope), a weight w, a point z₀ and a depth n. The maximum of |f′| is not solved
+here: it is the certified result of :func:`vgp_symbolic.proofs.prove_activation` (what
+``vgp prove`` prints), whose checked steps the worked solution shows. The questions:
+
+* ``max_slope`` -- sup |f′| (a property of f alone: the same for everyone who has f),
+* ``unit_max`` -- the most a unit h = f(w·x) passes back to x: |w|·sup |f′|,
+* ``prime_at`` -- f′(z₀),
+* ``depth_factor`` -- the most n such units in a row pass back: (|w|·sup |f′|)ⁿ.
 
 >>> from fractions import Fraction as F
->>> s = ActivationMax().solve({"z0": F(1)})
->>> s.answers["sigmoid_max"].value, s.answers["tanh_max"].value, s.answers["sigmoid_argmax"].value
-(Fraction(1, 4), Fraction(1, 1), Fraction(0, 1))
+>>> s = ActivationMax().solve({"activation": "sigmoid", "alpha": F(2), "slope": F(1, 10),
+...                            "w": F(2), "z0": F(0), "n": F(3)})
+>>> [s.answers[k].value for k in ("max_slope", "unit_max", "prime_at", "depth_factor")]
+[Fraction(1, 4), Fraction(1, 2), 0.25, Fraction(1, 8)]
 """
 from __future__ import annotations
 
+from fractions import Fraction
+import hashlib
+import json
+import os
 from functools import lru_cache
+from pathlib import Path
 
 import mpmath
 import sympy as sp
 
 from ...core.activations import get_activation
-from ...numbers import to_mpf
-from ..latex import TeX
+from ...fileio import atomic_write_text
+from ...numbers import fmt, to_mpf
+from ...proofs import prove_activation
+from ..latex import TeX, exact_tex
 from ..model import Mistake
-from .base import Answer, ProblemType, Solved, as_number, to_fraction
+from .base import Answer, ProblemType, Reject, Solved, as_number, to_fraction
 
-_Z = sp.Symbol("z", real=True)
-
-
-@lru_cache(maxsize=None)
-def _activation(name: str):
-    # one object per name: it caches its mpmath functions (lambdify is slow)
-    return get_activation(name)
-
-
-@lru_cache(maxsize=None)
-def analyse(name: str) -> dict:
-    """f, f′, f″ (SymPy), the critical point of f′ and the maximum there (checked)."""
-    act = get_activation(name)
-    f = act.expr(_Z)
-    d1 = sp.diff(f, _Z)
-    d2 = sp.factor(sp.simplify(sp.diff(d1, _Z)))
-    crit = sp.solve(sp.Eq(d2, 0), _Z)
-    if len(crit) != 1:
-        raise RuntimeError(f"{name}: expected one critical point of f′, got {crit}")
-    z_star = crit[0]
-    top = sp.nsimplify(sp.simplify(d1.subs(_Z, z_star)))
-    if sp.simplify(top - act.sup_abs) != 0:  # the same bound the proofs and derive use
-        raise RuntimeError(f"{name}: max f′ = {top}, but sup_abs = {act.sup_abs}")
-    o = sp.Symbol("o", real=True)           # stands for f(z) in the textbook form
-    return {"f": f, "d1": d1, "d2": d2, "z_star": z_star, "max": top, "o": o,
-            "textbook": act.deriv(_Z, o),   # σ(1 − σ), 1 − tanh²
-            "f_at_star": sp.simplify(f.subs(_Z, z_star))}
+# How each activation is written for a student (data: definitions, not derivations).
+_DEFINITIONS = {
+    "sigmoid": (r"the sigmoid", r"\sigma(z) = \frac{1}{1 + e^{-z}}"),
+    "tanh": (r"$\tanh$", r"\tanh z = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}"),
+    "swish": (r"swish (SiLU)", r"\operatorname{swish}(z) = z\,\sigma(z) = \frac{z}{1 + e^{-z}}"),
+    "gelu": (r"GELU", r"\operatorname{gelu}(z) = z\,\Phi(z)\text{, with }\Phi\text{ the standard "
+                      r"normal distribution function}"),
+    "softplus": (r"softplus", r"\operatorname{softplus}(z) = \ln\bigl(1 + e^{z}\bigr)"),
+    "elu": (r"ELU with $\alpha = {a}$",
+            r"\operatorname{elu}(z) = \begin{cases} z & z > 0 \\ {a}\,\bigl(e^{z} - 1\bigr) "
+            r"& z \le 0 \end{cases}"),
+    "leaky_relu": (r"leaky ReLU with slope ${s}$",
+                   r"\operatorname{lrelu}(z) = \begin{cases} z & z > 0 \\ {s}\,z & z \le 0 "
+                   r"\end{cases}"),
+}
 
 
-def _tex(e, o=None, spelled: str = "") -> str:
-    """SymPy's LaTeX printer; ``o`` (f(z) in textbook form) is spelled ``spelled``."""
-    return TeX(sp.latex(e, symbol_names={o: spelled} if o is not None else {}))
+def _options(p: dict) -> tuple[str, dict]:
+    name = p["activation"]
+    if name not in _DEFINITIONS:
+        raise Reject(f"activation {name!r} is not one this problem can set "
+                     f"({', '.join(_DEFINITIONS)})")
+    if name == "elu":
+        return name, {"alpha": Fraction(p["alpha"])}
+    if name == "leaky_relu":
+        return name, {"slope": Fraction(p["slope"])}
+    return name, {}
 
 
 @lru_cache(maxsize=None)
-def _static_tex(name: str) -> dict:
-    """The solution's formulas: the same for every student, so typeset once."""
-    a = analyse(name)
-    fz = r"\sigma(z)" if name == "sigmoid" else r"\tanh(z)"
-    return {"f": _tex(a["f"]), "d1": _tex(a["d1"]), "d2": _tex(a["d2"]),
-            "textbook": _tex(a["textbook"], a["o"], fz), "z_star": _tex(a["z_star"]),
-            "max": _tex(a["max"]), "f_star": _tex(a["f_at_star"]),
-            "textbook_at": _tex(a["textbook"], a["o"], fz.replace("(z)", "(z_0)"))}
+def _proved(name: str, alpha, slope) -> tuple:
+    """(sup |f′|, its LaTeX, where it is attained, the proof's steps, f′ in LaTeX): the
+    certified facts of ``vgp prove``, shared by every student with the same f.
+
+    Verifying a proof takes SymPy seconds; its result depends only on the activation and on
+    the proof code, so it is kept in a cache file keyed by both (:func:`_cache_file`): a class
+    of 200 is typeset in about a second once each activation has been proved once."""
+    path = _cache_file(name, alpha, slope)
+    try:
+        d = json.loads(path.read_text(encoding="utf-8"))
+        sup = Fraction(d["sup"]) if d["exact"] else float(d["sup"])
+        return sup, TeX(d["sup_tex"]), TeX(d["argmax"]), tuple(map(TeX, d["steps"])), \
+            TeX(d["derivative"]), d["attained_at"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    b = prove_activation(name, slope=slope, alpha=alpha)
+    if not b.verified:
+        raise RuntimeError(f"the proof for {b.activation} did not verify")
+    exact = b.sup is not None and b.sup.is_Rational
+    sup = to_fraction(b.sup) if exact else float(b.sup_enclosure.mid)
+    z = sp.nsimplify(b.argmax_expr) if b.argmax_expr is not None else None
+    d = {"exact": exact, "sup": str(sup) if exact else repr(sup), "sup_tex": _sup_tex(b),
+         "argmax": _argmax_tex(b), "steps": [r.step.latex for r in b.checked.results],
+         "derivative": b.derivative_latex,
+         "attained_at": str(to_fraction(z)) if z is not None and z.is_Rational else None}
+    try:
+        atomic_write_text(path, json.dumps(d))
+    except OSError:      # a read-only home: prove again next time
+        pass
+    return sup, TeX(d["sup_tex"]), TeX(d["argmax"]), tuple(map(TeX, d["steps"])), \
+        TeX(d["derivative"]), d["attained_at"]
 
 
-@lru_cache(maxsize=None)
-def _completed_square() -> TeX:
-    """σ′ = σ(1 − σ) = 1/4 − (σ − 1/2)²: a completed square, so σ′ ≤ 1/4 for every z."""
-    o = analyse("sigmoid")["o"]
-    square = sp.Add(sp.Rational(1, 4), -(o - sp.Rational(1, 2)) ** 2, evaluate=False)
-    if sp.expand(square - analyse("sigmoid")["textbook"]) != 0:
-        raise RuntimeError("σ(1 − σ) ≠ 1/4 − (σ − 1/2)²")
-    return _tex(square, o, r"\sigma(z)")
+@lru_cache(maxsize=1)
+def _proof_code_hash() -> str:
+    """Changes whenever the code that proves the facts (or defines the activations) does."""
+    from ... import proofs
+    from ...core import activations
+    h = hashlib.sha256()
+    for f in sorted(Path(proofs.__file__).parent.glob("*.py")) + [Path(activations.__file__)]:
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _cache_file(name: str, alpha, slope) -> Path:
+    root = Path(os.environ.get("VGP_CACHE_DIR") or
+                Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "vgp_symbolic")
+    key = f"{name}-{alpha}-{slope}".replace("/", "_")
+    return root / f"activation-{key}-{_proof_code_hash()}.json"
+
+
+def _sup_tex(b) -> str:
+    if b.sup is not None and b.sup.is_Rational:
+        return exact_tex(to_fraction(b.sup))
+    if b.sup is not None:
+        return rf"{sp.latex(b.sup)} \approx {b.sup_digits}"
+    return rf"\approx {b.sup_digits}"
+
+
+def _argmax_tex(b) -> str:
+    if b.argmax_expr is not None:
+        return rf"at $z = {sp.latex(b.argmax_expr)}$"
+    if b.argmax_enclosure is not None:
+        return rf"at $z^* \approx {b.argmax_enclosure.sig_digits(7)}$, the root of $f''$"
+    if b.sup_attained:
+        return r"for every $z > 0$"
+    return r"approached as $z \to +\infty$ but never attained"
+
+
+@lru_cache(maxsize=4096)
+def _at(name: str, alpha, slope, z0: Fraction):
+    """(f(z₀), f′(z₀)): exact for piecewise-linear f, else 30-digit mpmath from the SymPy
+    definitions (the same functions derive and the grader use)."""
+    act = get_activation(name, slope=slope, alpha=alpha)
+    if act.piecewise_linear:
+        return act.exact_value(z0), act.exact_derivative(z0)
+    if name == "elu" and z0 > 0:
+        return z0, Fraction(1)
+    with mpmath.workdps(30):
+        z = to_mpf(z0)
+        o = act.mp_f(z)
+        return as_number(o), as_number(act.mp_df(z, o))
 
 
 class ActivationMax(ProblemType):
     name = "activation_max"
-    params = {"z0": "a point at which to evaluate σ′ and tanh′"}
-    answers = {"sigmoid_max": "the maximum of σ′(z)", "sigmoid_argmax": "where σ′ is largest",
-               "tanh_max": "the maximum of tanh′(z)", "tanh_argmax": "where tanh′ is largest",
-               "sigmoid_prime_at": "σ′(z₀)", "tanh_prime_at": "tanh′(z₀)"}
+    params = {"activation": "the student's activation (sigmoid, tanh, swish, gelu, softplus, "
+                            "elu, leaky_relu)",
+              "alpha": "ELU's α (used when the activation is elu)",
+              "slope": "leaky ReLU's slope (used when the activation is leaky_relu)",
+              "w": "the weight into the unit", "z0": "a point at which to evaluate f′",
+              "n": "the number of units in a row"}
+    answers = {"max_slope": "the largest value of |f′(z)| over all z",
+               "unit_max": "the most a unit h = f(w·x) passes back to x: |w|·max |f′|",
+               "prime_at": "f′(z₀)",
+               "depth_factor": "(|w|·max |f′|)ⁿ, the most n such units in a row pass back"}
 
     def solve(self, p: dict) -> Solved:
-        z0 = p["z0"]
-        out, ctx = {}, {"z0": z0}
-        for name, short in (("sigmoid", "σ"), ("tanh", "tanh")):
-            a = analyse(name)
-            act = _activation(name)
-            top = to_fraction(a["max"])
-            f_star = to_fraction(a["f_at_star"])
-            # mpmath versions generated from the same SymPy definitions (30 digits, then float)
-            with mpmath.workdps(30):
-                f_at = as_number(act.mp_f(to_mpf(z0)))
-                at = as_number(act.mp_df(to_mpf(z0), act.mp_f(to_mpf(z0))))
-            out[f"{name}_max"] = Answer(top, [Mistake(
-                "sigma_for_sigma_prime", f"you gave {short}(0) = {f_star}, the value of {short} "
-                f"itself, where the maximum of its derivative {short}′ belongs", f_star)])
-            out[f"{name}_argmax"] = Answer(to_fraction(a["z_star"]), [])
-            out[f"{name}_prime_at"] = Answer(at, [Mistake(
-                "sigma_for_sigma_prime", f"you gave {short}(z₀) where {short}′(z₀) belongs",
-                f_at)])
-            ctx[name] = {**_static_tex(name), "prime_at": at, "f_at": f_at, "sup": top}
-        ctx["sigmoid_square"] = _completed_square()
-        return Solved(out, ctx)
+        name, kw = _options(p)
+        w, z0, n = Fraction(p["w"]), Fraction(p["z0"]), int(p["n"])
+        if n != p["n"] or n < 2 or w == 0:
+            raise Reject("n must be an integer ≥ 2 and w ≠ 0")
+        sup, sup_tex, argmax_tex, steps, derivative, top_at = _proved(name, kw.get("alpha"),
+                                                                      kw.get("slope"))
+        f0, d0 = _at(name, kw.get("alpha"), kw.get("slope"), z0)
+        unit = as_number(abs(w) * sup)
+        depth = as_number(unit ** n)
+        answers = {
+            "max_slope": Answer(sup, _max_mistakes(top_at, name, kw)),
+            "unit_max": Answer(unit, [Mistake(
+                "weight_left_out", f"you gave max |f′| = {fmt(sup, 6)} without the weight: "
+                "∂h/∂x = f′(w·x)·w", sup)] if abs(w) != 1 else []),
+            "prime_at": Answer(d0, [Mistake(
+                "sigma_for_sigma_prime", "you gave f(z₀), the value of the activation, where "
+                "its slope f′(z₀) belongs", f0)]),
+            "depth_factor": Answer(depth, [
+                Mistake("wrong_layer_count", f"you multiplied {n - 1} factors instead of {n}",
+                        as_number(unit ** (n - 1))),
+                Mistake("wrong_layer_count", f"you multiplied {n + 1} factors instead of {n}",
+                        as_number(unit ** (n + 1)))]
+                + ([Mistake("weight_left_out", "you left out the weights: each unit passes "
+                            "back |w|·f′, not f′ alone", as_number(sup ** n))]
+                   if abs(w) != 1 else [])),
+        }
+        label, definition = _DEFINITIONS[name]
+        a, s = (exact_tex(kw[k]) if k in kw else "" for k in ("alpha", "slope"))
+        ctx = {"activation": name, "label": TeX(label.replace("{a}", a).replace("{s}", s)),
+               "definition": TeX(definition.replace("{a}", a).replace("{s}", s)),
+               "derivative": derivative, "sup": sup, "sup_tex": sup_tex,
+               "argmax": argmax_tex, "steps": steps, "prove_args": _prove_args(name, kw),
+               "w": w, "abs_w": abs(w), "z0": z0, "n": n, "f0": f0, "d0": d0, "unit": unit,
+               "depth": depth, "vanishes": unit < 1, "universal": ("max_slope",)}
+        return Solved(answers, ctx)
+
+
+
+def _max_mistakes(top_at: str | None, name: str, kw: dict) -> list[Mistake]:
+    """The value of f itself at the point where f′ is largest (σ(0) = 1/2 for σ′)."""
+    if top_at is None:
+        return []
+    z = Fraction(top_at)
+    f_star, _ = _at(name, kw.get("alpha"), kw.get("slope"), z)
+    return [Mistake("sigma_for_sigma_prime", f"you gave f({fmt(z)}) = {fmt(f_star, 6)}, the value "
+                    "of the activation, where the maximum of its slope belongs", f_star)]
+
+
+def _prove_args(name: str, kw: dict) -> str:
+    """The ``vgp prove`` arguments that print this proof (shown to the student)."""
+    extra = "".join(f" --{k} {fmt(v)}" for k, v in kw.items())
+    return f"vgp prove {name}{extra}"

@@ -1,8 +1,8 @@
 """Type 6: exploding gradients -- weights above 1 through n layers, and clipping to a norm.
 
-With linear (or active ReLU) units each layer multiplies the backpropagated gradient by its
-weight, so g · wⁿ grows without bound when |w| > 1; clipping rescales the gradient vector to
-norm c when it is longer: g ← g · c/‖g‖. The gradient vector is drawn as a multiple of a
+With linear (or active ReLU) units each layer multiplies the backpropagated gradient δ by its
+weight, so δ · wⁿ grows without bound when |w| > 1; clipping rescales the gradient vector 𝐠 to
+norm c when it is longer: 𝐠 ← 𝐠 · c/‖𝐠‖ (one symbol per quantity: δ a scalar, 𝐠 a vector). The gradient vector is drawn as a multiple of a
 Pythagorean triple, so its norm, the clipped vector and the update are exact rationals.
 
 >>> from fractions import Fraction as F
@@ -24,11 +24,11 @@ from .base import Answer, ProblemType, Reject, Solved, update_answer
 
 class Exploding(ProblemType):
     name = "exploding"
-    params = {"g_out": "the gradient at the output", "w": "the weight of every layer (> 1)",
+    params = {"g_out": "the gradient δ at the output", "w": "the weight of every layer (> 1)",
               "n": "the number of layers", "triple": "a Pythagorean triple (a, b, c)",
               "scale": "the gradient vector is scale·(a, b)", "clip": "the clipping norm",
               "w_old": "the first weight before the update", "lr": "the learning rate η"}
-    answers = {"grad": "the gradient after n layers, g·wⁿ", "norm": "the norm ‖g‖ of the "
+    answers = {"grad": "the gradient after n layers, δ·wⁿ", "norm": "the norm ‖𝐠‖ of the "
                "gradient vector", "clipped": "the first component after clipping to norm c",
                "update": "the first weight after a step with the clipped gradient"}
 
@@ -66,12 +66,12 @@ class Exploding(ProblemType):
                 Mistake("norm_squared", "you gave g₁² + g₂² without the square root",
                         a * a + b * b)]),
             "clipped": Answer(clipped, [
-                Mistake("clip_not_applied", "you did not rescale: ‖g‖ exceeds c, so g ← g·c/‖g‖",
+                Mistake("clip_not_applied", "you did not rescale: ‖𝐠‖ exceeds c, so 𝐠 ← 𝐠·c/‖𝐠‖",
                         a),
                 Mistake("clipped_by_value", "you clipped each component to ±c (clipping by "
                         "value), not the vector to norm c",
                         min(abs(a), clip) * (1 if a > 0 else -1)),
-                Mistake("clip_ratio_inverted", "you multiplied by ‖g‖/c instead of c/‖g‖",
+                Mistake("clip_ratio_inverted", "you multiplied by ‖𝐠‖/c instead of c/‖𝐠‖",
                         a * norm / clip)], ("norm",), reclip),
             "update": update_answer(Fraction(p["w_old"]), Fraction(p["lr"]), "clipped", clipped,
                                     "the weight"),
