@@ -78,3 +78,16 @@ def test_hw2_render_then_grade(tmp_path):
     # the feedback names the mistake in words a student understands
     assert notes["label"] in (out / "feedback" / "mist.md").read_text(encoding="utf-8")
     assert "truncated" in (out / "feedback" / "slip.md").read_text(encoding="utf-8")
+
+
+def test_hw2_ids_whose_relu_routes_cancel_are_redrawn():
+    # s000145 and s000307 drew a ReLU net whose first-layer gradient cancels to float64 rounding
+    # residue (5.6e-18 against an exact 0): the worked solution's gradient check then failed and
+    # crashed the class; such a draw is now re-drawn (min_abs) and renders
+    from vgp_symbolic.homework import load_assignment, student_set
+    from vgp_symbolic.homework.model import Student
+    a = load_assignment(HW2)
+    for sid in ("s000145", "s000307"):
+        s = student_set(a, Student(sid, sid, 2), a.seed)
+        for p in s.problems:
+            assert p.context is not None
