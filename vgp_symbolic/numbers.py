@@ -75,11 +75,11 @@ def log10_abs(v) -> float:
     return float(mpmath.log10(abs(to_mpf(v))))
 
 
-def exact_decimal(q: Fraction, max_len: int = 24) -> str | None:
-    """The decimal expansion of q if it terminates within ``max_len`` characters, else None.
+def decimal_places(q: Fraction) -> int | None:
+    """The places after the point of q's decimal, or None when the decimal does not terminate.
 
-    >>> exact_decimal(Fraction(1, 4)), exact_decimal(Fraction(1, 3)), exact_decimal(Fraction(-3))
-    ('0.25', None, '-3')
+    >>> decimal_places(Fraction(1, 4)), decimal_places(Fraction(1, 3)), decimal_places(Fraction(7))
+    (2, None, 0)
     """
     d = q.denominator
     a = (d & -d).bit_length() - 1  # the power of two, from the lowest set bit
@@ -88,9 +88,18 @@ def exact_decimal(q: Fraction, max_len: int = 24) -> str | None:
     while d % 5 == 0:
         d //= 5
         b += 1
-    if d != 1:
+    return max(a, b) if d == 1 else None   # q·10^places is then an integer
+
+
+def exact_decimal(q: Fraction, max_len: int = 24) -> str | None:
+    """The decimal expansion of q if it terminates within ``max_len`` characters, else None.
+
+    >>> exact_decimal(Fraction(1, 4)), exact_decimal(Fraction(1, 3)), exact_decimal(Fraction(-3))
+    ('0.25', None, '-3')
+    """
+    places = decimal_places(q)
+    if places is None:
         return None
-    places = max(a, b)  # q·10^places is an integer
     digits = str(abs(q.numerator) * 10 ** places // q.denominator).rjust(places + 1, "0")
     s = ("-" if q < 0 else "") + (digits[:-places] + "." + digits[-places:] if places else digits)
     return s if len(s) <= max_len else None

@@ -38,6 +38,8 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from ..numbers import decimal_places
+
 __all__ = ["ParseError", "Parsed", "parse", "parse_answer", "value_figures",
            "MAX_LENGTH", "MAX_DIGITS", "MAX_SCI_EXPONENT", "MAX_POWER", "MAX_BITS", "MAX_DEPTH"]
 
@@ -234,16 +236,10 @@ def value_figures(v: Fraction) -> int | None:
     """
     if v.denominator == 1:
         return len(str(abs(v.numerator)).lstrip("0")) or 1
-    d = v.denominator
-    a = (d & -d).bit_length() - 1
-    d >>= a
-    b = 0
-    while d % 5 == 0:
-        d //= 5
-        b += 1
-    if d != 1:
+    places = decimal_places(v)
+    if places is None:
         return None
-    n = abs(v.numerator) * 10 ** max(a, b) // v.denominator
+    n = abs(v.numerator) * 10 ** places // v.denominator
     return len(str(n).strip("0")) or 1
 
 
