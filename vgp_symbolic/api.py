@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .core.network import Network, SpecError, Values, load_spec
+from .core.network import Network, SpecError, Values, read_spec, spec_from_data
 
 __all__ = ["Network", "derive", "chain", "prove", "DerivationResult", "ChainResult",
            "ProofResult", "ArchResult"]
@@ -183,29 +183,32 @@ class ArchResult(_Shown):
         return arch_math(self.result)
 
 
-def _arch(path, wrt, lr, precision, symbolic, check) -> ArchResult | None:
-    """A residual or recurrent spec (``kind = "recurrent"``, ``residual = true``), or None."""
+def _arch(arch, wrt, lr, precision, symbolic, check) -> ArchResult:
+    """A residual or recurrent spec (``kind = "recurrent"``, ``residual = true``)."""
     from .core.arch_derive import derive_arch, evaluate_arch
-    from .core.arch_spec import load_architecture
-    arch = load_architecture(path)
-    if arch is None:
-        return None
     d = derive_arch(arch, wrt)
     return ArchResult(d if symbolic or not arch.complete else
                       evaluate_arch(d, lr=lr, precision=precision, check=check))
 
 
 def _load(network, values):
-    """(net, values, source) from a Network, a spec path or a built-in example's name."""
+    """(net, values, source, architecture) from a Network, a spec path or a built-in example's
+    name; a spec file is read and parsed once, and is either dense or an architecture."""
     from .examples import EXAMPLES, load_example
     if isinstance(network, Network):
-        return network, values, None
+        return network, values, None, None
     if isinstance(network, str) and network in EXAMPLES and network != "seed":
         net, vals, _ = load_example(network)
-        return net, values or vals, f"<example {network}>"
+        return net, values or vals, f"<example {network}>", None
     if isinstance(network, (str, Path)):
-        net, vals = load_spec(network)
-        return net, values or vals, str(network)
+        text, data = read_spec(network)
+        if Path(network).suffix == ".toml":
+            from .core.arch_spec import arch_from_data
+            arch = arch_from_data(data, text, str(network))
+            if arch is not None:
+                return None, None, str(network), arch
+        net, vals = spec_from_data(data, text, str(network))
+        return net, values or vals, str(network), None
     raise TypeError(f"derive() takes a Network, a spec path or an example name "
                     f"({', '.join(EXAMPLES)}), not {type(network).__name__}")
 
@@ -226,14 +229,12 @@ def derive(network, wrt: str | None = None, *, values: Values | None = None, rou
     """
     if network == "seed":
         return chain()
-    if isinstance(network, (str, Path)) and Path(network).suffix == ".toml":
-        arch = _arch(network, wrt, lr, precision, symbolic, check)
-        if arch is not None:
-            return arch
+    net, vals, source, arch = _load(network, values)
+    if arch is not None:
+        return _arch(arch, wrt, lr, precision, symbolic, check)
     wrt = wrt or "w1_11"
     from .core.derive import derive as build
     from .core.evaluate import evaluate
-    net, vals, source = _load(network, values)
     try:
         d = build(net, wrt, route)
     except SpecError as e:
