@@ -244,9 +244,10 @@ def lost_to_float64(net: Network, p: Pass, param: Param | None = None) -> str | 
         return "values"
     if np.any((np.abs(p.dL_dyhat) < _TINY) & (p.dL_dyhat != 0)):
         return "values"
-    if not any(l.activation.piecewise_linear for l in net.layers) and np.all(
-            np.concatenate([w.ravel() for w in p.W[1:]])):
-        return _lost_smooth(net, p, param, o, d)
+    if not any(l.activation.piecewise_linear for l in net.layers):
+        verdict = _lost_smooth(net, p, param, o, d)
+        if verdict is not _MASK:
+            return verdict
     return _lost_masked(net, p, param)
 
 
@@ -282,9 +283,14 @@ def _lost_masked(net: Network, p: Pass, param: Param | None) -> str | None:
     return None
 
 
-def _lost_smooth(net: Network, p: Pass, param: Param | None, o, d) -> str | None:
-    """:func:`lost_to_float64` where no zero can be true (smooth activations, no zero weight):
-    the same verdict from whole-pass arrays, not a loop of small ones per layer (10⁵ layers)."""
+_MASK = object()  # "only the mask of true zeros can decide"
+
+
+def _lost_smooth(net: Network, p: Pass, param: Param | None, o, d):
+    """:func:`lost_to_float64` for smooth activations from whole-pass arrays, not a loop of
+    small ones per layer (10⁵ layers): the verdict, or ``_MASK`` when only the mask of true
+    zeros (a zero weight's) can decide. A smooth f' is never a true zero, so the mask matters only
+    for a tiny δ above every lost value."""
     fp, z = np.concatenate(p.fprime[1:]), np.concatenate(p.z[1:])
     layer = np.repeat(np.arange(1, len(p.delta)), net.widths[1:])
     lost_value = (np.abs(fp) < _TINY) | ((np.abs(o) < _TINY) & (z != 0))
@@ -292,9 +298,14 @@ def _lost_smooth(net: Network, p: Pass, param: Param | None, o, d) -> str | None
     # the loop's order: layers from the output down, a layer's values before its δ
     kv = int(layer[lost_value].max()) if lost_value.any() else 0
     kd = int(layer[lost_delta].max()) if lost_delta.any() else 0
-    if kv or kd:
-        return "values" if kv >= kd else "delta"
-    if param is not None:
+    if kv >= kd:
+        if kv:
+            return "values"
+    elif not np.all(np.concatenate([w.ravel() for w in p.W[1:]])):
+        return _MASK  # a zero weight may make that δ a true zero
+    else:
+        return "delta"
+    if param is not None:  # no δ is tiny: the gradient is lost only if its input is tiny
         g = p.gradient(param)
         if abs(g) < _TINY and not (g == 0 and param.kind == "w"
                                    and p.o[param.layer - 1][param.i - 1] == 0):
