@@ -1,4 +1,4 @@
-"""Grading a (fake) class and what is written: gradebook, feedback, statistics, histogram."""
+"""Grading a small class of known numbers and what is written: gradebook, feedback, statistics, histogram."""
 import csv
 
 import pytest
