@@ -11,6 +11,7 @@ import pytest
 
 from vgp_symbolic.homework import Student, load_assignment, student_set
 from vgp_symbolic.homework.types import TYPES
+from vgp_symbolic.homework.types.base import Reject
 
 torch = pytest.importorskip("torch")
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +31,7 @@ def test_bptt_answers_match_torch(seed):
     p = _draw_bptt(seed)
     try:
         s = TYPES["bptt_step"].solve(p)
-    except Exception as e:  # a Reject: the draw is re-drawn in a real set
+    except Reject as e:  # the draw is re-drawn in a real set; any other exception is a bug
         pytest.skip(str(e))
     f = {k: float(v) for k, v in p.items()}
     W = torch.tensor([[f["w11"], f["w12"]], [f["w21"], f["w22"]]], dtype=torch.float64, requires_grad=True)

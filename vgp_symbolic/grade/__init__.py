@@ -55,7 +55,8 @@ def load_class(assignment_path, roster_path, class_seed=None, key_path=None, pro
     Returns ``(assignment, {student_id: StudentSet}, warnings)``. With ``build`` (the ``--out``
     folder of `vgp render`) its manifest must match the assignment and ``class_seed``, and the
     sets are read from its key.csv — answers, tolerances, points and mistake catalogue — instead
-    of being drawn again; a student's set is drawn only if error carried forward needs it. With
+    of being drawn again; error carried forward rebuilds a problem from the draw recorded in its
+    draws.jsonl (or, for a build without one, draws the problem again) when it first needs it. With
     ``key_path`` alone the key's answers, tolerances and points are authoritative over the
     recomputed sets (their catalogue is kept only where the answers agree).
     """
@@ -66,11 +67,12 @@ def load_class(assignment_path, roster_path, class_seed=None, key_path=None, pro
     except HomeworkError as e:
         raise GradeError(str(e)) from None
     warnings: list[str] = []
-    key = None
+    key = draws = None
     if build is not None:
-        from ..homework.manifest import check_manifest, read_manifest
+        from ..homework.manifest import check_manifest, read_draws, read_manifest
         m = read_manifest(build)
         warnings += check_manifest(m, assignment, class_seed, build)
+        draws = read_draws(build, m, len(assignment.problems))
         class_seed = m.class_seed
         key_path = Path(build) / "key.csv"
     if key_path is not None:
@@ -81,7 +83,8 @@ def load_class(assignment_path, roster_path, class_seed=None, key_path=None, pro
         _check_key_seed(key, assignment, class_seed, key_path)
     try:
         if key is not None and build is not None:
-            sets, kw = sets_from_key(assignment, roster, key, class_seed, key_path, progress)
+            sets, kw = sets_from_key(assignment, roster, key, class_seed, key_path, progress,
+                                     draws)
         else:
             sets, kw = _drawn_sets(assignment, roster, class_seed, key, key_path, progress)
     except HomeworkError as e:
@@ -110,8 +113,9 @@ def _drawn_sets(assignment, roster, class_seed, key, key_path, progress):
     return _apply_key(sets, key, key_path)
 
 
-def sets_from_key(assignment, roster, key, class_seed, key_path, progress=None):
-    """Every roster student's set from a build's key (no drawing); see :func:`load_class`."""
+def sets_from_key(assignment, roster, key, class_seed, key_path, progress=None, draws=None):
+    """Every roster student's set from a build's key (no drawing); see :func:`load_class`.
+    ``draws`` (:func:`~vgp_symbolic.homework.manifest.read_draws`) are the recorded draws."""
     from ..homework import student_set
     from ..homework.model import StudentSet
     infos = assignment.questions
@@ -122,7 +126,8 @@ def sets_from_key(assignment, roster, key, class_seed, key_path, progress=None):
             sets[st.student_id] = student_set(assignment, st, class_seed)   # not in the key
             drawn += 1
         else:
-            lazy = _LazySet(assignment, st, class_seed)
+            lazy = _LazySet(assignment, st, class_seed, (draws or {}).get(st.student_id),
+                            {i.id for i, e in zip(infos, entries) if e.depends_on})
             qs = tuple(Question(i.id, i.problem, i.prompt, e.answer, e.tolerance, e.points,
                                 e.depends_on, e.mistakes,
                                 lazy.recompute(i.id, i.number) if e.depends_on else None, i.key)
@@ -138,21 +143,31 @@ def sets_from_key(assignment, roster, key, class_seed, key_path, progress=None):
 
 
 class _LazySet:
-    """A student's problems, each drawn only when error carried forward first needs it (one
-    problem costs a fraction of the whole set)."""
+    """A student's problems, each rebuilt only when error carried forward first needs it:
+    from the draw `vgp render` recorded (``draw``: each problem's encoded parameters), or
+    else drawn again (a build without a draws record)."""
 
-    def __init__(self, assignment, student, class_seed):
+    def __init__(self, assignment, student, class_seed, draw=None, dependent=()):
         self._args, self._problems = (assignment, student, class_seed), {}
+        self._draw, self._dependent = draw, dependent
 
     def recompute(self, qid, number):
         def recompute(values):
-            pr = self._problems.get(number)
-            if pr is None:
-                from ..homework.sets import solve_problem
-                a, st, cs = self._args
-                pr = self._problems[number] = solve_problem(a, st, number, cs)
-            return next(q for q in pr.questions if q.id == qid).recompute(values)
+            fns = self._problems.get(number)
+            if fns is None:
+                fns = self._problems[number] = self._rebuild(number)
+            return fns[qid](values)
         return recompute
+
+    def _rebuild(self, number) -> dict:
+        a, st, cs = self._args
+        if self._draw is not None:
+            from ..homework.manifest import decode_params
+            from ..homework.sets import recomputes_at
+            qids = [q.id for q in a.problems[number - 1].questions if q.id in self._dependent]
+            return recomputes_at(a, number, decode_params(self._draw[number - 1]), qids)
+        from ..homework.sets import solve_problem
+        return {q.id: q.recompute for q in solve_problem(a, st, number, cs).questions}
 
 
 def _apply_key(sets, key, key_path):

@@ -10,7 +10,7 @@ Layout of ``out/`` (handouts and solutions apart: the ``handouts`` folder can be
     handouts/<student>.pdf      the problem set
     solutions/<student>.pdf     the worked solutions
     tex/handouts/<student>.tex  tex/solutions/<student>.tex   their LaTeX sources
-    key.csv  manifest.json      (see homework/manifest.py)
+    key.csv  manifest.json  draws.jsonl   (see homework/manifest.py)
 
 TeX's own intermediate files live in a temporary folder outside ``out/``. ``<student>`` is the
 student id when it is a safe file name, else a safe form of it plus a hash.
@@ -36,7 +36,7 @@ from ..question import KEY_COLUMNS, mistakes_cell
 from .compile import (Document, LatexFailure, TexMissing, TEX_INSTALL, compile_documents,
                       find_engine)
 from .latex import make_env, unsupported_characters
-from .manifest import MANIFEST, write_manifest
+from .manifest import MANIFEST, draws_line, write_manifest
 from .model import Assignment, HomeworkError, Student, StudentSet
 from .sets import student_set
 
@@ -168,7 +168,7 @@ def _date_text(d: datetime.date | None) -> str:
 
 
 def _render_student(env, assignment: Assignment, student: Student, class_seed):
-    """Draw, solve and typeset one student: ``({doc: tex}, key rows)``."""
+    """Draw, solve and typeset one student: ``({doc: tex}, key rows, draws line)``."""
     try:
         sset = student_set(assignment, student, class_seed)
     except HomeworkError as e:
@@ -181,7 +181,7 @@ def _render_student(env, assignment: Assignment, student: Student, class_seed):
         except Exception as e:  # a template bug: name the template and the student
             raise HomeworkError(f"student {student.student_id!r} ({student.name}): rendering "
                                 f"the {doc[:-1]} failed: {_template_error(e)}") from None
-    return texts, key_rows([sset])
+    return texts, key_rows([sset]), draws_line(sset)
 
 
 def _render_chunk(args):
@@ -191,9 +191,11 @@ def _render_chunk(args):
 
 
 def render_all(assignment: Assignment, students: list[Student], class_seed=None,
-               jobs: int | None = None, engine: str = "lualatex") -> list[tuple[dict, list]]:
-    """Every student's .tex texts and key rows, in roster order; in ``jobs`` processes for a
-    large class (drawing and solving is pure Python: threads would not run in parallel)."""
+               jobs: int | None = None, engine: str = "lualatex"
+               ) -> list[tuple[dict, list, str]]:
+    """Every student's .tex texts, key rows and draws line, in roster order; in ``jobs``
+    processes for a large class (drawing and solving is pure Python: threads would not run in
+    parallel)."""
     jobs = max(1, min(jobs or 1, len(students) // _MIN_CHUNK))
     if jobs == 1:
         return _render_chunk((assignment, students, class_seed, engine))
@@ -245,7 +247,7 @@ def _check_replaceable(out: Path) -> None:
 def _documents(assignment: Assignment, students, results, names, stage: Path) -> list[Document]:
     docs = []
     author = assignment.course or assignment.title
-    for st, (texts, _) in zip(students, results):
+    for st, (texts, *_) in zip(students, results):
         for kind in DOCUMENTS:
             what = "Problem set" if kind == "handouts" else "Worked solutions"
             docs.append(Document(
@@ -281,12 +283,12 @@ def render_assignment(assignment: Assignment, students: list[Student], out, *,
     t0 = time.perf_counter()
     results = render_all(assignment, students, class_seed, jobs, engine)  # fails before writes
     names = student_names(students)
-    rows = tuple(r for _, rs in results for r in rs)
+    rows = tuple(r for _, rs, _ in results for r in rs)
     files = {(s.student_id, k): out / k / f"{names[s.student_id]}.pdf"
              for s in students for k in DOCUMENTS}
     runs, t1 = 0, t0
     with staged_dir(out) as stage:
-        for st, (texts, _) in zip(students, results):
+        for st, (texts, *_) in zip(students, results):
             for kind, text in texts.items():
                 p = stage / "tex" / kind / f"{names[st.student_id]}.tex"
                 p.parent.mkdir(parents=True, exist_ok=True)
@@ -299,7 +301,7 @@ def render_assignment(assignment: Assignment, students: list[Student], out, *,
             warnings += report.warnings()
             runs = report.runs
         (stage / "key.csv").write_text(key_csv_text(rows), encoding="utf-8")
-        write_manifest(stage, assignment, class_seed)
+        write_manifest(stage, assignment, class_seed, "".join(d + "\n" for *_, d in results))
     t2 = time.perf_counter()
     if engine == "pdflatex":
         warnings += _unsettable(students)

@@ -1,17 +1,22 @@
-"""The render manifest: which assignment, files and class seed a build was drawn from.
+"""The render manifest: which assignment, files, class seed and draws a build was drawn from.
 
 `vgp render` writes ``manifest.json`` into its output folder; `vgp grade --build DIR` reads it
 and refuses to grade against a build drawn from another assignment, other problem files or
 templates, or another class seed — grading answers to a seed-0 render with ``--seed 7`` would
 otherwise give every student 0 without a word.
 
+Beside it, ``draws.jsonl`` records every student's accepted draw (the parameters of each
+problem), so that the grader rebuilds a problem for error carried forward from its numbers
+instead of running the seeded draw loop again; the manifest holds its SHA-256, and a draws file
+that does not match is refused.
+
 >>> import tempfile
 >>> from .assignment import load_assignment
 >>> a = load_assignment(Path(__file__).parents[1] / "problems" / "hw1.toml")
 >>> out = Path(tempfile.mkdtemp())
 >>> m = read_manifest(write_manifest(out, a, 0).parent)
->>> m.assignment, m.class_seed, check_manifest(m, a, None, out)
-('hw1', 0, [])
+>>> m.assignment, m.class_seed, check_manifest(m, a, None, out), m.draws_sha256
+('hw1', 0, [], '')
 >>> try:
 ...     check_manifest(m, a, 7, out)
 ... except ManifestError as e:
@@ -24,15 +29,18 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from fractions import Fraction
 from pathlib import Path
 
 from ..errors import UserError
 from ..fileio import atomic_write_text
 
-__all__ = ["MANIFEST", "Manifest", "ManifestError", "assignment_hash", "write_manifest",
-           "read_manifest", "check_manifest"]
+__all__ = ["MANIFEST", "DRAWS", "Manifest", "ManifestError", "assignment_hash",
+           "write_manifest", "read_manifest", "check_manifest", "draws_line", "read_draws",
+           "decode_params"]
 
 MANIFEST = "manifest.json"
+DRAWS = "draws.jsonl"
 
 
 class ManifestError(UserError):
@@ -46,6 +54,7 @@ class Manifest:
     class_seed: int
     vgp_version: str
     created: str             # UTC, ISO 8601
+    draws_sha256: str = ""   # of draws.jsonl; "" for a build rendered without one
 
 
 def _files(assignment) -> list[Path]:
@@ -68,13 +77,19 @@ def assignment_hash(assignment) -> str:
     return h.hexdigest()
 
 
-def write_manifest(out, assignment, class_seed: int | None) -> Path:
+def write_manifest(out, assignment, class_seed: int | None, draws: str | None = None) -> Path:
     """Write ``out/manifest.json`` for a render of ``assignment`` (``class_seed`` None: the
-    assignment's own seed); returns its path."""
+    assignment's own seed) and, given the text of :data:`DRAWS` (lines of :func:`draws_line`),
+    that file beside it; returns the manifest's path."""
     from .. import __version__
+    digest = ""
+    if draws is not None:
+        data = draws.encode("utf-8")
+        (Path(out) / DRAWS).write_bytes(data)
+        digest = hashlib.sha256(data).hexdigest()
     m = Manifest(assignment.id, assignment_hash(assignment),
                  assignment.seed if class_seed is None else int(class_seed), __version__,
-                 datetime.now(timezone.utc).replace(microsecond=0).isoformat())
+                 datetime.now(timezone.utc).replace(microsecond=0).isoformat(), digest)
     path = Path(out) / MANIFEST
     atomic_write_text(path, json.dumps(asdict(m), indent=2) + "\n")
     return path
@@ -92,7 +107,8 @@ def read_manifest(build) -> Manifest:
         raise ManifestError(f"{path}: unreadable manifest ({e})") from None
     try:
         return Manifest(str(data["assignment"]), str(data["files_sha256"]),
-                        int(data["class_seed"]), str(data["vgp_version"]), str(data["created"]))
+                        int(data["class_seed"]), str(data["vgp_version"]), str(data["created"]),
+                        str(data.get("draws_sha256", "")))
     except (KeyError, TypeError, ValueError) as e:
         raise ManifestError(f"{path}: incomplete manifest (missing or bad {e})") from None
 
@@ -116,3 +132,74 @@ def check_manifest(m: Manifest, assignment, class_seed: int | None, build) -> li
     if m.vgp_version != __version__:
         return [f"{where}: rendered by vgp {m.vgp_version}, grading with vgp {__version__}"]
     return []
+
+
+# -- the draws record --------------------------------------------------------------------------
+def draws_line(student_set) -> str:
+    """One line of :data:`DRAWS`: the student id and each problem's drawn parameters (JSON;
+    an exact number as ``"=p/q"``, a name as itself).
+
+    >>> from fractions import Fraction as F
+    >>> from .model import ProblemRender, Student, StudentSet
+    >>> p = ProblemRender(1, "demo", "", "", {"x": [F(1, 2), F(-3)], "act": "relu"}, {}, ())
+    >>> draws_line(StudentSet(Student("s1", "", 2), 0, (), (p,)))
+    '["s1",[{"x":["=1/2","=-3"],"act":"relu"}]]'
+    """
+    return json.dumps([student_set.student.student_id,
+                       [_encode(p.params) for p in student_set.problems]],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _encode(v):
+    if isinstance(v, dict):
+        return {k: _encode(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_encode(x) for x in v]
+    if isinstance(v, Fraction) or (isinstance(v, int) and not isinstance(v, bool)):
+        return f"={Fraction(v)}"
+    if isinstance(v, str) and v.startswith("="):
+        raise ValueError(f"a drawn name may not start with '=': {v!r}")
+    return v
+
+
+def decode_params(v):
+    """A problem's parameters back from :func:`draws_line`'s encoding (exact Fractions).
+
+    >>> decode_params({"x": ["=1/2", "=-3"], "act": "relu", "f": 0.25})
+    {'x': [Fraction(1, 2), Fraction(-3, 1)], 'act': 'relu', 'f': 0.25}
+    """
+    if isinstance(v, dict):
+        return {k: decode_params(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [decode_params(x) for x in v]
+    if isinstance(v, str) and v.startswith("="):
+        num, _, den = v[1:].partition("/")
+        return Fraction(int(num), int(den)) if den else Fraction(int(num))
+    return v
+
+
+def read_draws(build, m: Manifest, problems: int) -> dict[str, list] | None:
+    """``student id → [encoded params of each problem]`` from a build's :data:`DRAWS` (decode
+    one problem's with :func:`decode_params`), or None when the build has no draws record.
+    Raises :class:`ManifestError` when the file is not the one the manifest names."""
+    if not m.draws_sha256:
+        return None
+    path = Path(build) / DRAWS
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: missing, but the manifest names it; render again") \
+            from None
+    except OSError as e:
+        raise ManifestError(f"{path}: unreadable ({e.strerror or e})") from None
+    if hashlib.sha256(data).hexdigest() != m.draws_sha256:
+        raise ManifestError(f"{path}: changed since the build was rendered ({m.created}); "
+                            "render again")
+    out = {}
+    for line in data.decode("utf-8").splitlines():
+        sid, params = json.loads(line)
+        if len(params) != problems:
+            raise ManifestError(f"{path}: {len(params)} problem(s) drawn for {sid!r}, the "
+                                f"assignment has {problems}; render again")
+        out[sid] = params
+    return out

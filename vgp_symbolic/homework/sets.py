@@ -25,7 +25,7 @@ from .model import (Assignment, HomeworkError, Mistake, ProblemRender, ProblemUs
 from .types import TYPES, Reject
 
 __all__ = ["student_seed", "student_set", "solve_problem", "draw_problem", "problem_rng",
-           "MAX_DRAWS"]
+           "recomputes_at", "MAX_DRAWS"]
 
 MAX_DRAWS = 2000
 
@@ -82,6 +82,32 @@ def solve_problem(assignment: Assignment, student: Student, number: int,
     use = assignment.problems[number - 1]
     return _solve_problem(use, problem_rng(student_seed(assignment.id, cs, student.student_id),
                                             use), student, assignment)
+
+
+def recomputes_at(assignment: Assignment, number: int, params: dict, qids) -> dict:
+    """``question id → recompute`` (or None) for the questions ``qids`` of problem ``number``
+    at the draw ``params`` that `vgp render` accepted and recorded (``draws.jsonl``): no draw
+    loop, no mistakes, no template context -- the same functions :func:`student_set` gives.
+
+    >>> from pathlib import Path
+    >>> from .assignment import load_assignment
+    >>> a = load_assignment(Path(__file__).parents[1] / "problems" / "hw1.toml")
+    >>> s = student_set(a, Student("s001", "Ada", 2))
+    >>> r = recomputes_at(a, 1, s.problems[0].params, ["q1b"])["q1b"]
+    >>> r({"q1a": 0.01}) == s.question("q1b").recompute({"q1a": 0.01})
+    True
+    """
+    use = assignment.problems[number - 1]
+    impl = use.spec.impl or TYPES[use.spec.kind]
+    by_id = {q.id: q for q in use.questions}
+    by_key = {q.key: q for q in use.questions}
+    answers = impl.answers_for(params, [by_id[i].key for i in qids])
+    out = {}
+    for i in qids:
+        a = answers[by_id[i].key]
+        ids = {by_key[k].id: k for k in a.depends_on if k in by_key}
+        out[i] = _recompute(a, ids) if ids else None
+    return out
 
 
 def _solve_problem(use: ProblemUse, rng: random.Random, student: Student,

@@ -18,8 +18,28 @@ One concept per module:
 """
 from ..errors import UserError
 
-__all__ = ["LmsError"]
+__all__ = ["LmsError", "load_assignment", "grading_policy"]
 
 
 class LmsError(UserError):
     """Bad input for an LMS export or import; the message names the file and line."""
+
+
+def load_assignment(path):
+    """:func:`vgp_symbolic.homework.load_assignment`, its errors (file, line, problem) as
+    :class:`LmsError` -- what export and import both read first."""
+    from ..homework import HomeworkError, load_assignment as load
+    try:
+        return load(path)
+    except HomeworkError as e:
+        raise LmsError(str(e)) from None
+
+
+def grading_policy(assignment):
+    """The assignment's ``[grading]`` policy (what the windows and the regrade apply); a bad
+    one is an :class:`LmsError` naming the assignment file."""
+    from ..grade import Policy, PolicyError
+    try:
+        return Policy.from_grading(getattr(assignment, "grading", {}) or {})
+    except PolicyError as e:
+        raise LmsError(f"{assignment.path}: {e}") from None

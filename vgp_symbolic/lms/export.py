@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from . import LmsError
+from . import LmsError, load_assignment
 
 __all__ = ["FORMATS", "export_assignment"]
 
@@ -16,15 +16,11 @@ FORMATS = {"moodle": ".xml", "canvas": ".zip", "qti21": ".zip"}
 
 def export_assignment(fmt: str, assignment_path, n: int, class_seed: int | None = None):
     """``(bytes, summary text)`` of ``n`` variants of the assignment in format ``fmt``."""
-    from ..homework import HomeworkError, load_assignment
     from .items import build
     from .variants import draw_variants
     if fmt not in FORMATS:
         raise LmsError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    try:
-        a = load_assignment(assignment_path)
-    except HomeworkError as e:
-        raise LmsError(str(e)) from None
+    a = load_assignment(assignment_path)
     if not a.problems:
         raise LmsError(f"{assignment_path}: the assignment has no problems to export")
     problems = build(a, draw_variants(a, n, class_seed))

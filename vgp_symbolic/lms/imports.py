@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import LmsError
+from . import LmsError, load_assignment
 
 __all__ = ["import_responses", "write_outputs", "OUTPUTS"]
 
@@ -19,14 +19,10 @@ OUTPUTS = ("gradebook.csv", "feedback/", "canvas_grades.csv", "moodle_grades.csv
 def import_responses(responses_path, assignment_path, n_variants: int, class_seed=None,
                      roster_path=None, decimal_comma: bool = False):
     """Read and grade a response export; returns a :class:`~.regrade.Graded`."""
-    from ..homework import HomeworkError, load_assignment
     from .regrade import grade_responses
     from .responses import read_responses
     from .roster import read_roster
-    try:
-        a = load_assignment(assignment_path)
-    except HomeworkError as e:
-        raise LmsError(str(e)) from None
+    a = load_assignment(assignment_path)
     roster = read_roster(roster_path) if roster_path else None
     export = read_responses(responses_path)
     return grade_responses(a, export, n_variants, class_seed, roster, decimal_comma)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from . import LmsError
+from . import LmsError, grading_policy
 from .window import Window, WindowError, lms_window
 
 __all__ = ["ExportMistake", "Part", "Image", "ProblemVariant", "Problem", "build"]
@@ -73,12 +73,8 @@ class Problem:
 
 def build(assignment, variants) -> list[Problem]:
     """Per problem of ``assignment``, its parts in every variant (see the module doc)."""
-    from ..grade import Policy, PolicyError
     from ..homework.types import TYPES
-    try:
-        policy = Policy.from_grading(getattr(assignment, "grading", {}) or {})
-    except PolicyError as e:
-        raise LmsError(f"{assignment.path}: {e}") from None
+    policy = grading_policy(assignment)
     if not variants:
         raise LmsError(f"{assignment.path}: no variants to export")
     out = []

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from . import LmsError
+from . import LmsError, grading_policy
 from .responses import ResponseExport, split_cloze
 from .roster import LmsStudent, from_row, match
 from .variants import draw_variants
@@ -42,12 +42,9 @@ def grade_responses(assignment, export: ResponseExport, n_variants: int, class_s
                     roster: list[LmsStudent] | None = None, decimal_comma: bool = False
                     ) -> Graded:
     """Grade ``export`` for ``assignment`` exported with ``n_variants`` (and ``class_seed``)."""
-    from ..grade import Policy, PolicyError, grade_sheet
+    from ..grade import grade_sheet
     from ..grade.answers import AnswerSheet
-    try:
-        policy = Policy.from_grading(getattr(assignment, "grading", {}) or {})
-    except PolicyError as e:
-        raise LmsError(f"{assignment.path}: {e}") from None
+    policy = grading_policy(assignment)
     variants = {v.id: v.set for v in draw_variants(assignment, n_variants, class_seed)}
     sheet = AnswerSheet(export.path, export.kind, warnings=list(export.warnings),
                         data_lines=list(export.data_lines))

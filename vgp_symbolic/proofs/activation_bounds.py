@@ -15,13 +15,14 @@ argument why it is the *global* maximum is the sign pattern of f″, proved step
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
 import sympy as sp
 from mpmath import iv
 
-from ..core.activations import ACTIVATIONS, Activation, get_activation
+from ..core.activations import Activation, get_activation
 from . import checks as C
 from ..latex import short_floats
 from .activation_facts import (ActivationBound, _num_latex, _num_text, _point, _set_text,
@@ -170,90 +171,26 @@ def _piecewise(act: Activation) -> ActivationBound:
     in the numbers only to compare λα with λ; the symbolic f is first checked against the
     registry's definition.
     """
-    name = act.name
     sym = act.symbol
     p = sym + "′"
-    steps: list[Step] = []
-    params: dict = {}
-    if name == "selu":
-        from ..core.activations import SELU_ALPHA, SELU_LAMBDA
-        lam, al = sp.Symbol("lambda", positive=True), sp.Symbol("alpha", positive=True)
-        params = {lam: SELU_LAMBDA, al: SELU_ALPHA}
-        f = lam * sp.Piecewise((z, z > 0), (al * (sp.exp(z) - 1), True))
-        steps.append(Step(
-            "selu(z) = λz for z > 0, λα(e^z − 1) for z ≤ 0, with λ ≈ 1.0507, α ≈ 1.6733",
-            r"\operatorname{selu}(z) = \lambda z\ (z>0),\quad \lambda\alpha(e^z-1)\ (z\le 0)",
-            C.identical(f.subs(params), act.expr(z)),
-            "equals the registry's definition with λ, α substituted"))
-    else:
-        f = act.expr(z)
-    f = sp.piecewise_fold(f)
-    (R, _), (L, _) = f.args
-    r = sp.diff(R, z)
-    h = sp.diff(L, z)
-    registry_d = sp.piecewise_fold(act.deriv(z))
-    (r_reg, _), (h_reg, _) = registry_d.args
+    f, params, steps = _piecewise_definition(act)
+    br = _Branches.of(f, params)
     n0 = len(steps)
-    steps.append(Step(f"for z > 0: {p}(z) = d/dz {_uni(R)} = {_uni(r)}", f"f'(z) = {_latex(r)}\\quad (z>0)",
-                      C.identical(r.subs(params), r_reg), "differentiate the branch; equals the "
-                      "registry's derivative"))
-    steps.append(Step(f"for z < 0: {p}(z) = d/dz {_uni(L)} = {_uni(h)}", f"f'(z) = {_latex(h)}\\quad (z<0)",
-                      C.identical(h.subs(params), h_reg), "differentiate the branch; equals the "
-                      "registry's derivative"))
-    left_q = (L.subs(z, _eps) - L.subs(z, 0)) / _eps
-    right_q = (R.subs(z, -_eps) - L.subs(z, 0)) / (-_eps)
-    h0 = h.subs(z, 0)
-    same = sp.simplify(h0 - r) == 0
-    steps.append(Step(
-        f"at z = 0: left derivative {_uni(h0)}, right derivative {_uni(r)}; "
-        + (f"{sym} is differentiable at 0" if same else
-           f"{sym} has a kink at 0, and by the left-branch convention {p}(0) = {_uni(h0)}"),
-        (f"f'(0^-) = {_latex(h0)},\\ f'(0^+) = {_latex(r)}"
-         + ("" if same else f",\\ f'(0) := {_latex(h0)}")),
-        C.all_of(C.identical(R.subs(z, 0), L.subs(z, 0)),
-                 C.limit_is(left_q, _eps, 0, h0), C.limit_is(right_q, _eps, 0, r)),
-        "continuity at 0; one-sided difference quotients by sympy.limit"))
-    # range of each branch of f′
-    right_set = sp.FiniteSet(r)
-    if h.has(z):
-        left_set = sp.Interval.Lopen(0, h0)  # c·e^z on (−∞, 0]
-    else:
-        left_set = sp.FiniteSet(h)
-    steps.append(Step(
-        f"{p}((0, ∞)) = {_uni(_set_text(right_set))} and {p}((−∞, 0]) = {_uni(_set_text(left_set))}",
-        f"f'((0,\\infty)) = {_latex(right_set)},\\quad f'((-\\infty,0]) = {_latex(left_set)}",
-        C.all_of(C.range_is(r, z, sp.Interval.open(0, oo), right_set),
-                 C.range_is(h, z, sp.Interval(-oo, 0), left_set)),
-        "sympy function_range on each branch", premises=(n0 + 1, n0 + 2, n0 + 3),
-        gives={"f′((0, ∞))": right_set, "f′((−∞, 0])": left_set}))
-    whole = sp.Union(right_set, left_set)
-    whole_num = sp.Union(right_set.subs(params), left_set.subs(params))
+    steps.extend(_branch_steps(act, br, n0))
+    whole = sp.Union(br.right_set, br.left_set)
+    whole_num = sp.Union(br.right_set.subs(params), br.left_set.subs(params))
     sup, inf = whole_num.sup, whole_num.inf
-    r_n, h0_n = r.subs(params), h0.subs(params)
-    if name == "selu":
+    r_n, h0_n = br.r.subs(params), br.h0.subs(params)
+    if act.name == "selu":
         steps.append(Step(
             "λα > λ because α > 1 (α ≈ 1.6733): the left branch's value at 0 exceeds the right's",
             r"\lambda\alpha > \lambda \iff \alpha > 1",
             C.holds(sp.Gt(h0_n, r_n)), "compare the constants exactly"))
-    # attainment and where
-    if sp.simplify(r_n - sup) == 0 and sp.simplify(h0_n - sup) == 0:
-        argmax = "every z ≥ 0"
-        arg_enc = None
-    elif sp.simplify(r_n - sup) == 0:
-        argmax = "every z > 0"
-        arg_enc = None
-    else:
-        argmax = "z = 0" + ("" if same else " (kink; by the left-branch convention)")
-        arg_enc = _point(0)
-    if h.has(z):
-        argmin, inf_att = "approached as z → −∞ (not attained)", False
-    else:
-        argmin, inf_att = ("every z ≤ 0" if sp.simplify(h - inf) == 0 else "every z > 0"), True
-        if r == h:
-            argmin = "every z"
-    lim_lo = sp.limit(h, z, -oo)
-    d_expr = sp.Piecewise((r, z > 0), (h, True)).subs(params)
-    steps.append(_limits_step(sym, h.subs(params), lim_lo.subs(params), r_n, r.subs(params)))
+    argmax, arg_enc = _piecewise_argmax(br, sup)
+    argmin, inf_att = _piecewise_argmin(br, inf)
+    lim_lo = sp.limit(br.h, z, -oo)
+    d_expr = sp.Piecewise((br.r, z > 0), (br.h, True)).subs(params)
+    steps.append(_limits_step(sym, br.h.subs(params), lim_lo.subs(params), r_n, br.r.subs(params)))
     steps.append(Step(
         f"hence {p}(ℝ) = {_set_text(whole_num)}: sup |{p}| = {_num_text(sup)} ({argmax}); "
         f"inf |{p}| = {_num_text(inf)} ({argmin}); {p} ≥ 0 everywhere, so |{p}| = {p}",
@@ -262,21 +199,7 @@ def _piecewise(act: Activation) -> ActivationBound:
         "the union of the branch ranges the cited steps established is the stated set; its sup "
         "is the registry's; its inf ≥ 0; the limits are the stated ones",
         premises=tuple(range(n0 + 1, len(steps) + 1))))
-    texts = {"relu": ("relu(z) = max(0, z)", "1 if z > 0, 0 if z ≤ 0"),
-             "leaky_relu": (f"lrelu(z) = z if z > 0, {h}·z if z ≤ 0",
-                            f"1 if z > 0, {h} if z ≤ 0"),
-             "elu": (f"elu(z) = z if z > 0, {_num_text(h0)}(e^z − 1) if z ≤ 0",
-                     f"1 if z > 0, {h} if z ≤ 0"),
-             "selu": ("selu(z) = λz if z > 0, λα(e^z − 1) if z ≤ 0",
-                      "λ if z > 0, λα·e^z if z ≤ 0  (λ ≈ 1.0507, α ≈ 1.6733)")}
-    definition, deriv_text = texts[name]
-    notes = []
-    if name == "selu":
-        notes.append(f"sup |selu′| = λα = {_num_text(sup)}: attained at z = 0 only by the "
-                     "left-branch convention (the left limit of selu′ at 0); λα > 1, so SELU "
-                     "can amplify gradients")
-    if name == "elu" and sup > 1:
-        notes.append("α > 1: sup |elu′| = α, at z = 0 by the left-branch convention")
+    definition, deriv_text = _piecewise_texts(act.name, br)
     stmt = f"{p}(z) ∈ {_set_text(whole_num)}; sup |{p}| = {_num_text(sup)}"
     return ActivationBound(
         act.label, sym, definition, deriv_text, _latex(d_expr), d_expr,
@@ -284,7 +207,134 @@ def _piecewise(act: Activation) -> ActivationBound:
         _set_text(whole_num), _latex(whole_num), {"-oo": lim_lo.subs(params), "+oo": r_n},
         act.sup_abs,
         Proof(f"{p} ∈ {_set_text(whole_num)}", stmt, f"f'(z) \\in {_latex(whole_num)}",
-              tuple(steps)), notes=notes, argmax_expr=sp.Integer(0) if arg_enc else None)
+              tuple(steps)), notes=_piecewise_notes(act.name, sup),
+        argmax_expr=sp.Integer(0) if arg_enc else None)
+
+
+def _piecewise_definition(act: Activation) -> tuple[sp.Expr, dict, list[Step]]:
+    """(f folded into its two branches, SELU's symbols → numbers, the steps that define f)."""
+    if act.name != "selu":
+        return sp.piecewise_fold(act.expr(z)), {}, []
+    from ..core.activations import SELU_ALPHA, SELU_LAMBDA
+    lam, al = sp.Symbol("lambda", positive=True), sp.Symbol("alpha", positive=True)
+    params = {lam: SELU_LAMBDA, al: SELU_ALPHA}
+    f = lam * sp.Piecewise((z, z > 0), (al * (sp.exp(z) - 1), True))
+    step = Step(
+        "selu(z) = λz for z > 0, λα(e^z − 1) for z ≤ 0, with λ ≈ 1.0507, α ≈ 1.6733",
+        r"\operatorname{selu}(z) = \lambda z\ (z>0),\quad \lambda\alpha(e^z-1)\ (z\le 0)",
+        C.identical(f.subs(params), act.expr(z)),
+        "equals the registry's definition with λ, α substituted")
+    return sp.piecewise_fold(f), params, [step]
+
+
+@dataclass(frozen=True)
+class _Branches:
+    """f = R on z > 0 and L on z ≤ 0, f′ = r and h there; ``params`` puts in SELU's numbers."""
+
+    R: sp.Expr
+    L: sp.Expr
+    r: sp.Expr
+    h: sp.Expr
+    params: dict
+
+    @classmethod
+    def of(cls, f: sp.Expr, params: dict) -> "_Branches":
+        (R, _), (L, _) = f.args
+        return cls(R, L, sp.diff(R, z), sp.diff(L, z), params)
+
+    @property
+    def h0(self) -> sp.Expr:
+        """The left branch's f′ at 0 (the left-branch convention's f′(0))."""
+        return self.h.subs(z, 0)
+
+    @property
+    def smooth(self) -> bool:
+        """Do the one-sided derivatives agree at 0?"""
+        return sp.simplify(self.h0 - self.r) == 0
+
+    @property
+    def right_set(self) -> sp.Set:
+        return sp.FiniteSet(self.r)
+
+    @property
+    def left_set(self) -> sp.Set:
+        return sp.Interval.Lopen(0, self.h0) if self.h.has(z) else sp.FiniteSet(self.h)  # c·e^z
+
+
+def _branch_steps(act: Activation, br: _Branches, n0: int) -> list[Step]:
+    """f′ on each branch (checked against the registry), the kink at 0, each branch's range;
+    ``n0`` steps come before these (SELU's definition)."""
+    sym, params = act.symbol, br.params
+    p = sym + "′"
+    (r_reg, _), (h_reg, _) = sp.piecewise_fold(act.deriv(z)).args
+    R, L, r, h, h0 = br.R, br.L, br.r, br.h, br.h0
+    left_q = (L.subs(z, _eps) - L.subs(z, 0)) / _eps
+    right_q = (R.subs(z, -_eps) - L.subs(z, 0)) / (-_eps)
+    same = br.smooth
+    return [
+        Step(f"for z > 0: {p}(z) = d/dz {_uni(R)} = {_uni(r)}", f"f'(z) = {_latex(r)}\\quad (z>0)",
+             C.identical(r.subs(params), r_reg), "differentiate the branch; equals the "
+             "registry's derivative"),
+        Step(f"for z < 0: {p}(z) = d/dz {_uni(L)} = {_uni(h)}", f"f'(z) = {_latex(h)}\\quad (z<0)",
+             C.identical(h.subs(params), h_reg), "differentiate the branch; equals the "
+             "registry's derivative"),
+        Step(f"at z = 0: left derivative {_uni(h0)}, right derivative {_uni(r)}; "
+             + (f"{sym} is differentiable at 0" if same else
+                f"{sym} has a kink at 0, and by the left-branch convention {p}(0) = {_uni(h0)}"),
+             (f"f'(0^-) = {_latex(h0)},\\ f'(0^+) = {_latex(r)}"
+              + ("" if same else f",\\ f'(0) := {_latex(h0)}")),
+             C.all_of(C.identical(R.subs(z, 0), L.subs(z, 0)),
+                      C.limit_is(left_q, _eps, 0, h0), C.limit_is(right_q, _eps, 0, r)),
+             "continuity at 0; one-sided difference quotients by sympy.limit"),
+        Step(f"{p}((0, ∞)) = {_uni(_set_text(br.right_set))} and "
+             f"{p}((−∞, 0]) = {_uni(_set_text(br.left_set))}",
+             f"f'((0,\\infty)) = {_latex(br.right_set)},\\quad "
+             f"f'((-\\infty,0]) = {_latex(br.left_set)}",
+             C.all_of(C.range_is(r, z, sp.Interval.open(0, oo), br.right_set),
+                      C.range_is(h, z, sp.Interval(-oo, 0), br.left_set)),
+             "sympy function_range on each branch", premises=(n0 + 1, n0 + 2, n0 + 3),
+             gives={"f′((0, ∞))": br.right_set, "f′((−∞, 0])": br.left_set}),
+    ]
+
+
+def _piecewise_argmax(br: _Branches, sup) -> tuple[str, Enclosure | None]:
+    """Where sup |f′| is attained: the right branch, 0 (both sides or the kink), or both."""
+    r_n, h0_n = br.r.subs(br.params), br.h0.subs(br.params)
+    if sp.simplify(r_n - sup) == 0 and sp.simplify(h0_n - sup) == 0:
+        return "every z ≥ 0", None
+    if sp.simplify(r_n - sup) == 0:
+        return "every z > 0", None
+    return "z = 0" + ("" if br.smooth else " (kink; by the left-branch convention)"), _point(0)
+
+
+def _piecewise_argmin(br: _Branches, inf) -> tuple[str, bool]:
+    """Where inf |f′| is attained, and whether it is."""
+    if br.h.has(z):
+        return "approached as z → −∞ (not attained)", False
+    if br.r == br.h:
+        return "every z", True
+    return ("every z ≤ 0" if sp.simplify(br.h - inf) == 0 else "every z > 0"), True
+
+
+def _piecewise_texts(name: str, br: _Branches) -> tuple[str, str]:
+    """(f, f′) in words, as the student reads them."""
+    h, h0 = br.h, br.h0
+    return {"relu": ("relu(z) = max(0, z)", "1 if z > 0, 0 if z ≤ 0"),
+            "leaky_relu": (f"lrelu(z) = z if z > 0, {h}·z if z ≤ 0", f"1 if z > 0, {h} if z ≤ 0"),
+            "elu": (f"elu(z) = z if z > 0, {_num_text(h0)}(e^z − 1) if z ≤ 0",
+                    f"1 if z > 0, {h} if z ≤ 0"),
+            "selu": ("selu(z) = λz if z > 0, λα(e^z − 1) if z ≤ 0",
+                     "λ if z > 0, λα·e^z if z ≤ 0  (λ ≈ 1.0507, α ≈ 1.6733)")}[name]
+
+
+def _piecewise_notes(name: str, sup) -> list[str]:
+    if name == "selu":
+        return [f"sup |selu′| = λα = {_num_text(sup)}: attained at z = 0 only by the "
+                "left-branch convention (the left limit of selu′ at 0); λα > 1, so SELU "
+                "can amplify gradients"]
+    if name == "elu" and sup > 1:
+        return ["α > 1: sup |elu′| = α, at z = 0 by the left-branch convention"]
+    return []
 
 
 def _from_branch_ranges(params, whole, registry_sup, lim_lo, lim_hi):
@@ -413,15 +463,31 @@ def _larger_than_its_mirror(M: Enclosure):
 def _swish(act: Activation) -> ActivationBound:
     f = act.expr(z)
     d = act.deriv(z)
-    s = _sig(z)
-    g = 2 + z * (1 - 2 * s)
-    g_iv, gp_iv, fp_iv = _swish_iv()
     zs, z0 = _swish_numbers()
-    a, b = zs - _ROOT_HALF_WIDTH, zs + _ROOT_HALF_WIDTH
-    c, e = z0 - _ROOT_HALF_WIDTH, z0 + _ROOT_HALF_WIDTH
-    M = enclose(fp_iv, a, b)  # f′ over the whole bracket of z*: contains f′(z*)
-    zs_enc, z0_enc = Enclosure(a, b), Enclosure(c, e)
-    L = 40  # bisection range; beyond it the analytic tail bound takes over
+    zs_enc = Enclosure(zs - _ROOT_HALF_WIDTH, zs + _ROOT_HALF_WIDTH)
+    z0_enc = Enclosure(z0 - _ROOT_HALF_WIDTH, z0 + _ROOT_HALF_WIDTH)
+    M = enclose(_swish_iv()[2], zs_enc.lo, zs_enc.hi)  # f′ over the whole bracket of z*: ∋ f′(z*)
+    steps = _swish_shape_steps(f, d, zs, zs_enc) + _swish_max_steps(d, M, zs_enc, z0, z0_enc)
+    M10 = M.sig_digits(10)
+    return ActivationBound(
+        act.label, "swish", "swish(z) = z·σ(z) (β = 1, SiLU)", "σ(z)(1 + z(1 − σ(z)))",
+        r"\sigma(z)\bigl(1 + z(1-\sigma(z))\bigr)", d, None, M, True,
+        f"z* ≈ {zs_enc.sig_digits(10)}", zs_enc,
+        sp.Integer(0), True, f"z₀ ≈ {z0_enc.sig_digits(10)} (the zero of swish′)", z0_enc,
+        f"[1 − M, M] ≈ [{round_sig(1 - M.hi, 10)}, {M10}]",
+        rf"[1-M,\,M],\ M \approx {M10}", {"-oo": sp.Integer(0), "+oo": sp.Integer(1)},
+        act.sup_abs,
+        notes=["z* is the positive root of z·tanh(z/2) = 2; M has no known closed form"],
+        proof=Proof("sup |swish′| = M ≈ 1.0998 at z* ≈ 2.3994 (no closed form)",
+              f"max swish′ = M = swish′(z*) ≈ {M10}, where z* ≈ {zs_enc.sig_digits(10)} is the "
+              "positive root of z·tanh(z/2) = 2; sup |swish′| = M",
+              r"\sup_z |f'(z)| = f'(z^*),\ z^*\tanh(z^*/2) = 2", steps))
+
+
+def _swish_bisection(L: int, a: Fraction, b: Fraction):
+    """The check that g = f″/(σ(1 − σ)) is > 0 on [0, z*) and < 0 on (z*, L], by interval
+    bisection, with one gap around [a, b] ∋ z* where g′ < 0."""
+    g_iv, gp_iv, _ = _swish_iv()
 
     def bisection():
         pos, neg, und = sign_scan(g_iv, 0, L, Fraction(1, 1000))
@@ -431,8 +497,18 @@ def _swish(act: Activation) -> ActivationBound:
               and enclose(gp_iv, lo, hi).hi < 0)  # g strictly decreasing across the gap
         return ok, (f"g > 0 on [0, {float(lo):.4f}], g < 0 on [{float(hi):.4f}, {L}] "
                     f"({len(pos) + len(neg)} certified pieces); g′ < 0 on the gap")
+    return bisection
 
-    steps = (
+
+def _swish_shape_steps(f, d, zs: Fraction, zs_enc: Enclosure) -> tuple[Step, ...]:
+    """Steps 1–9: f′, its symmetry, and the sign pattern of f″ (turning points ±z*)."""
+    s = _sig(z)
+    g = 2 + z * (1 - 2 * s)
+    g_iv = _swish_iv()[0]
+    a, b = zs_enc.lo, zs_enc.hi
+    L = 40  # bisection range; beyond it the analytic tail bound takes over
+    bisection = _swish_bisection(L, a, b)
+    return (
         Step("swish′(z) = σ(z) + zσ(z)(1 − σ(z)) = σ(z)(1 + z(1 − σ(z)))",
              r"f'(z) = \sigma(z)\bigl(1 + z(1-\sigma(z))\bigr)",
              C.all_of(C.identical(sp.diff(f, z), d), C.identical(d, s * (1 + z * (1 - s)))),
@@ -479,6 +555,16 @@ def _swish(act: Activation) -> ActivationBound:
                         "the positive root z* of g lies in": zs_enc}),
              "f″ changes sign exactly where g does: at ±z*", premises=(4, 5, 7),
              gives={_TURNS: zs_enc}),
+    )
+
+
+def _swish_max_steps(d, M: Enclosure, zs_enc: Enclosure, z0: Fraction,
+                     z0_enc: Enclosure) -> tuple[Step, ...]:
+    """Steps 10–13: the limits, M = f′(z*), sup |f′| = M, and the zero z₀ of f′."""
+    s = _sig(z)
+    fp_iv = _swish_iv()[2]
+    c, e = z0_enc.lo, z0_enc.hi
+    return (
         Step("swish′(z) = σ(z) + z·e^(−z)/(1 + e^(−z))², whose terms tend to 0 and 0 as z → −∞, "
              "to 1 and 0 as z → +∞: swish′ → 0 as z → −∞, swish′ → 1 as z → +∞",
              r"\lim_{z\to-\infty} f'(z) = 0,\quad \lim_{z\to+\infty} f'(z) = 1",
@@ -509,20 +595,6 @@ def _swish(act: Activation) -> ActivationBound:
              lambda: (sign_change(fp_iv, c, e), "signs certified with mpmath.iv"),
              "mpmath interval arithmetic", premises=(9, 10), kind="inequality"),
     )
-    M10 = M.sig_digits(10)
-    return ActivationBound(
-        act.label, "swish", "swish(z) = z·σ(z) (β = 1, SiLU)", "σ(z)(1 + z(1 − σ(z)))",
-        r"\sigma(z)\bigl(1 + z(1-\sigma(z))\bigr)", d, None, M, True,
-        f"z* ≈ {zs_enc.sig_digits(10)}", zs_enc,
-        sp.Integer(0), True, f"z₀ ≈ {z0_enc.sig_digits(10)} (the zero of swish′)", z0_enc,
-        f"[1 − M, M] ≈ [{round_sig(1 - M.hi, 10)}, {M10}]",
-        rf"[1-M,\,M],\ M \approx {M10}", {"-oo": sp.Integer(0), "+oo": sp.Integer(1)},
-        act.sup_abs,
-        notes=["z* is the positive root of z·tanh(z/2) = 2; M has no known closed form"],
-        proof=Proof("sup |swish′| = M ≈ 1.0998 at z* ≈ 2.3994 (no closed form)",
-              f"max swish′ = M = swish′(z*) ≈ {M10}, where z* ≈ {zs_enc.sig_digits(10)} is the "
-              "positive root of z·tanh(z/2) = 2; sup |swish′| = M",
-              r"\sup_z |f'(z)| = f'(z^*),\ z^*\tanh(z^*/2) = 2", steps))
 
 
 def _mpq(q: Fraction):

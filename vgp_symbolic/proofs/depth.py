@@ -112,11 +112,19 @@ def depth_bound_proof(activation: str = "sigmoid", slope=None, alpha=None) -> Pr
     """
     bound = prove_activation(activation, slope=slope, alpha=alpha)
     s_txt = bound.sup_text if bound.sup is not None else f"{bound.sup_digits} (certified)"
+    steps = _scalar_steps(bound, s_txt) + _dense_steps()
+    return Proof(
+        f"gradients through n layers of {bound.activation}",
+        f"|∂L/∂w₁| ≤ |∂L/∂ŷ|·(sup|f′|)ⁿ·|w₂|⋯|w_n|·|x| with sup|f′| = {s_txt}; "
+        "dense: ‖δ¹‖₂ ≤ ‖∂L/∂ŷ‖₂·∏s_k·∏_{k≥2}‖Wᵏ‖₂",
+        r"\Bigl|\frac{\partial L}{\partial w_1}\Bigr| \le \Bigl|\frac{\partial L}{\partial\hat y}"
+        r"\Bigr|\,(\sup|f'|)^{n}\prod_{k=2}^{n}|w_k|\,|x|",
+        steps)
+
+
+def _scalar_steps(bound: ActivationBound, s_txt: str) -> tuple[Step, ...]:
+    """Steps 1–8: the scalar chain's gradient, its bound by sⁿ, and the bound's sharpness."""
     A, a, d1, d2 = sp.symbols("A a d_1 d_2", nonnegative=True)
-    m = sp.Symbol("m", nonnegative=True)
-    ds = sp.symbols("d1:4", real=True)
-    vs = sp.symbols("v1:4", real=True)
-    es = sp.symbols("e1:4", nonnegative=True)  # m² − dᵢ² ≥ 0
     x, xi = sp.Symbol("x", real=True), sp.Symbol("xi", real=True)
     f, L = sp.Function("f"), sp.Function("L")
     w = sp.symbols("w1:4", real=True)
@@ -126,7 +134,7 @@ def depth_bound_proof(activation: str = "sigmoid", slope=None, alpha=None) -> Pr
     lin_yhat, _ = _chain(3, lambda e: e, x, w, b)
     lin_grad = sp.diff(L(lin_yhat), w[0])
     Lp = sp.Subs(sp.Derivative(L(xi), xi), xi, lin_yhat)
-    steps = (
+    return (
         Step("chain rule, first layer: ∂o¹/∂w₁ = f′(z¹)·x, where z¹ = w₁x + b₁",
              r"\frac{\partial o^1}{\partial w_1} = f'(z^1)\,x",
              C.identical(sp.diff(f(w[0] * x + b[0]), w[0]),
@@ -174,6 +182,17 @@ def depth_bound_proof(activation: str = "sigmoid", slope=None, alpha=None) -> Pr
              r"|w_2||w_3|\,|x|",
              C.identical(sp.Abs(lin_grad), sp.Abs(Lp) * sp.Abs(w[1]) * sp.Abs(w[2]) * sp.Abs(x)),
              "sympy.diff of the linear chain"),
+    )
+
+
+def _dense_steps() -> tuple[Step, ...]:
+    """Steps 9–13: backprop's recursion for dense layers and the bound on ‖δʲ‖₂ (premises are
+    numbered as the whole proof's: step 5 is the product lemma of :func:`_scalar_steps`)."""
+    m = sp.Symbol("m", nonnegative=True)
+    ds = sp.symbols("d1:4", real=True)
+    vs = sp.symbols("v1:4", real=True)
+    es = sp.symbols("e1:4", nonnegative=True)  # m² − dᵢ² ≥ 0
+    return (
         Step("dense layers (W^k[i][j]: unit i of layer k−1 → unit j of layer k): δᴷ = f′(zᴷ) ⊙ "
              "∂L/∂ŷ, δᵏ = f′(zᵏ) ⊙ (Wᵏ⁺¹δᵏ⁺¹), ∂L/∂Wᵏ = oᵏ⁻¹(δᵏ)ᵀ",
              r"\delta^K = f'(z^K)\odot\frac{\partial L}{\partial\hat y},\ "
@@ -208,13 +227,6 @@ def depth_bound_proof(activation: str = "sigmoid", slope=None, alpha=None) -> Pr
                        also=C.is_nonnegative(sum(v**2 for v in vs[1:]))),
              "‖δ‖² − δ_b² is a sum of squares", premises=(9, 12)),
     )
-    return Proof(
-        f"gradients through n layers of {bound.activation}",
-        f"|∂L/∂w₁| ≤ |∂L/∂ŷ|·(sup|f′|)ⁿ·|w₂|⋯|w_n|·|x| with sup|f′| = {s_txt}; "
-        "dense: ‖δ¹‖₂ ≤ ‖∂L/∂ŷ‖₂·∏s_k·∏_{k≥2}‖Wᵏ‖₂",
-        r"\Bigl|\frac{\partial L}{\partial w_1}\Bigr| \le \Bigl|\frac{\partial L}{\partial\hat y}"
-        r"\Bigr|\,(\sup|f'|)^{n}\prod_{k=2}^{n}|w_k|\,|x|",
-        steps)
 
 
 # -- numeric bound for a concrete network (used by the property test, and by anyone) -------

@@ -66,6 +66,13 @@ class ProblemType:
         """Answers and template context for parameters ``p``; raise :class:`Reject` to redraw."""
         raise NotImplementedError
 
+    def answers_for(self, p: dict, keys) -> dict[str, Answer]:
+        """The answers ``keys`` (at least) for parameters ``p`` that were drawn and accepted
+        before (recorded by `vgp render`): what the grader recomputes error carried forward
+        from. Types with a costly :meth:`solve` answer with less (no mistakes, no template
+        context); the default solves whole, never computing the ``later`` context."""
+        return self.solve(p).answers
+
 
 def as_number(v) -> Number:
     """A Fraction stays exact; numpy/mpmath floats become Python floats (stable formatting)."""

@@ -103,6 +103,27 @@ class NetworkProblem(ProblemType):
         ctx, later = solution_context(spec, nets, answers, extra, p)
         return Solved(answers, ctx, later)
 
+    def answers_for(self, p: dict, keys) -> dict:
+        """Answers ``keys`` of a draw accepted before: only the networks they need, no
+        mistakes, no degenerate-draw check, no solution -- what error carried forward
+        recomputes from (see :meth:`ProblemType.answers_for`)."""
+        nets = _Nets(self.spec, p)
+        return {key: _answer_only(self.spec.questions[key], nets, self.spec.questions)
+                for key in keys}
+
+
+class _Nets(dict):
+    """The problem's networks at one draw, each built on first use."""
+
+    def __init__(self, spec, p: dict):
+        super().__init__()
+        self.spec, self.p = spec, p
+
+    def __missing__(self, name):
+        net = self.spec.networks[name]
+        n = self[name] = _Net(net, values_for(net, self.p))
+        return n
+
 
 def _from_file(path: str) -> "NetworkProblem":
     from ..assignment import load_problem_spec
@@ -166,11 +187,32 @@ def _answer(q, nets: dict, questions: dict, done: dict):
         return _update(q, n, questions, done, value), extra
     ms = _dedupe(value, [Mistake(i, label, as_number(v)) for i, label, v in mistakes(n)])
     deps = _dependencies(q, questions)
-    recompute = None
-    if deps:
-        def recompute(d, fn=fn, n=n, deps=deps):
-            return as_number(fn(n.again(_over_from(deps, questions, d, n))))
-    return Answer(value, ms, deps, recompute), extra
+    return Answer(value, ms, deps, _recompute(fn, n, deps, questions)), extra
+
+
+def _answer_only(q, nets, questions: dict) -> Answer:
+    """:func:`_answer` without mistakes or checks (the draw was accepted when rendered)."""
+    n = nets[q.network]
+    fn = _value_fn(q, n, nets)[0]
+    value = as_number(fn(n.state))
+    if q.ask.kind == "update":
+        earlier = dict.fromkeys(itertools.takewhile(lambda k: k != q.key, questions))
+        grad_key = _grad_key(q, questions, earlier)
+        if grad_key is not None:
+            earlier[grad_key] = _answer_only(questions[grad_key], nets, questions)
+        return _update(q, n, questions, earlier, value)
+    deps = _dependencies(q, questions)
+    return Answer(value, [], deps, _recompute(fn, n, deps, questions))
+
+
+def _recompute(fn, n: _Net, deps, questions):
+    """The answer again on the student's own values of ``deps`` (None without any)."""
+    if not deps:
+        return None
+
+    def recompute(d):
+        return as_number(fn(n.again(_over_from(deps, questions, d, n))))
+    return recompute
 
 
 def _dedupe(value, mistakes: list[Mistake]) -> list[Mistake]:
@@ -184,15 +226,20 @@ def _dedupe(value, mistakes: list[Mistake]) -> list[Mistake]:
 def _update(q, n: _Net, questions: dict, done: dict, value):
     p = n.net.parse_param(q.ask.param)
     old, lr = n.values.get(p), n.values.lr
-    grad_key = next((k for k, o in questions.items() if o.ask.kind == "grad" and
-                     o.ask.param == q.ask.param and o.network == q.network and o.route is None
-                     and k in done), None)
+    grad_key = _grad_key(q, questions, done)
     g = n.run.gradient(p)
     g = g if isinstance(g, Fraction) else as_number(g)
     if grad_key is not None:
         return update_answer(old, lr, grad_key, done[grad_key].value, _plain(p))
     a = update_answer(old, lr, "_", g, _plain(p))
     return Answer(a.value, a.mistakes)
+
+
+def _grad_key(q, questions: dict, done) -> str | None:
+    """The gradient question answered before the update ``q`` that its step uses."""
+    return next((k for k, o in questions.items() if o.ask.kind == "grad" and
+                 o.ask.param == q.ask.param and o.network == q.network and o.route is None
+                 and k in done), None)
 
 
 def _plain(p) -> str:
