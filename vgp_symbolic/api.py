@@ -22,7 +22,7 @@ from pathlib import Path
 from .core.network import Network, SpecError, Values, load_spec
 
 __all__ = ["Network", "derive", "chain", "prove", "DerivationResult", "ChainResult",
-           "ProofResult", "ArchResult"]
+           "ProofResult", "ArchResult", "BatchResult"]
 
 
 class _Shown:
@@ -183,6 +183,51 @@ class ArchResult(_Shown):
         return arch_math(self.result)
 
 
+@dataclass(frozen=True)
+class BatchResult(_Shown):
+    """A batch of samples (``[[samples]]``): the mean gradient (:mod:`vgp_symbolic.batch_report`)."""
+
+    result: object
+
+    @property
+    def gradient(self):
+        return getattr(self.result, "gradient", None)
+
+    @property
+    def check(self):
+        return getattr(self.result, "check", None)
+
+    def to_text(self) -> str:
+        from .batch_report import batch_text
+        return batch_text(self.result)
+
+    def to_latex(self):
+        from .batch_report import batch_tex
+        return batch_tex(self.result)
+
+    def to_dict(self) -> dict:
+        from .batch_report import batch_dict
+        return batch_dict(self.result)
+
+    def to_markdown(self) -> str:
+        from .batch_report import batch_markdown
+        return batch_markdown(self.result)
+
+    def to_markdown_math(self) -> str:
+        return self.to_markdown()
+
+
+def _batch(path, wrt, route, lr, precision, symbolic, check) -> BatchResult | None:
+    """A spec with ``[[samples]]`` (any architecture), or None."""
+    from .core.batch import derive_batch, evaluate_batch, load_batch
+    batch = load_batch(path)
+    if batch is None:
+        return None
+    bd = derive_batch(batch, wrt, route)
+    return BatchResult(bd if symbolic or not batch.complete else
+                       evaluate_batch(bd, lr=lr, precision=precision, check=check))
+
+
 def _arch(path, wrt, lr, precision, symbolic, check) -> ArchResult | None:
     """A residual or recurrent spec (``kind = "recurrent"``, ``residual = true``), or None."""
     from .core.arch_derive import derive_arch, evaluate_arch
@@ -227,6 +272,9 @@ def derive(network, wrt: str | None = None, *, values: Values | None = None, rou
     if network == "seed":
         return chain()
     if isinstance(network, (str, Path)) and Path(network).suffix == ".toml":
+        batch = _batch(network, wrt, route, lr, precision, symbolic, check)
+        if batch is not None:
+            return batch
         arch = _arch(network, wrt, lr, precision, symbolic, check)
         if arch is not None:
             return arch
