@@ -64,7 +64,7 @@ def test_deep_example_shows_layer_table():
 
 @pytest.mark.parametrize("content,msg", [
     ('[network]\ninputs = 3\nlayers = [{units = 1, activation = "softmax"}]\n',
-     "line 3, network.layers[1]: layer 1: unknown activation 'softmax'"),
+     "line 3, network.layers[1]: layer 1: a softmax over 1 unit is the constant 1"),
     ('[network]\ninputs = 3\nlayers = [{units = 1}]\nloss = "hinge"\n', "line 4, network.loss"),
     ('[network]\ninputs = 1\nlayers = [{units = 1}]\n[values]\nW1 = [[1, 2]]\n',
      "line 5, values.W1: W1 must be 1×1"),

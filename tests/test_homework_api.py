@@ -110,7 +110,7 @@ def test_mistake_catalogue_present(class_sets):
     assert {"factor_left_out", "sign_flipped", "lr_forgotten"} <= ids["chain_route"]
     assert {"sigma_for_sigma_prime", "factor_left_out", "sign_flipped"} <= ids["sigmoid_network"]
     assert "sigma_for_sigma_prime" in ids["activation_max"]
-    assert ids["depth_decay"] == {"wrong_layer_count"}
+    assert ids["depth_decay"] == {"wrong_layer_count", "weight_left_out"}
     assert {"one_route_not_sum", "factor_left_out", "sigma_for_sigma_prime"} <= ids["relu_network"]
     assert {"wrong_layer_count", "clip_not_applied", "sign_flipped"} <= ids["exploding"]
 
@@ -170,7 +170,7 @@ def test_seed_004_reproduced(tmp_path):
         '[[problems]]\ntype = "chain_route"\n'
         'params = { dL = 0.20, out = 0.5, local = 0.02, w = 2.5, lr = 1 }\n'
         '[[problems]]\ntype = "depth_decay"\n'
-        'params = { n = 4, threshold = 0.001, c = 0.1, m = 4 }\n', encoding="utf-8")
+        'params = { w = 1, n = 4, threshold = 0.001, c = 0.1, m = 4 }\n', encoding="utf-8")
     a = load_assignment(pdir / "seed.toml")
     s = student_set(a, Student("anyone", "A", 2))
     assert s.question("q1a").answer == Fraction(1, 500)                 # 0.20 × 0.5 × 0.02

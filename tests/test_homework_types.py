@@ -157,7 +157,7 @@ def test_depth_decay_by_hand(sets):
         p = problem(s, "depth_decay")
         P, A = p.params, answers(p)
         n, t, c, m = int(P["n"]), P["threshold"], P["c"], int(P["m"])
-        q = Fraction(1, 4)
+        q = abs(Fraction(P["w"])) / 4                     # |w| · max σ′, drawn per student
         assert A["decay"].answer == q ** n
         N = next(k for k in range(1, 1000) if q ** k < t)          # by brute force
         assert A["layers_below"].answer == N

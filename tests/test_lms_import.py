@@ -45,9 +45,10 @@ def test_canvas_responses_graded_against_each_students_variant(canvas):
         ("correct", "v001")
     d = _res(canvas, "s001", "q1b").diagnosis          # which step went wrong, with its credit
     assert (d.id, _res(canvas, "s001", "q1b").points) == ("lr_forgotten", 1.0)
-    # asked "in units of 10⁻⁹": 953.7 is graded as 953.7e-9, the figures kept
+    # asked "in units of 10⁻⁶": 64.00 is graded as 64.00e-6, the figures kept
     assert (_res(canvas, "s001", "q4a").text, _res(canvas, "s001", "q4a").diagnosis.id) == \
-        ("953.7e-9", "correct")
+        ("64.00e-6", "correct")
+    assert canvas.variant_of[("s001", "q4a")] == "v001"
     # the unscaled value typed into a scaled field is not the answer
     assert _res(canvas, "s004", "q4a").diagnosis.status == "wrong"
     # the latest attempt is graded; the earlier one is reported on its line
@@ -253,7 +254,7 @@ def test_round_trip_canvas_export_responses_import(tmp_path):
     for n, item in enumerate(quiz.xpath("//q:item", namespaces=ns)):
         qid, vid = item.get("title").split()
         head += [f"{900 + n}: " + _plain(item.findtext(".//q:mattext", namespaces=ns)), "1.0"]
-        given = vid == "v002" and qid in ("q1a", "q4a", "q4c")
+        given = vid == "v001" and qid in ("q1a", "q4a", "q4c")
         value = item.xpath(".//q:varequal/text()", namespaces=ns)[0]
         row += [value, "1.0"] if given else ["", ""]
         if given:
@@ -266,4 +267,4 @@ def test_round_trip_canvas_export_responses_import(tmp_path):
     g = import_responses(f, HW1, 3)
     res = g.result.students[0].results
     assert {q: res[q].diagnosis.id for q in want} == dict.fromkeys(want, "correct")
-    assert res["q4c"].text.endswith("e-6")          # asked in units of 10⁻⁶ in v002
+    assert res["q4a"].text.endswith("e-6")          # asked in units of 10⁻⁶ in v001

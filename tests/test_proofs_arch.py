@@ -18,8 +18,9 @@ from vgp_symbolic.core.arch_derive import derive_arch, evaluate_arch
 from vgp_symbolic.core.arch_spec import ArchSpec
 from vgp_symbolic.core.recurrent import RecurrentNet
 from vgp_symbolic.proofs.lstm import lstm_cell_proof
+from vgp_symbolic.proofs import checks as C
 from vgp_symbolic.proofs.matrix_checks import (fprime, generic_cell, matrices_identical,
-                                               submultiplicative_samples)
+                                               submultiplicativity)
 from vgp_symbolic.proofs.recurrent import rnn_bound_proof, rnn_report
 from vgp_symbolic.proofs.residual import residual_proof
 
@@ -48,13 +49,29 @@ def test_jacobian_check_rejects_w_transposed():
     assert not ok and "differs" in detail
 
 
+def test_submultiplicativity_is_derived_from_the_definition_not_sampled():
+    """Issue 18: ‖AB‖ ≤ ‖A‖‖B‖ was only tested on 40 random matrix pairs yet printed as a verified
+    step. It is now derived from the operator norm's definition (a definition step it cites),
+    and the printed proof says the singular-value equality is cited, not checked."""
+    for proof in (rnn_bound_proof("tanh"), residual_proof()):
+        text = proof.verify().to_text()
+        (i, step), = [(i, s) for i, s in enumerate(proof.steps, 1) if s.claim.startswith("‖AB‖₂")]
+        assert "random" not in text and "sample" not in text
+        (d,) = step.premises
+        assert proof.steps[d - 1].kind == "definition"
+        assert "cited, not checked" in proof.steps[d - 1].claim
+        assert f"{i}. [✓] ‖AB‖₂" in text
+    assert submultiplicativity(1).check()[0]
+
+
 def test_submultiplicativity_check_can_fail():
-    # a wrong sense of the inequality must not pass: reuse the enclosure on a known pair
-    from vgp_symbolic.proofs.matrix_checks import _norm2_sq_interval
-    A = sp.Matrix([[2, 0], [0, 1]])
-    enc = _norm2_sq_interval(A)
-    assert enc.a <= 4 <= enc.b
-    assert submultiplicative_samples(5)()[0]
+    """The same algebra with the slack entering with the wrong sign is rejected."""
+    nA, nB, nv, e1, e2 = sp.symbols("A B v e_1 e_2", nonnegative=True)
+    ABv = nA * (nB * nv + e2) - e1  # ‖Bv‖ ≥ ‖B‖‖v‖: the wrong way round
+    wrong = C.all_of(C.identical(nA * nB * nv - ABv, e1 + nA * e2),
+                     C.is_nonnegative(e1 + nA * e2))
+    assert not wrong()[0]
+    assert not C.is_nonnegative(e1 - nA * e2)()[0]
 
 
 def test_rnn_table_and_threshold():
@@ -105,7 +122,7 @@ def test_residual_bound_holds_on_random_jacobians(seed, n, dim):
 def test_cli_prove_architectures():
     r = CliRunner().invoke(main, ["prove", "rnn", "--weight-norm", "0.5", "--layers", "4"])
     assert r.exit_code == 0, r.output
-    assert "1/16 = 0.0625" in r.output and "9/9 steps verified, 1 definition" in r.output
+    assert "1/16 = 0.0625" in r.output and "9/9 steps verified, 2 definitions" in r.output
     for name in ("residual", "lstm"):
         r = CliRunner().invoke(main, ["prove", name, "--format", "json"])
         assert r.exit_code == 0 and all(s["verified"] or s["kind"] == "definition"

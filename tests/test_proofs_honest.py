@@ -143,5 +143,5 @@ def test_printing_shows_kind_and_citations():
     latex = checked.to_latex()
     assert "conclusion from steps 2, 4, 6--7" in latex and "–" not in latex
     rnn = rnn_report().checked
-    assert "[def]" in rnn.to_text() and "1 definition" in rnn.to_text()
+    assert "[def]" in rnn.to_text() and "2 definitions" in rnn.to_text()
     assert "(definition)" in rnn.to_latex()

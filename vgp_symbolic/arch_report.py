@@ -42,6 +42,14 @@ def _num(v) -> str:
 def step_formula(d: ArchDerivation) -> tuple[str, str]:
     """The general step factor in words and LaTeX (what the product over steps is made of)."""
     m = d.model
+    if d.head is not None:
+        return ("∂oᵏ/∂oᵏ⁻¹ = diag(f′(zᵏ))(Wᵏ)ᵀ for a hidden layer (I + … for a residual block); "
+                "the softmax output's is (diag(ŷ) − ŷŷᵀ)(Wᴷ)ᵀ -- not diagonal: every ŷⱼ "
+                "depends on every logit",
+                r"\frac{\partial o^{(k)}}{\partial o^{(k-1)}} = \operatorname{diag}\bigl("
+                r"f'(z^{(k)})\bigr)W^{(k)\mathsf T},\quad \frac{\partial \hat y}{\partial "
+                r"o^{(K-1)}} = \bigl(\operatorname{diag}(\hat y) - \hat y\hat y^{\mathsf T}\bigr)"
+                r"W^{(K)\mathsf T}")
     if not d.recurrent:
         return ("∂oᵏ/∂oᵏ⁻¹ = I + diag(f′(zᵏ))(Wᵏ)ᵀ for a residual block ((Pᵏ)ᵀ instead of I "
                 "with a projection), diag(f′(zᵏ))(Wᵏ)ᵀ for a plain layer: the identity path "
@@ -126,6 +134,7 @@ def arch_text(x: ArchDerivation | ArchEvaluation) -> str:
                        f"{_matrix_text(f.cell_path)}")
     if len(d.factors) < d.model.steps and d.factors:
         out.append(f"  (steps 2…{d.model.steps - 1} have the same form)")
+    out += _head_text(d, ev)
     gname = f"∂L/∂{d.param}"
     what = "time step" if d.recurrent else "layer"
     out += ["", f"Chain rule: one term per {what} that uses {d.param}"
@@ -159,6 +168,40 @@ def arch_text(x: ArchDerivation | ArchEvaluation) -> str:
     return "\n".join(out)
 
 
+def _vec_text(v) -> str:
+    return "[" + ", ".join(_text(e) for e in v) + "]"
+
+
+def _nums_text(v) -> str:
+    return "[" + ", ".join(fmt(e, 6) for e in v) + "]"
+
+
+_HEAD_WORDS = ("Softmax with cross-entropy (the output layer; Σⱼ yⱼ = 1)", "",
+               "SymPy reduces the product to ŷ − y once Σy = 1",
+               "NOT reduced to ŷ − y by SymPy")
+
+
+def _head_text(d: ArchDerivation, ev: ArchEvaluation | None) -> list[str]:
+    h = d.head
+    if h is None:
+        return []
+    K = d.model.steps
+    nums = ev.head_numbers() if ev else None
+    out = ["", _HEAD_WORDS[0],
+           f"  ∂L/∂ŷ = −y/ŷ = {_vec_text(h.dL_dyhat)}"
+           + (f" = {_nums_text(nums['dL_dyhat'])}" if nums else ""),
+           f"  ∂ŷ/∂z{K} = diag(ŷ) − ŷŷᵀ"
+           + (f" = {_matrix_text(h.jacobian)}" if len(h.jacobian) <= _SHOW_ENTRIES else "")
+           + (f" = {_values_text(nums['jacobian'])}" if nums and len(h.jacobian) <= _SHOW_ENTRIES else ""),
+           f"  ∂L/∂z{K} = (∂ŷ/∂z{K})ᵀ·∂L/∂ŷ = {_vec_text(h.product)}",
+           f"           = ŷ − y   ({_HEAD_WORDS[2] if h.reduces else _HEAD_WORDS[3]})"]
+    if nums:
+        out.append(f"           = {_nums_text(nums['product'])}   (ŷ − y = "
+                   f"{_nums_text(nums['residual'])}; backward pass δz{K} = "
+                   f"{_nums_text(nums['delta'])})")
+    return out
+
+
 def _table_text(ev: ArchEvaluation) -> list[str]:
     d = ev.derivation
     s, lstm = d.state, d.recurrent and d.model.cell == "lstm"
@@ -178,7 +221,7 @@ def _table_text(ev: ArchEvaluation) -> list[str]:
         if r is None:
             out.append("   ...")
             continue
-        line = (f"  {r['t']:>4}  {r['jac_norm']:>14.6g}  {r['dL_norm']:>14.6g}  "
+        line = (f"  {r['t']:>4}  {r['jac_norm']:>14.6g}  {fmt(r['dL_norm'], 6):>14}  "
                 f"{'' if r['step_norm'] is None else format(r['step_norm'], '.6g'):>16}  "
                 f"{'' if r['term'] is None else fmt(r['term'], 6):>22}")
         if lstm:
@@ -223,6 +266,8 @@ def _sections(x, breaks: bool) -> list[tuple[str, list[tuple]]]:
                      for r in range(M.rows) for c in range(M.cols)]
     what = "time step" if d.recurrent else "layer"
     out.append(("Per-step factor (the chain's factors)", rows))
+    if d.head is not None:
+        out.append(_head_section(d, ev, T))
     rows = [(gl, T(d.expression), "")]
     for item in _elide(d.recurrence):
         if item is None:
@@ -245,6 +290,30 @@ def _sections(x, breaks: bool) -> list[tuple[str, list[tuple]]]:
                          + (f"({grad})" if ev.gradient < 0 else grad), number_latex(u.new, dg), ""))
         out.append(("Gradient" + (" and update" if ev.update else ""), rows))
     return out
+
+
+def _head_section(d: ArchDerivation, ev, T) -> tuple[str, list]:
+    h, K = d.head, d.model.steps
+    nums = ev.head_numbers() if ev else None
+    zK = rf"z^{{({K})}}"
+
+    def col(v):
+        return _tex(d, sp.Matrix(v))
+
+    def ncol(v):
+        return r"\begin{pmatrix}" + r"\\ ".join(number_latex(e) for e in v) + r"\end{pmatrix}"
+    rows = [(r"\frac{\partial L}{\partial \hat y}", col(h.dL_dyhat))
+            + ((ncol(nums["dL_dyhat"]),) if nums else ()) + ("",),
+            (rf"\frac{{\partial \hat y}}{{\partial {zK}}}",
+             r"\operatorname{diag}(\hat y) - \hat y\hat y^{\mathsf T}", ""),
+            (rf"\frac{{\partial L}}{{\partial {zK}}}",
+             rf"\Bigl(\frac{{\partial \hat y}}{{\partial {zK}}}\Bigr)^{{\mathsf T}}"
+             r"\frac{\partial L}{\partial \hat y}", col(h.product), r"\hat y - y"
+             + ((" = " + ncol(nums["product"])) if nums else ""), "")]
+    title = (r"Softmax with cross-entropy (the output layer; $\sum_j y_j = 1$): "
+             + (r"the Jacobian route reduces to $\hat y - y$" if h.reduces
+                else r"NOT reduced to $\hat y - y$ by SymPy"))
+    return title, rows
 
 
 def arch_tex(x: ArchDerivation | ArchEvaluation) -> Latex:
@@ -290,10 +359,12 @@ def arch_dict(x: ArchDerivation | ArchEvaluation) -> dict:
                    "steps": m.steps, "activation": m.activation.label if m.cell == "rnn" else None,
                    "loss": m.loss, "output": m.output}
     else:
-        network = {"kind": "dense", "inputs": m.net.inputs, "loss": m.net.loss,
+        network = {"kind": "dense", "inputs": m.net.inputs, "loss": m.loss,
                    "layers": [{"units": l.units, "activation": l.activation.label,
                                "residual": r, "projection": p}
                               for l, r, p in zip(m.net.layers, m.residual, m.projection)]}
+        if m.head is not None:
+            network["layers"][-1]["activation"] = m.head.output
     words, tex = step_formula(d)
     tv = dict(ev.term_values) if ev else {}
     out = {
@@ -312,10 +383,23 @@ def arch_dict(x: ArchDerivation | ArchEvaluation) -> dict:
                         "value": number_json(ev.adjoints[s]) if ev else None}
                        for ds, s, e in d.recurrence],
     }
+    if d.head is not None:
+        h = d.head
+        nums = ev.head_numbers() if ev else None
+        out["softmax"] = {
+            "loss": d.model.loss, "targets_sum_to_one": True,
+            "dL_dyhat": [sp.sstr(e) for e in h.dL_dyhat],
+            "jacobian": [[sp.sstr(e) for e in h.jacobian.row(i)] for i in range(h.jacobian.rows)],
+            "product": [sp.sstr(e) for e in h.product],
+            "simplified": [sp.sstr(p - y) for p, y in zip(h.probs, h.targets)],
+            "reduces_to_yhat_minus_y": h.reduces,
+            "values": None if nums is None else {
+                k: ([[number_json(e) for e in r] for r in v] if k == "jacobian"
+                    else [number_json(e) for e in v]) for k, v in nums.items()}}
     if ev:
         out.update(mode="mp", digits=ev.dps, gradient=number_json(ev.gradient),
                    gradient_text=mpmath.nstr(ev.gradient, 17), loss_value=number_json(ev.loss),
-                   steps=[{k: (number_json(v) if k == "term" else v) for k, v in r.items()}
+                   steps=[{k: (number_json(v) if k in ("term", "dL_norm") else v) for k, v in r.items()}
                           for r in ev.rows])
         if ev.update:
             u = ev.update

@@ -34,8 +34,9 @@ from .graph import Graph
 from .network import Param, SpecError
 from .recurrent import RecurrentNet
 from .residual import param_name
+from .softmax import jacobian_route
 
-__all__ = ["StepFactor", "ArchDerivation", "ArchEvaluation", "derive_arch", "evaluate_arch",
+__all__ = ["StepFactor", "SoftmaxRoute", "ArchDerivation", "ArchEvaluation", "derive_arch", "evaluate_arch",
            "EXPAND_NODES"]
 
 EXPAND_NODES = 40  # expand δ into named quantities only for graphs this small
@@ -54,6 +55,21 @@ class StepFactor:
 
 
 @dataclass(frozen=True)
+class SoftmaxRoute:
+    """The softmax–cross-entropy output by its Jacobian route: ∂L/∂ŷ = −y/ŷ, ∂ŷ/∂z =
+    diag(ŷ) − ŷŷᵀ, and their product (∂ŷ/∂z)ᵀ∂L/∂ŷ, which SymPy reduces to ŷ − y given Σy = 1
+    (``reduces``)."""
+
+    logits: tuple
+    probs: tuple
+    targets: tuple
+    dL_dyhat: sp.Matrix
+    jacobian: sp.Matrix
+    product: sp.Matrix
+    reduces: bool
+
+
+@dataclass(frozen=True)
 class ArchDerivation:
     spec: ArchSpec
     param: str
@@ -64,6 +80,7 @@ class ArchDerivation:
     expanded: sp.Expr | None
     recurrence: tuple  # ((δ symbol, node symbol, expr), ...), output first
     factors: tuple[StepFactor, ...]
+    head: SoftmaxRoute | None = None
 
     @property
     def graph(self) -> Graph:
@@ -108,16 +125,29 @@ def derive_arch(spec: ArchSpec, wrt: str | None = None) -> ArchDerivation:
         by_step[n.step] = by_step.get(n.step, 0) + g.local(c, sym) * down
     terms = tuple(sorted(by_step.items()))
     expression = sp.Add(*[e for _, e in terms])
+    head = _softmax_route(spec)
     expanded = None
     if len(g.nodes) <= EXPAND_NODES:
-        full = g.adjoint(sym, seeds, through_shown=False)
+        # with a softmax head, ∂L/∂zᴷ = ŷ − y seeds the expansion (the route reduces to it)
+        outer = seeds if head is None else {
+            z: p - y for z, p, y in zip(head.logits, head.probs, head.targets)}
+        full = g.adjoint(sym, outer, through_shown=False)
         if sp.count_ops(full) <= 120:
             expanded = full
     first = min(by_step) if by_step else 0
     rec = tuple((g.delta(s), s, g.adjoint(s, seeds))
                 for s in reversed(list(g.nodes)) if g.nodes[s].shown and g.nodes[s].step >= first)
     return ArchDerivation(spec, name, model.param_words(p), sym, terms, expression, expanded,
-                          rec, _factors(spec))
+                          rec, _factors(spec), head)
+
+
+def _softmax_route(spec: ArchSpec) -> SoftmaxRoute | None:
+    if getattr(spec.model, "head", None) is None:
+        return None
+    g, K = spec.graph, spec.model.steps
+    probs, logits, targets = tuple(g.of("o", K)), tuple(g.of("z", K)), tuple(g.of("y"))
+    dLds, J, product, ok = jacobian_route(probs, targets)
+    return SoftmaxRoute(logits, probs, targets, dLds, J, product, ok)
 
 
 def _factors(spec: ArchSpec) -> tuple[StepFactor, ...]:
@@ -158,6 +188,22 @@ class ArchEvaluation:
     @property
     def loss(self):
         return self.values[sp.Symbol("L", real=True)]
+
+    def head_numbers(self) -> dict | None:
+        """The softmax route in numbers: ∂L/∂ŷ, ∂ŷ/∂z, their product, ŷ − y and the backward
+        pass's δz (the last three agree); None without a softmax head."""
+        h = self.derivation.head
+        if h is None:
+            return None
+        from .graph import evaluate_expr
+        with mpmath.workdps(self.dps):
+            def num(M):
+                return [[evaluate_expr(M[i, j], self.values) for j in range(M.cols)]
+                        for i in range(M.rows)]
+            return {"dL_dyhat": [r[0] for r in num(h.dL_dyhat)], "jacobian": num(h.jacobian),
+                    "product": [r[0] for r in num(h.product)],
+                    "residual": [self.values[p] - self.values[y] for p, y in zip(h.probs, h.targets)],
+                    "delta": [self.adjoints[z] for z in h.logits]}
 
 
 def _norm2(M) -> float:
@@ -231,7 +277,8 @@ def _rows(d: ArchDerivation, vals, adj, by_step):
         blockP = [r[:H] for r in P[:H]] if lstm else P
         row = {"t": t,
                "jac_norm": _norm2(blockP),
-               "dL_norm": math.sqrt(sum(float(adj[s]) ** 2 for s in hs)),
+               # mpmath: a softmax output's ∂L/∂ŷ = −y/ŷ reaches e^900 where float64 cannot
+               "dL_norm": mpmath.norm([adj[s] for s in hs]),
                "step_norm": _norm2([r[:H] for r in jac[t][:H]] if lstm else jac[t]) if t >= 1 else None,
                "term": by_step.get(t)}
         if lstm:

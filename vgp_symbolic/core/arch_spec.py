@@ -46,6 +46,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
 
 from .activations import UnknownActivation, get_activation
 from .graph import Graph
+from .losses import get_vector_loss
 from .network import SpecError, _line_of, spec_from_data, to_number
 from .recurrent import CELLS, OUTPUTS, RECURRENT_LOSSES, RecurrentNet, build_recurrent
 from .residual import ResidualNet, build_residual
@@ -91,7 +92,13 @@ def is_architecture(data: dict) -> bool:
         return False
     layers = nd.get("layers")
     return nd.get("kind", "dense") != "dense" or (isinstance(layers, list) and any(
-        isinstance(l, dict) and {"residual", "projection"} & set(l) for l in layers))
+        isinstance(l, dict) and ({"residual", "projection"} & set(l) or _is_softmax(l))
+        for l in layers)) or get_vector_loss(nd.get("loss", "mse")) is not None
+
+
+def _is_softmax(layer: dict) -> bool:
+    a = layer.get("activation")
+    return isinstance(a, str) and a.strip().lower() == "softmax"
 
 
 def load_architecture(path) -> ArchSpec | None:
@@ -278,9 +285,43 @@ def _pname(key, i, j):
     return f"{key}_{i}{sep}{j}"
 
 
+def _softmax_head(nd: dict, err):
+    """The vector loss of a softmax output (None without one), and ``nd`` with the softmax
+    layer's place taken by a linear one for the dense parser: softmax only as the output, with
+    cross-entropy, over at least 2 units."""
+    layers = nd.get("layers") if isinstance(nd.get("layers"), list) else []
+    loss = get_vector_loss(nd.get("loss", "mse"))
+    soft = [k for k, l in enumerate(layers, 1) if isinstance(l, dict) and _is_softmax(l)]
+    for k in soft:
+        if k != len(layers):
+            raise err(f"layer {k}: softmax is supported only on the output layer (layer "
+                      f"{len(layers)}); a hidden layer needs an elementwise activation",
+                      f"network.layers[{k}]")
+    if not soft:
+        if loss is None:
+            return None, nd
+        raise err(f"loss {nd.get('loss')!r} needs a softmax output layer (activation = "
+                  "\"softmax\" on the last layer); for one sigmoid output use bce", "network.loss")
+    K = len(layers)
+    last = dict(layers[K - 1])
+    if {"residual", "projection", "slope", "alpha"} & set(last):
+        bad = sorted({"residual", "projection", "slope", "alpha"} & set(last))[0]
+        raise err(f"layer {K}: a softmax output takes no {bad}", f"network.layers[{K}]")
+    if isinstance(last.get("units"), int) and last["units"] < 2:
+        raise err(f"layer {K}: a softmax over {last['units']} unit is the constant 1; give it "
+                  "at least 2 units (one per class)", f"network.layers[{K}]")
+    if loss is None:
+        raise err(f"a softmax output goes with loss = \"cross_entropy\", got "
+                  f"{nd.get('loss', 'mse')!r}",
+                  "network.loss" if "loss" in nd else f"network.layers[{K}]")
+    last["activation"] = "linear"  # a placeholder: the head replaces the output layer
+    return loss, dict(nd, layers=layers[:K - 1] + [last], loss="mse")
+
+
 def _residual(data, text, source, err) -> ArchSpec:
     nd = dict(data["network"])
     nd.pop("kind", None)
+    head, nd = _softmax_head(nd, err)
     layers, res, proj = [], [], []
     for k, ld in enumerate(nd.get("layers") or [], 1):
         if isinstance(ld, dict):
@@ -297,9 +338,13 @@ def _residual(data, text, source, err) -> ArchSpec:
     Ps = {k: vd.pop(k) for k in list(vd) if isinstance(vd, dict) and re.fullmatch(r"P\d+", k)}
     net, values = spec_from_data(dict(data, network=nd, values=vd), text, source)
     try:
-        model = ResidualNet(net, tuple(res), tuple(proj))
+        model = ResidualNet(net, tuple(res), tuple(proj), head)
     except SpecError as e:
         raise err(e.message, f"network.{e.key}") from None
+    if head is not None and values.y is not None:
+        problem = head.target_problem(values.y)
+        if problem:
+            raise err(f"y: {problem}", "values.y")
     nums: dict = {}
     w = net.widths
     for key, m in Ps.items():

@@ -51,6 +51,9 @@ class Node:
     unit: int = 0  # 1-based unit index within its group
     shown: bool = False  # gets its own δ symbol in the printed recurrence
     deps: tuple = field(default_factory=tuple)
+    # a vector operation (softmax, cross-entropy from logits): computes its value and its local
+    # derivatives itself, where the expression alone would be unstable or unreadable
+    op: object | None = None
 
 
 class Graph:
@@ -91,6 +94,15 @@ class Graph:
         meta.setdefault("shown", False)
         return self._add(name, tex, dict(meta, expr=act.expr(arg), act=act, arg=arg, deps=(arg,)))
 
+    def define_op(self, name: str, tex: str, op, **meta) -> sp.Symbol:
+        """A node computed by ``op``: an object with ``deps`` (symbols defined before it),
+        ``expr`` (its definition, for display), ``value(vals)``, ``local(dep)`` (∂/∂dep in named
+        symbols) and ``local_value(dep, vals)`` -- see :mod:`.softmax`."""
+        missing = set(op.deps) - self.nodes.keys()
+        if missing:
+            raise ValueError(f"{name} uses undefined symbol(s) {sorted(map(str, missing))}")
+        return self._add(name, tex, dict(meta, expr=op.expr, op=op, deps=tuple(op.deps)))
+
     def of(self, group: str, step: int | None = None) -> list[sp.Symbol]:
         """The symbols of one group (and step), in unit order."""
         if self._groups is None:  # indexed once: unrolled graphs ask for every step's states
@@ -106,7 +118,9 @@ class Graph:
         key = (node, dep)
         if key not in self._local:
             n = self.nodes[node]
-            if n.act is not None:
+            if n.op is not None:
+                self._local[key] = n.op.local(dep) if dep in n.deps else sp.S.Zero
+            elif n.act is not None:
                 self._local[key] = n.act.deriv(n.arg, n.sym) if dep == n.arg else sp.S.Zero
             else:
                 self._local[key] = _diff(n.expr, dep)
@@ -185,7 +199,8 @@ class Graph:
                 if s not in vals:
                     raise KeyError(f"no value for {s}")
                 continue
-            vals[s] = n.act.mp_f(vals[n.arg]) if n.act is not None else evaluate_expr(n.expr, vals)
+            vals[s] = (n.op.value(vals) if n.op is not None else n.act.mp_f(vals[n.arg])
+                       if n.act is not None else evaluate_expr(n.expr, vals))
         return vals
 
     def backward(self, vals: dict, seeds: dict) -> dict:
@@ -225,6 +240,8 @@ class Graph:
     def local_value(self, node, dep, vals):
         """The number ∂node/∂dep at ``vals``."""
         n = self.nodes[node]
+        if n.op is not None:
+            return n.op.local_value(dep, vals)
         if n.act is not None:
             return n.act.mp_df(vals[n.arg], vals[node])
         return evaluate_expr(self.local(node, dep), vals)

@@ -29,7 +29,8 @@ from typing import Callable
 
 from ..errors import UserError
 
-__all__ = ["Loss", "LOSSES", "get_loss", "UnknownLoss"]
+__all__ = ["Loss", "LOSSES", "get_loss", "UnknownLoss", "VectorLoss", "VECTOR_LOSSES",
+           "get_vector_loss"]
 
 
 class UnknownLoss(UserError):
@@ -133,3 +134,84 @@ def get_loss(name) -> Loss:
     if key not in LOSSES:
         raise UnknownLoss(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}")
     return LOSSES[key]
+
+
+# -- losses of the whole output vector -------------------------------------------------------
+@dataclass(frozen=True)
+class VectorLoss:
+    """A loss of the whole output vector ŷ = softmax(z) against a target distribution y -- not a
+    sum of per-output terms, so it is its own record. Only its pairing with the softmax output
+    (``output``) makes ∂L/∂z simple: ∂L/∂zⱼ = sⱼ·Σy − yⱼ = sⱼ − yⱼ when Σy = 1.
+
+    Every method takes sequences (lists, numpy arrays, mpmath numbers); ``lib`` is the number
+    system's ``math``, ``numpy`` or ``mpmath``. Values from the logits use log-sum-exp, so a
+    logit of 1000 (e¹⁰⁰⁰ overflows float64) gives the right loss.
+
+    >>> ce = get_vector_loss("categorical_crossentropy")
+    >>> ce.logit_value([1000.0, 0.0], [0.0, 1.0])
+    1000.0
+    >>> [round(v, 12) for v in ce.logit_grad([0.0, 0.0], [1.0, 0.0])]
+    [-0.5, 0.5]
+    """
+
+    name: str
+    formula: str
+    output: str  # the output layer's activation it goes with
+
+    def value(self, s, y, lib=math):
+        """−Σ yⱼ log sⱼ from the probabilities (0·log 0 = 0, the limit)."""
+        return -sum(b * lib.log(a) for a, b in zip(s, y) if b)
+
+    def grad(self, s, y):
+        """∂L/∂sⱼ = −yⱼ/sⱼ."""
+        return [-b / a for a, b in zip(s, y)]
+
+    def logit_value(self, z, y, lib=math):
+        """L from the logits: log Σₖ e^(zₖ) · Σy − Σ yⱼzⱼ (log-sum-exp, stable)."""
+        from .softmax import logsumexp
+        return logsumexp(z, lib) * sum(y) - sum(b * v for v, b in zip(z, y))
+
+    def logit_grad(self, z, y, lib=math):
+        """∂L/∂zⱼ = sⱼ·Σy − yⱼ with s = softmax(z) (= sⱼ − yⱼ for a distribution y)."""
+        from .softmax import softmax
+        total = sum(y)
+        return [a * total - b for a, b in zip(softmax(z, lib), y)]
+
+    def expr(self, s, y):
+        """The SymPy definition −Σ yⱼ log sⱼ in the given symbols."""
+        import sympy as sp
+        return -sp.Add(*[b * sp.log(a) for a, b in zip(s, y)])
+
+    def target_problem(self, y) -> str | None:
+        """Why ``y`` is not a target distribution (every yⱼ ≥ 0, Σ yⱼ = 1), or None.
+
+        >>> from fractions import Fraction as F
+        >>> get_vector_loss("cross_entropy").target_problem([F(1, 2), F(1, 4)])
+        'the targets must sum to 1 (a distribution over the classes), got 3/4'
+        """
+        from fractions import Fraction
+        if any(b < 0 for b in y):
+            return f"every target must be ≥ 0, got {min(y)}"
+        total = sum(y)
+        if total != 1:
+            shown = total if isinstance(total, Fraction) else repr(total)
+            return f"the targets must sum to 1 (a distribution over the classes), got {shown}"
+        return None
+
+
+VECTOR_LOSSES: dict[str, VectorLoss] = {
+    "cross_entropy": VectorLoss("cross_entropy", "−Σⱼ yⱼ·log ŷⱼ with ŷ = softmax(z)", "softmax"),
+}
+_VECTOR_ALIASES = {"ce": "cross_entropy", "categorical_crossentropy": "cross_entropy",
+                   "categorical_cross_entropy": "cross_entropy", "cross-entropy": "cross_entropy",
+                   "softmax_cross_entropy": "cross_entropy", "crossentropy": "cross_entropy"}
+
+
+def get_vector_loss(name) -> VectorLoss | None:
+    """The :class:`VectorLoss` called ``name`` (or an alias), or None for a per-output loss.
+
+    >>> get_vector_loss("CE").name, get_vector_loss("mse")
+    ('cross_entropy', None)
+    """
+    key = str(name).strip().lower()
+    return VECTOR_LOSSES.get(_VECTOR_ALIASES.get(key, key))

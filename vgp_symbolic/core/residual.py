@@ -27,7 +27,9 @@ import sympy as sp
 
 from .derive import Names
 from .graph import Graph
+from .losses import VectorLoss
 from .network import Network, Param, SpecError
+from .softmax import CrossEntropyOp, SoftmaxOp
 
 __all__ = ["ResidualNet", "build_residual"]
 
@@ -41,6 +43,9 @@ class ResidualNet:
     net: Network
     residual: tuple[bool, ...]
     projection: tuple[bool, ...]
+    # a softmax output with a vector loss (cross-entropy): the last layer of ``net`` then holds
+    # the logits' place (its activation and ``net.loss`` are not used)
+    head: VectorLoss | None = None
 
     def __post_init__(self):
         w = self.net.widths
@@ -68,10 +73,16 @@ class ResidualNet:
             tag = ", residual" + (" + projection" if self.projection[k - 1] else "") \
                 if self.residual[k - 1] else ""
             parts.append(f"{l.units} ({l.activation.label}{tag})")
+        if self.head is not None:
+            parts[-1] = f"{net.outputs} ({self.head.output})"
         hidden, out = parts[:-1], parts[-1]
         if len(hidden) > 1 and len(set(hidden)) == 1:
             hidden = [f"{len(hidden)} × [{hidden[0]}]"]
-        return " → ".join([str(net.inputs)] + hidden + [out]) + f", loss {net.loss}"
+        return " → ".join([str(net.inputs)] + hidden + [out]) + f", loss {self.loss}"
+
+    @property
+    def loss(self) -> str:
+        return self.head.name if self.head is not None else self.net.loss
 
     def parse_param(self, name: str):
         """A dense parameter (``w2_11``, ``b1_2``) or a projection weight ``p2_11``."""
@@ -124,6 +135,9 @@ def build_residual(rn: ResidualNet) -> Graph:
             reg(n.b(k, j), group="param")
     for k in range(1, net.depth + 1):
         act = net.activation(k)
+        if k == net.depth and rn.head is not None:
+            _softmax_head(g, n, rn.head, k)
+            return g
         for j in range(1, w[k] + 1):
             meta = dict(step=k, unit=j)
             zs = n.z(k, j)
@@ -143,3 +157,16 @@ def build_residual(rn: ResidualNet) -> Graph:
         reg(n.y(j), group="y")
     g.define("L", "L", n.loss(), group="loss")
     return g
+
+
+def _softmax_head(g: Graph, n: Names, loss: VectorLoss, K: int) -> None:
+    """The output layer zᴷ = (Wᴷ)ᵀoᴷ⁻¹ + bᴷ, ŷ = softmax(zᴷ), and L = −Σ yⱼ log ŷⱼ."""
+    m = n.net.outputs
+    zs = tuple(g.define(n.z(K, j).name, n.latex[n.z(K, j)], n.preactivation(K, j), group="z",
+                        shown=True, step=K, unit=j) for j in range(1, m + 1))
+    probs = tuple(sp.Symbol(n.o(K, j).name, real=True) for j in range(1, m + 1))
+    for j, s in enumerate(probs):
+        g.define_op(s.name, n.latex[n.o(K, j + 1)], SoftmaxOp(zs, j, s, probs), group="o",
+                    shown=True, step=K, unit=j + 1)
+    ys = tuple(g.leaf(n.y(j).name, n.latex[n.y(j)], group="y") for j in range(1, m + 1))
+    g.define_op("L", "L", CrossEntropyOp(loss, zs, ys, probs), group="loss")

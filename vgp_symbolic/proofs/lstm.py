@@ -78,7 +78,9 @@ def lstm_cell_proof(forget=Fraction(99, 100), span: int = 100, eta=Fraction(9, 1
              f"({eta})^{span} ≈ {float(e**span):.3g}",
              rf"\left({sp.latex(f)}\right)^{{{span}}} \approx {sp.latex(sp.Float(float(f**span), 3))} > "
              rf"\left({sp.latex(e)}\right)^{{{span}}} \approx {sp.latex(sp.Float(float(e**span), 3))}",
-             C.holds(sp.Gt(f**span, e**span)), "exact rational powers", premises=(3,)),
+             C.holds(sp.Gt(f**span, e**span)),
+             "exact rational powers; the vanilla RNN's \"at most\" is the recurrent bound of "
+             "`vgp prove rnn` (cited, not re-checked here)", premises=(3,)),
     )
     return Proof("the LSTM cell path", "∂c_T/∂cₜ = ∏ₛ diag(fₛ) exactly for peephole-free cells",
                  r"\frac{\partial c_T}{\partial c_t} = \prod_{s=t+1}^{T}\operatorname{diag}(f_s)",

@@ -39,7 +39,7 @@ def _sup_sigmoid() -> Fraction:
 
 class DepthDecay(ProblemType):
     name = "depth_decay"
-    params = {"n": "number of sigmoid layers", "threshold": "the threshold for the decay factor",
+    params = {"w": "the weights' size |w|", "n": "number of sigmoid layers", "threshold": "the threshold for the decay factor",
               "c": "a per-layer factor", "m": "layers for the per-layer factor"}
     answers = {"decay": "qⁿ with q = |w|·max σ′, the most n sigmoid layers can pass back",
                "layers_below": "the smallest number of layers n with qⁿ below the threshold",
