@@ -1,6 +1,6 @@
 """`vgp grade` on the command line: outputs, messages with line numbers, exit codes."""
 import csv
-from types import SimpleNamespace
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -8,14 +8,21 @@ from click.testing import CliRunner
 import vgp_symbolic.grade as grade_pkg
 from grade_class import fake_class
 from vgp_symbolic.cli import main
+from vgp_symbolic.homework.model import Assignment, QuestionInfo
+
+
+def assignment(aid, grading, questions=()):
+    """A real :class:`Assignment` record for a class of known question sets."""
+    infos = tuple(QuestionInfo(q.id, q.problem, q.key, q.prompt, q.tolerance, q.points, 1)
+                  for q in questions)
+    return Assignment(Path("hw.toml"), aid, aid, 0, (), infos, grading)
 
 
 @pytest.fixture
 def fake(monkeypatch, tmp_path):
-    """A 3-student fake class behind `vgp grade` (the homework package is not needed)."""
+    """A 3-student class of known question sets (real records) behind `vgp grade`."""
     sets = fake_class(3)
-    hw = SimpleNamespace(id="hwfake", grading={"mistake_credit": 0.25},
-                         questions=sets["s1"].questions)
+    hw = assignment("hwfake", {"mistake_credit": 0.25}, sets["s1"].questions)
 
     def load_class(assignment, roster, class_seed=None, key_path=None, progress=None,
                    build=None):
@@ -90,7 +97,7 @@ def test_missing_files(fake):
 
 
 def test_bad_grading_table(fake, monkeypatch):
-    hw = SimpleNamespace(id="x", grading={"ecf_credit": 3})
+    hw = assignment("x", {"ecf_credit": 3})
     monkeypatch.setattr(grade_pkg, "load_class", lambda *a, **k: (hw, fake, []))
     r = run("student_id,q1\ns1,1\n")
     assert r.exit_code == 2 and "[grading] ecf_credit = 3" in r.output

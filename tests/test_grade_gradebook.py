@@ -1,4 +1,5 @@
-"""Grading a (fake) class and what is written: gradebook, feedback, statistics, histogram."""
+"""Grading a small class of known numbers; what is written: gradebook, feedback, statistics,
+histogram."""
 import csv
 
 import pytest

@@ -160,3 +160,38 @@ def test_grading_against_another_seed_is_refused(build):
     assert not (build / "g7").exists()
     r = CliRunner().invoke(main, args + ["--build", str(build / "build")])
     assert r.exit_code == 0, r.output
+
+
+def _tree(d: Path) -> dict:
+    return {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def test_forked_writing_writes_exactly_what_one_process_writes(tmp_path, monkeypatch):
+    from vgp_symbolic.grade import gradebook
+    sets = fake_class(7)
+    text = "student_id,q1,q2\n" + "".join(f"{s},0.0{i},2.4{i}\n" for i, s in enumerate(sets))
+    result = grade_sheet(sets, read_answers_text(text, ["q1", "q2", "q3"], list(sets)))
+    gradebook.write_outputs(result, tmp_path / "one", "hw", jobs=1)
+    monkeypatch.setattr(gradebook, "FORK_FROM", 1)
+    gradebook.write_outputs(result, tmp_path / "three", "hw", jobs=3)
+    one, three = _tree(tmp_path / "one"), _tree(tmp_path / "three")
+    assert len(one) == 7 + 3 and one == three
+
+
+def test_a_failing_forked_writer_raises_its_error_here(tmp_path, monkeypatch):
+    """A child that fails is run again in this process: its error is raised, nothing swapped in."""
+    from vgp_symbolic.grade import gradebook
+    sets = fake_class(4)
+    result = grade_sheet(sets, read_answers_text("student_id,q1\ns1,1\n", ["q1", "q2", "q3"],
+                                                 list(sets)))
+    monkeypatch.setattr(gradebook, "FORK_FROM", 1)
+    real = gradebook.feedback_text
+
+    def broken(s, title=""):
+        if s.student_id == "s4":
+            raise OSError("disk full")
+        return real(s, title)
+    monkeypatch.setattr(gradebook, "feedback_text", broken)
+    with pytest.raises(OSError, match="disk full"):
+        gradebook.write_outputs(result, tmp_path / "out", "hw", jobs=2)
+    assert not (tmp_path / "out").exists() and list(tmp_path.iterdir()) == []

@@ -159,8 +159,8 @@ def grade_sheet(student_sets, sheet: AnswerSheet, policy: Policy | None = None,
     """Grade every roster student (``student_sets``: id → StudentSet, in roster order).
 
     ``progress`` is an optional callable invoked once per student (for a progress bar).
-    ``jobs`` > 1 grades slices of a large class in forked processes (where the system forks):
-    drawing a problem again for error carried forward is pure-Python work.
+    ``jobs`` > 1 shares a large class between this process and ``jobs - 1`` forked ones (where
+    the system forks): grading is pure-Python work.
     """
     policy = policy or Policy()
     with _gc_paused():
@@ -178,14 +178,32 @@ _FORKED: tuple = ()      # what forked workers inherit: (student sets, answers b
 
 
 def _grade_slice(sids):
+    """Grade ``sids`` in a forked process; the results go back as plain tuples, without what
+    the parent has already (a Fraction unpickles slowly, from its text): see :func:`_unpack`."""
     sets, by_student, policy, decimal_comma = _FORKED
     with _gc_paused():
-        return [grade_student(sets[sid], by_student.get(sid, {}), policy, decimal_comma)
-                for sid in sids]
+        out = []
+        for sid in sids:
+            r = grade_student(sets[sid], by_student.get(sid, {}), policy, decimal_comma)
+            out.append((r.student_id, r.name, [
+                (q.text, q.line, None if q.diagnosis is CORRECT else tuple(q.diagnosis),
+                 q.points) for q in r.results.values()]))
+        return out
+
+
+def _unpack(packed, student_set) -> StudentResult:
+    """A result of :func:`_grade_slice` back as the :class:`StudentResult` it was."""
+    sid, name, rows = packed
+    return StudentResult(sid, name, {
+        q.id: QuestionResult(q.id, text, line, CORRECT if d is None else Diagnosis._make(d),
+                             pts, float(q.points), q.prompt, q.tolerance, q.answer)
+        for q, (text, line, d, pts) in zip(student_set.questions, rows)})
 
 
 def _grade_forked(student_sets, sheet, policy, decimal_comma, progress, jobs):
-    """:func:`_grade_sheet` with the students graded in ``jobs`` forked processes."""
+    """:func:`_grade_sheet` with the students shared by ``jobs`` processes: this one grades the
+    first share while ``jobs - 1`` forked ones grade the others (they inherit the sets: only
+    their results are sent back)."""
     global _FORKED
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -193,19 +211,29 @@ def _grade_forked(student_sets, sheet, policy, decimal_comma, progress, jobs):
     for a in sheet.answers:
         by_student.setdefault(a.student_id, {})[a.question] = a
     sids = list(student_sets)
-    size = -(-len(sids) // (4 * jobs))           # a few slices per process: even progress
-    slices = [sids[i:i + size] for i in range(0, len(sids), size)]
+    size = -(-len(sids) // jobs)
+    shares = [sids[i:i + size] for i in range(0, len(sids), size)]
     _FORKED = (student_sets, by_student, policy, decimal_comma)
     graded: dict[str, StudentResult] = {}
+    gc.freeze()          # the children never touch the collector's bookkeeping of these objects
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            for part in pool.map(_grade_slice, slices):
-                for r in part:
-                    graded[r.student_id] = r
+        with ProcessPoolExecutor(len(shares) - 1,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            others = [pool.submit(_grade_slice, share) for share in shares[1:]]
+            for sid in shares[0]:
+                graded[sid] = grade_student(student_sets[sid], by_student.get(sid, {}), policy,
+                                            decimal_comma)
+                if progress is not None:
+                    progress(1)
+            for f in others:
+                part = f.result()
+                for packed in part:
+                    graded[packed[0]] = _unpack(packed, student_sets[packed[0]])
                 if progress is not None:
                     progress(len(part))
     finally:
         _FORKED = ()
+        gc.unfreeze()
     return _assemble(student_sets, sheet, graded)
 
 

@@ -1,7 +1,9 @@
 """What grading writes: the gradebook CSV, a feedback file per student, statistics, a histogram.
 
 Every file is written atomically (temporary file + rename), so a crash leaves the previous
-file or none, never half a gradebook.
+file or none, never half a gradebook. For a large class :func:`write_outputs` writes part of
+the feedback files and draws the histogram in forked processes (they inherit the result: nothing
+is copied back), while this process writes the rest.
 
 The gradebook has one row per roster student — points per question, the diagnosis per
 question, total, maximum, the input lines graded and any problems with that student's rows —
@@ -17,9 +19,11 @@ import csv
 import hashlib
 import io
 import re
+import os
 import statistics
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..csvsafe import _num, safe_cell, safe_row
@@ -35,6 +39,7 @@ __all__ = ["GRADEBOOK", "REJECTED", "FEEDBACK", "HISTOGRAM", "write_outputs", "r
 GRADEBOOK, REJECTED, FEEDBACK, HISTOGRAM = ("gradebook.csv", "rejected.csv", "feedback",
                                              "histogram.png")
 MAX_NOTES = 3          # problems named in a student's notes cell; all are in rejected.csv
+FORK_FROM = 500        # students from which write_outputs writes in forked processes too
 
 
 def _clip(s: str, limit: int = 200) -> str:
@@ -89,21 +94,57 @@ def write_gradebook(result: ClassResult, path) -> None:
         csv.writer(fh).writerows(gradebook_rows(result))
 
 
-def write_outputs(result: ClassResult, out, title: str = "") -> dict[str, Path]:
+def write_outputs(result: ClassResult, out, title: str = "", jobs: int | None = None
+                  ) -> dict[str, Path]:
     """Write every output of `vgp grade` into the folder ``out`` as one set: the gradebook,
     ``rejected.csv``, a feedback file per student and the histogram are built in a staging
     folder and swapped in whole, so a run killed at any moment leaves the previous complete
-    set (see :func:`vgp_symbolic.fileio.staged_dir`)."""
+    set (see :func:`vgp_symbolic.fileio.staged_dir`). From :data:`FORK_FROM` students, ``jobs``
+    processes (default: the number of cores) share the work where the system forks."""
     out = Path(out)
+    jobs = (jobs or os.cpu_count() or 1) if len(result.students) >= FORK_FROM else 1
     with staged_dir(out) as tmp:
-        with open(tmp / GRADEBOOK, "w", encoding="utf-8-sig", newline="") as fh:
-            csv.writer(fh).writerows(gradebook_rows(result))
-        with open(tmp / REJECTED, "w", encoding="utf-8-sig", newline="") as fh:
-            csv.writer(fh).writerows(safe_row(r) for r in rejected_rows(result))
-        write_feedback(result, tmp / FEEDBACK, title)
-        write_histogram(result, tmp / HISTOGRAM, title, atomic=False)
+        histogram = _forked(jobs > 1, write_histogram, result, tmp / HISTOGRAM, title, False)
+        try:
+            with open(tmp / GRADEBOOK, "w", encoding="utf-8-sig", newline="") as fh:
+                csv.writer(fh).writerows(gradebook_rows(result))
+            with open(tmp / REJECTED, "w", encoding="utf-8-sig", newline="") as fh:
+                csv.writer(fh).writerows(safe_row(r) for r in rejected_rows(result))
+            write_feedback(result, tmp / FEEDBACK, title, jobs)
+        except BaseException:
+            histogram(cancel=True)
+            raise
+        histogram()
     return {"gradebook": out / GRADEBOOK, "rejected": out / REJECTED,
             "feedback": out / FEEDBACK, "histogram": out / HISTOGRAM}
+
+
+def _forked(fork: bool, fn, *args):
+    """Start ``fn(*args)`` in a forked process (when ``fork`` and the system forks); returns
+    ``wait(cancel=False)``. A child that failed is run again here by ``wait``, so that its
+    error is raised as it would have been without the fork; ``cancel`` stops the child."""
+    import multiprocessing
+    if not fork or "fork" not in multiprocessing.get_all_start_methods():
+        fn(*args)
+        return lambda cancel=False: None
+    child = multiprocessing.get_context("fork").Process(target=_quietly, args=(fn, *args))
+    child.start()
+
+    def wait(cancel=False):
+        if cancel:
+            child.terminate()
+        child.join()
+        if child.exitcode != 0 and not cancel:
+            fn(*args)
+    return wait
+
+
+def _quietly(fn, *args):
+    """A forked child's work: its error is reported by the parent re-running it, not here."""
+    try:
+        fn(*args)
+    except BaseException:        # noqa: BLE001 — any failure: exit code 1, no traceback
+        os._exit(1)
 
 
 # -- feedback ----------------------------------------------------------------------------------
@@ -152,7 +193,7 @@ def feedback_text(s: StudentResult, title: str = "") -> str:
     """The Markdown feedback for one student: per question the answer given, the verdict and
     why, the correct answer, and — when not full marks — the precision that is accepted."""
     who = md_text(s.student_id) if not s.name else f"{md_text(s.name)} ({md_text(s.student_id)})"
-    out = [f"# {md_text(title) + ' — ' if title else ''}feedback for {who}", "",
+    out = [f"# {_md_same(title) + ' — ' if title else ''}feedback for {who}", "",
            f"**Total: {_num(s.total)} / {_num(s.max_total)}**", ""]
     if not s.submitted:
         out += ["No answers were received for you.", ""]
@@ -166,9 +207,9 @@ def feedback_text(s: StudentResult, title: str = "") -> str:
 
 def _question_lines(qid: str, r) -> list[str]:
     d = r.diagnosis
-    out = [f"## {md_text(qid)} — {_num(r.points)} / {_num(r.max_points)}", ""]
+    out = [f"## {_md_same(qid)} — {_num(r.points)} / {_num(r.max_points)}", ""]
     if r.prompt:
-        out += [f"> {md_text(r.prompt)}", ""]
+        out += [f"> {_md_same(r.prompt)}", ""]
     out.append(f"- your answer: {_md_code(r.text) if r.text and r.text.strip() else '(none)'}")
     verdict = f"- verdict: **{_VERDICT[d.status]}**"
     out.append(verdict + (f" — {md_text(d.message)}" if d.message and d.status != "correct"
@@ -177,10 +218,21 @@ def _question_lines(qid: str, r) -> list[str]:
     if shown:
         out.append(f"- correct answer: {md_text(shown)}")
     if d.status != "correct" and r.tolerance is not None:
-        t = r.tolerance.given
-        out.append(f"- accepted: {t.describe()} — {t.instruction()}")
+        out.append(_accepted(r.tolerance))
     out.append("")
     return out
+
+
+@lru_cache(maxsize=1024)
+def _md_same(s) -> str:
+    """:func:`md_text` of a text every student shares (a question id or prompt, the title)."""
+    return md_text(s)
+
+
+@lru_cache(maxsize=256)
+def _accepted(tolerance) -> str:
+    t = tolerance.given
+    return f"- accepted: {t.describe()} — {t.instruction()}"
 
 
 _VERDICT = {"correct": "correct", "ecf": "correct with error carried forward",
@@ -188,11 +240,13 @@ _VERDICT = {"correct": "correct", "ecf": "correct with error carried forward",
             "unreadable": "unreadable answer", "blank": "no answer"}
 
 
-def write_feedback(result: ClassResult, directory, title: str = "") -> list[Path]:
+def write_feedback(result: ClassResult, directory, title: str = "", jobs: int = 1
+                   ) -> list[Path]:
     """Write ``<directory>/<student_id>.md`` for every roster student; return the paths.
 
     The files are plain writes: ``directory`` is expected to be a staging folder made durable
-    and swapped in whole by :func:`vgp_symbolic.fileio.staged_dir`.
+    and swapped in whole by :func:`vgp_symbolic.fileio.staged_dir`. With ``jobs`` > 1, forked
+    processes write all but the first share.
     """
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
@@ -203,10 +257,30 @@ def write_feedback(result: ClassResult, directory, title: str = "") -> list[Path
             h = hashlib.sha1(s.student_id.encode("utf-8", "replace")).hexdigest()[:8]
             name = f"{name[:-3]}-{h}.md"
         used.add(name.lower())
-        p = d / name
-        p.write_text(feedback_text(s, title), encoding="utf-8")
-        paths.append(p)
+        paths.append(d / name)
+    pairs = list(zip(result.students, paths))
+    size = max(-(-len(pairs) // max(jobs, 1)), 1)
+    waits = [_forked(True, _write_texts, pairs[i:i + size], title)
+             for i in range(size, len(pairs), size)]
+    try:
+        _write_texts(pairs[:size], title)
+    except BaseException:
+        for wait in waits:
+            wait(cancel=True)
+        raise
+    for i, wait in enumerate(waits):
+        try:
+            wait()
+        except BaseException:
+            for later in waits[i + 1:]:
+                later(cancel=True)
+            raise
     return paths
+
+
+def _write_texts(pairs, title: str) -> None:
+    for s, p in pairs:
+        p.write_text(feedback_text(s, title), encoding="utf-8")
 
 
 # -- statistics --------------------------------------------------------------------------------
