@@ -37,6 +37,10 @@ class _Shown:
     def _repr_latex_(self) -> str:
         return self.to_markdown_math()
 
+    def to_markdown_math(self) -> str:
+        """What Jupyter's LaTeX display shows: the Markdown (its math is MathJax already)."""
+        return self.to_markdown()
+
     def _repr_pretty_(self, p, cycle):  # IPython's plain-text display
         p.text(self.to_text())
 
@@ -82,9 +86,6 @@ class DerivationResult(_Shown):
         from .report import derivation_markdown
         return derivation_markdown(self._x)
 
-    def to_markdown_math(self) -> str:
-        return self.to_markdown()
-
 
 @dataclass(frozen=True)
 class ChainResult(_Shown):
@@ -113,9 +114,6 @@ class ChainResult(_Shown):
         from .report import chain_markdown
         return chain_markdown(self.chain)
 
-    def to_markdown_math(self) -> str:
-        return self.to_markdown()
-
 
 @dataclass(frozen=True)
 class ProofResult(_Shown):
@@ -143,9 +141,6 @@ class ProofResult(_Shown):
     def to_markdown(self) -> str:
         from .proof_display import proofs_markdown
         return proofs_markdown(self.results)
-
-    def to_markdown_math(self) -> str:
-        return self.to_markdown()
 
 
 @dataclass(frozen=True)
