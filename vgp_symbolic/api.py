@@ -22,7 +22,7 @@ from pathlib import Path
 from .core.network import Network, SpecError, Values, read_spec, spec_from_data
 
 __all__ = ["Network", "derive", "chain", "prove", "DerivationResult", "ChainResult",
-           "ProofResult", "ArchResult"]
+           "ProofResult", "ArchResult", "BatchResult"]
 
 
 class _Shown:
@@ -36,6 +36,10 @@ class _Shown:
 
     def _repr_latex_(self) -> str:
         return self.to_markdown_math()
+
+    def to_markdown_math(self) -> str:
+        """What Jupyter's LaTeX display shows: the Markdown (its math is MathJax already)."""
+        return self.to_markdown()
 
     def _repr_pretty_(self, p, cycle):  # IPython's plain-text display
         p.text(self.to_text())
@@ -82,9 +86,6 @@ class DerivationResult(_Shown):
         from .report import derivation_markdown
         return derivation_markdown(self._x)
 
-    def to_markdown_math(self) -> str:
-        return self.to_markdown()
-
 
 @dataclass(frozen=True)
 class ChainResult(_Shown):
@@ -113,9 +114,6 @@ class ChainResult(_Shown):
         from .report import chain_markdown
         return chain_markdown(self.chain)
 
-    def to_markdown_math(self) -> str:
-        return self.to_markdown()
-
 
 @dataclass(frozen=True)
 class ProofResult(_Shown):
@@ -143,9 +141,6 @@ class ProofResult(_Shown):
     def to_markdown(self) -> str:
         from .proof_display import proofs_markdown
         return proofs_markdown(self.results)
-
-    def to_markdown_math(self) -> str:
-        return self.to_markdown()
 
 
 @dataclass(frozen=True)
@@ -183,6 +178,48 @@ class ArchResult(_Shown):
         return arch_math(self.result)
 
 
+@dataclass(frozen=True)
+class BatchResult(_Shown):
+    """A batch of samples (``[[samples]]``): the mean gradient (:mod:`vgp_symbolic.batch_report`)."""
+
+    result: object
+
+    @property
+    def gradient(self):
+        return getattr(self.result, "gradient", None)
+
+    @property
+    def check(self):
+        return getattr(self.result, "check", None)
+
+    def to_text(self) -> str:
+        from .batch_report import batch_text
+        return batch_text(self.result)
+
+    def to_latex(self):
+        from .batch_report import batch_tex
+        return batch_tex(self.result)
+
+    def to_dict(self) -> dict:
+        from .batch_report import batch_dict
+        return batch_dict(self.result)
+
+    def to_markdown(self) -> str:
+        from .batch_report import batch_markdown
+        return batch_markdown(self.result)
+
+    def to_markdown_math(self) -> str:
+        return self.to_markdown()
+
+
+def _batch(batch, wrt, route, lr, precision, symbolic, check) -> BatchResult:
+    """A spec with ``[[samples]]`` (any architecture)."""
+    from .core.batch import derive_batch, evaluate_batch
+    bd = derive_batch(batch, wrt, route)
+    return BatchResult(bd if symbolic or not batch.complete else
+                       evaluate_batch(bd, lr=lr, precision=precision, check=check))
+
+
 def _arch(arch, wrt, lr, precision, symbolic, check) -> ArchResult:
     """A residual or recurrent spec (``kind = "recurrent"``, ``residual = true``)."""
     from .core.arch_derive import derive_arch, evaluate_arch
@@ -192,8 +229,8 @@ def _arch(arch, wrt, lr, precision, symbolic, check) -> ArchResult:
 
 
 def _load(network, values):
-    """(net, values, source, architecture) from a Network, a spec path or a built-in example's
-    name; a spec file is read and parsed once, and is either dense or an architecture."""
+    """(net, values, source, special) from a Network, a spec path or a built-in example's name;
+    a spec file is read and parsed once: dense, or special = ("batch" | "arch", its spec)."""
     from .examples import EXAMPLES, load_example
     if isinstance(network, Network):
         return network, values, None, None
@@ -204,9 +241,13 @@ def _load(network, values):
         text, data = read_spec(network)
         if Path(network).suffix == ".toml":
             from .core.arch_spec import arch_from_data
+            from .core.batch import batch_from_data
+            batch = batch_from_data(data, text, str(network))
+            if batch is not None:
+                return None, None, str(network), ("batch", batch)
             arch = arch_from_data(data, text, str(network))
             if arch is not None:
-                return None, None, str(network), arch
+                return None, None, str(network), ("arch", arch)
         net, vals = spec_from_data(data, text, str(network))
         return net, values or vals, str(network), None
     raise TypeError(f"derive() takes a Network, a spec path or an example name "
@@ -229,9 +270,12 @@ def derive(network, wrt: str | None = None, *, values: Values | None = None, rou
     """
     if network == "seed":
         return chain()
-    net, vals, source, arch = _load(network, values)
-    if arch is not None:
-        return _arch(arch, wrt, lr, precision, symbolic, check)
+    net, vals, source, special = _load(network, values)
+    if special is not None:
+        kind, spec = special
+        if kind == "batch":
+            return _batch(spec, wrt, route, lr, precision, symbolic, check)
+        return _arch(spec, wrt, lr, precision, symbolic, check)
     wrt = wrt or "w1_11"
     from .core.derive import derive as build
     from .core.evaluate import evaluate
