@@ -208,8 +208,9 @@ def check_gradient(net: Network, values: Values, p: Param, run: Pass, grad=None)
             fd = _tangent(net, p, run)
             return _compare(grad, fd, tol, 0, "forward-mode tangent, float64 scaled by powers of "
                             "2 (a difference of the loss would need "
-                            f"{_digits(gap, run)} digits here; f′ is checked against f by the "
-                            "tests)" + where, kinks)
+                            + (f"{_digits(gap, run)}" if gap <= _MAX_DIGITS else
+                               f"more than {_MAX_DIGITS}")
+                            + " digits here; f′ is checked against f by the tests)" + where, kinks)
         dps = _digits(gap, run)
         w = values.get(p) or 0
         with mpmath.workdps(dps):
