@@ -71,7 +71,8 @@ def test_expression_and_routes_equal_the_gradient(case):
             assert total == g  # exactly, for piecewise-linear networks
 
 
-@pytest.mark.parametrize("act", ["sigmoid", "tanh", "relu", "softplus", "elu"])
+@pytest.mark.parametrize("act", ["sigmoid", "tanh", "relu", "softplus",
+                                 pytest.param("elu", marks=pytest.mark.slow)])  # elu: ~6 s
 def test_gradient_equals_sympy_diff_of_composed_network(act):
     net = Network.build(2, [(2, act), (2, act), (1, "sigmoid")], "bce")
     vals = random_values(net, seed=9)

@@ -4,15 +4,14 @@ figures."""
 import math
 import re
 
+import matplotlib  # noqa: F401  (a runtime dependency: missing is a failure, not a skip)
 import numpy as np
 import pytest
 
-pytest.importorskip("matplotlib")
-
-from vgp_symbolic.lab import LabConfig, compare, run, run_seeds  # noqa: E402
-from vgp_symbolic.lab.compare_plots import compare_figure  # noqa: E402
-from vgp_symbolic.lab.plots import RUN_PLOTS, run_figures  # noqa: E402
-from vgp_symbolic.lab.report import cell  # noqa: E402
+from vgp_symbolic.lab import LabConfig, compare, run, run_seeds
+from vgp_symbolic.lab.compare_plots import compare_figure
+from vgp_symbolic.lab.plots import RUN_PLOTS, run_figures
+from vgp_symbolic.lab.report import cell
 
 SMALL = dict(depth=4, width=6, epochs=3)
 

@@ -1,7 +1,6 @@
 """The lab's text: table headers, exploding classified as exploding, the seed note, the
 mechanism sentence and the Jupyter display (issue 17)."""
 import json
-from dataclasses import replace
 
 import pytest
 

@@ -156,6 +156,7 @@ def test_canvas_zip_is_shaped_like_r_exams(exports, tmp_path):
     assert set(gm.xpath(t)) <= set(om.xpath(t))
 
 
+@pytest.mark.slow   # ~8 s of CPU: nine exports
 def test_exports_are_deterministic_for_a_seed():
     for f in ("moodle", "canvas", "qti21"):
         a, _ = export_assignment(f, HW1, 2, class_seed=5)

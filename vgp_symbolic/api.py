@@ -22,7 +22,7 @@ from pathlib import Path
 from .core.network import Network, SpecError, Values, load_spec
 
 __all__ = ["Network", "derive", "chain", "prove", "DerivationResult", "ChainResult",
-           "ProofResult", "ArchResult"]
+           "ProofResult", "ArchResult", "BatchResult"]
 
 
 class _Shown:
@@ -36,6 +36,10 @@ class _Shown:
 
     def _repr_latex_(self) -> str:
         return self.to_markdown_math()
+
+    def to_markdown_math(self) -> str:
+        """What Jupyter's LaTeX display shows: the Markdown (its math is MathJax already)."""
+        return self.to_markdown()
 
     def _repr_pretty_(self, p, cycle):  # IPython's plain-text display
         p.text(self.to_text())
@@ -82,9 +86,6 @@ class DerivationResult(_Shown):
         from .report import derivation_markdown
         return derivation_markdown(self._x)
 
-    def to_markdown_math(self) -> str:
-        return self.to_markdown()
-
 
 @dataclass(frozen=True)
 class ChainResult(_Shown):
@@ -113,9 +114,6 @@ class ChainResult(_Shown):
         from .report import chain_markdown
         return chain_markdown(self.chain)
 
-    def to_markdown_math(self) -> str:
-        return self.to_markdown()
-
 
 @dataclass(frozen=True)
 class ProofResult(_Shown):
@@ -143,9 +141,6 @@ class ProofResult(_Shown):
     def to_markdown(self) -> str:
         from .proof_display import proofs_markdown
         return proofs_markdown(self.results)
-
-    def to_markdown_math(self) -> str:
-        return self.to_markdown()
 
 
 @dataclass(frozen=True)
@@ -181,6 +176,51 @@ class ArchResult(_Shown):
     def to_markdown_math(self) -> str:
         from .arch_report import arch_math
         return arch_math(self.result)
+
+
+@dataclass(frozen=True)
+class BatchResult(_Shown):
+    """A batch of samples (``[[samples]]``): the mean gradient (:mod:`vgp_symbolic.batch_report`)."""
+
+    result: object
+
+    @property
+    def gradient(self):
+        return getattr(self.result, "gradient", None)
+
+    @property
+    def check(self):
+        return getattr(self.result, "check", None)
+
+    def to_text(self) -> str:
+        from .batch_report import batch_text
+        return batch_text(self.result)
+
+    def to_latex(self):
+        from .batch_report import batch_tex
+        return batch_tex(self.result)
+
+    def to_dict(self) -> dict:
+        from .batch_report import batch_dict
+        return batch_dict(self.result)
+
+    def to_markdown(self) -> str:
+        from .batch_report import batch_markdown
+        return batch_markdown(self.result)
+
+    def to_markdown_math(self) -> str:
+        return self.to_markdown()
+
+
+def _batch(path, wrt, route, lr, precision, symbolic, check) -> BatchResult | None:
+    """A spec with ``[[samples]]`` (any architecture), or None."""
+    from .core.batch import derive_batch, evaluate_batch, load_batch
+    batch = load_batch(path)
+    if batch is None:
+        return None
+    bd = derive_batch(batch, wrt, route)
+    return BatchResult(bd if symbolic or not batch.complete else
+                       evaluate_batch(bd, lr=lr, precision=precision, check=check))
 
 
 def _arch(path, wrt, lr, precision, symbolic, check) -> ArchResult | None:
@@ -227,6 +267,9 @@ def derive(network, wrt: str | None = None, *, values: Values | None = None, rou
     if network == "seed":
         return chain()
     if isinstance(network, (str, Path)) and Path(network).suffix == ".toml":
+        batch = _batch(network, wrt, route, lr, precision, symbolic, check)
+        if batch is not None:
+            return batch
         arch = _arch(network, wrt, lr, precision, symbolic, check)
         if arch is not None:
             return arch

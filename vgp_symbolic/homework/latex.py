@@ -28,7 +28,6 @@ import re
 import unicodedata
 from fractions import Fraction
 from functools import lru_cache
-from pathlib import Path
 
 import jinja2
 
@@ -293,6 +292,7 @@ def make_env(templates, engine: str = "lualatex") -> jinja2.Environment:
     escaping for ``engine`` (the templates see it as ``engine``).
 
     >>> import tempfile
+    >>> from pathlib import Path
     >>> d = Path(tempfile.mkdtemp()); _ = (d / "t.tex").write_text(r"\VAR{name} \VAR{x|num}")
     >>> make_env(d).get_template("t.tex").render(name="$x$", x=Fraction(1, 4))
     '\\$x\\$ 0.25'

@@ -17,7 +17,7 @@ import statistics
 from dataclasses import dataclass, replace
 
 from .data import Split, load_moons
-from .experiment import LabConfig, LabError, RunResult, _is_int, run
+from .experiment import LabConfig, LabError, _is_int, run
 
 __all__ = ["SeedRuns", "run_seeds", "FIGURES", "MAX_SEEDS"]
 

@@ -173,11 +173,7 @@ def _canvas(ex: ResponseExport, header, records, hline) -> None:
     _need(ex, hline, questions, "question column with a vgp variant tag (was the quiz made by "
           "`vgp export canvas`?)")
     width = len(header)
-    for line, rec in records:
-        ex.data_lines.append(line)
-        if len(rec) != width:
-            ex.rejected.append(Rejected(line, f"{len(rec)} fields but the header has {width}"))
-            continue
+    for line, rec in _data_rows(ex, records, width):
         get = (lambda k: rec[cols[k]].strip() if k in cols else "")
         r = Respondent(line, get("name"), {k: v for k, v in (
             ("lms_id", get("id")), ("sis_id", get("sis_id")), ("section", get("section")))
@@ -188,6 +184,17 @@ def _canvas(ex: ResponseExport, header, records, hline) -> None:
             if ans or pts:                 # this student was given this variant
                 r.responses.append(Response(line, col + 1, aid, item, vid, ans or None))
         ex.rows.append(r)
+
+
+def _data_rows(ex: ResponseExport, records, width: int):
+    """Each data row with as many fields as the header; every one counts as a data line, one of
+    another width is rejected (with its line)."""
+    for line, rec in records:
+        ex.data_lines.append(line)
+        if len(rec) != width:
+            ex.rejected.append(Rejected(line, f"{len(rec)} fields but the header has {width}"))
+            continue
+        yield line, rec
 
 
 # -- Moodle ------------------------------------------------------------------------------------
@@ -215,13 +222,9 @@ def _moodle(ex: ResponseExport, header, records, hline) -> None:
                        f"{missing[0]}' column; tick 'Question text' in Moodle's Responses report "
                        "before downloading, so that each response names its variant")
     width = len(header)
-    for line, rec in records:
-        if rec and rec[0].strip().lower() == "overall average":
-            continue                        # Moodle's summary row, not a student
-        ex.data_lines.append(line)
-        if len(rec) != width:
-            ex.rejected.append(Rejected(line, f"{len(rec)} fields but the header has {width}"))
-            continue
+    students = ((line, rec) for line, rec in records     # not Moodle's summary row
+                if not (rec and rec[0].strip().lower() == "overall average"))
+    for line, rec in _data_rows(ex, students, width):
         get = (lambda k: rec[ident[k]].strip() if k in ident else "")
         name = " ".join(x for x in (get("first"), get("last")) if x)
         r = Respondent(line, name, {k: get(k) for k in ("email", "login", "sis_id") if get(k)})

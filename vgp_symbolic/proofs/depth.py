@@ -26,7 +26,7 @@ import numpy as np
 import sympy as sp
 
 from . import checks as C
-from .activation_bounds import ActivationBound, prove_activation
+from .activation_bounds import ActivationBound, prove_activation, sup_abs_derivative
 from .intervals import Enclosure
 from .powers import (PowerRow, _as_fraction, _enclosed_depth, _pow_less, explosion_depth,
                      power_table, q_text, sci, threshold_depth)
@@ -262,12 +262,8 @@ def delta_bounds(net, p, sups: dict | None = None) -> dict[int, mpmath.mpf]:
 
 def _sup_of(act) -> Enclosure:
     params = dict(act.params)
-    kw = {}
-    if "slope" in params:
-        kw["slope"] = params["slope"]
-    if "alpha" in params:
-        kw["alpha"] = params["alpha"]
-    return prove_activation(act.name, **kw).sup_enclosure
+    return sup_abs_derivative(act.name, **{k: params[k] for k in ("slope", "alpha")
+                                           if k in params})[1]
 
 
 def gradient_bound(net, p, param, sups=None):
@@ -281,20 +277,20 @@ def gradient_bound(net, p, param, sups=None):
     >>> abs(float(ps.gradient(w))) <= float(gradient_bound(net, ps, w))
     True
     """
-    B = delta_bounds(net, p, sups)[param.layer]
-    if param.kind == "b":
-        return B
-    return abs(_mpf(p.o[param.layer - 1][param.i - 1])) * B
+    return _bound(p, param, delta_bounds(net, p, sups))
 
 
 def gradient_bounds(net, p, sups=None) -> dict:
     """{Param: bound} for every weight and bias of ``net`` (one pass over the layers)."""
     B = delta_bounds(net, p, sups)
-    out = {}
-    for param in net.params():
-        Bk = B[param.layer]
-        out[param] = Bk if param.kind == "b" else abs(_mpf(p.o[param.layer - 1][param.i - 1])) * Bk
-    return out
+    return {param: _bound(p, param, B) for param in net.params()}
+
+
+def _bound(p, param, B: dict):
+    """|∂L/∂bʲ_b| ≤ Bⱼ and |∂L/∂wʲ_ab| ≤ |oʲ⁻¹_a|·Bⱼ, from the layer bounds ``B``."""
+    if param.kind == "b":
+        return B[param.layer]
+    return abs(_mpf(p.o[param.layer - 1][param.i - 1])) * B[param.layer]
 
 
 # -- the report of `vgp prove depth` ---------------------------------------------------------
