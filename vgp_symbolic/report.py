@@ -355,34 +355,59 @@ def _gl(d: Derivation) -> str:
     return rf"\frac{{\partial L}}{{\partial {d.names.latex[d.symbol]}}}"
 
 
+_FORMULAS: dict = {}
+
+
+def _formulas(d: Derivation, breaks: bool):
+    """``T(key, make)``: the LaTeX of the formula ``make()``, typeset once per derivation.
+
+    A derivation is typeset for every student with the same formulas and new numbers (a class
+    of 200 would build and print each SymPy formula 200 times). ``breaks``: a document may break
+    a line between factors; a MathJax display may not."""
+    key = (id(d), breaks)
+    hit = _FORMULAS.get(key)
+    if hit is None or hit[0] is not d:      # the derivation itself is kept, so ids stay unique
+        if len(_FORMULAS) > 256:
+            _FORMULAS.clear()
+        memo: dict = {}
+        n = d.names
+
+        def T(k, make):
+            if k not in memo:
+                e = make()
+                memo[k] = _tex_breakable(n, e) if breaks else expr_latex(n, e)
+            return memo[k]
+        hit = _FORMULAS[key] = (d, T)
+    return hit[1]
+
+
 def _sections(x, breaks: bool = True) -> list[tuple[str, list]]:
     """The derivation as (heading, rows); a row is (side, side, …, note) of one equation."""
     ev, d = _split(x)
     n, gl, net = d.names, _gl(d), d.net
-
-    def T(e):  # a document may break a line between factors; a MathJax display may not
-        return _tex_breakable(n, e) if breaks else expr_latex(n, e)
+    T = _formulas(d, breaks)
     out = []
     if ev and sum(net.widths[1:]) <= _SHOW_UNITS:
         rows = []
         for k in range(1, net.depth + 1):
             f = net.activation(k)
             for j in range(1, net.widths[k] + 1):
-                z = n.z(k, j)
-                rows.append((T(z), T(n.preactivation(k, j)),
+                rows.append((T(("z", k, j), lambda: n.z(k, j)),
+                             T(("pre", k, j), lambda: n.preactivation(k, j)),
                              number_latex(ev.run.z[k][j - 1]), ""))
-                rows.append((T(n.o(k, j)), T(f.expr(z)),
+                rows.append((T(("o", k, j), lambda: n.o(k, j)),
+                             T(("f", k, j), lambda: f.expr(n.z(k, j))),
                              number_latex(ev.run.o[k][j - 1]), ""))
-        rows.append(("L", T(n.loss()), number_latex(ev.run.loss), ""))
+        rows.append(("L", T("loss", n.loss), number_latex(ev.run.loss), ""))
         out.append(("Forward pass", rows))
     elif ev:
-        out.append(("Forward pass", [("L", T(n.loss()), number_latex(ev.run.loss), "")]))
+        out.append(("Forward pass", [("L", T("loss", n.loss), number_latex(ev.run.loss), "")]))
     shared = d.route is not None and d.n_routes > 1
     lhs = r"r_{\text{route}}" if shared else gl
     rows = [(lhs, r" \cdot ".join(f.latex for f in d.factors),
              f"one route's share of {_routes_text(d)}" if shared else "")]
     for i, f in enumerate(d.factors):
-        shown = T(f.expression)
+        shown = T(("factor", i), lambda: f.expression)
         val = number_latex(ev.factor_values[i]) if ev else None
         rows.append((f.latex, shown) + ((val,) if val and _show_value(shown, val) else ()) + ("",))
     if d.route is None:
@@ -398,7 +423,7 @@ def _sections(x, breaks: bool = True) -> list[tuple[str, list]]:
     else:
         head = f"Chain rule, summed over all {_routes_text(d)} routes by backpropagation"
     out.append((head, rows))
-    total = (gl, T(d.expression)) + ((number_latex(ev.gradient),) if ev else ())
+    total = (gl, T("total", lambda: d.expression)) + ((number_latex(ev.gradient),) if ev else ())
     rows = [total + ("sum over all routes" if shared else "",)]
     if ev and ev.update:
         u, s = ev.update, n.latex[d.symbol]

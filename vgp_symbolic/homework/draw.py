@@ -20,8 +20,9 @@ computed from them are exact wherever the mathematics allows.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import accumulate
 
 from ..core.network import to_number
 
@@ -29,6 +30,7 @@ __all__ = ["ParamSpec", "parse_param_spec", "draw_value", "draw_params"]
 
 _MAX_STEPS = 10 ** 6
 _MAX_CELLS = 64
+_TABLE_MAX = 100_000
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,23 @@ class ParamSpec:
     count: int = 0                    # number of steps + 1
     exclude: frozenset = frozenset()
     shape: tuple[int, ...] = ()       # () scalar, (n,) list, (r, c) matrix
+    # every value a draw can pick, None where excluded, and the weights' running sums: made
+    # once, so that a draw is an index (a class draws these specs ~10⁵ times)
+    table: tuple = field(default=(), init=False, compare=False, repr=False)
+    cum_weights: tuple | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.kind == "choices":
+            values = self.choices
+        elif self.kind == "range" and self.count <= _TABLE_MAX:
+            values = [self.lo + self.step * i for i in range(self.count)]
+        else:
+            return
+        object.__setattr__(self, "table", tuple(None if v in self.exclude else v
+                                                for v in values))
+        if self.weights is not None:
+            object.__setattr__(self, "cum_weights",
+                               tuple(accumulate(float(w) for w in self.weights)))
 
 
 def _num(v, where):
@@ -135,15 +154,17 @@ def _positive_int(v, where) -> int:
 def _one(spec: ParamSpec, rng: random.Random):
     # Rejection sampling keeps the distribution uniform over the allowed values; the spec
     # check above guarantees at least one value survives the exclusions.
+    # (The same calls on ``rng`` as drawing from the list itself: the numbers stay the same.)
+    table, cum = spec.table, spec.cum_weights
     for _ in range(10_000):
-        if spec.kind == "choices":
-            if spec.weights is None:
-                v = spec.choices[rng.randrange(len(spec.choices))]
-            else:
-                v = rng.choices(spec.choices, weights=[float(w) for w in spec.weights])[0]
+        if cum is not None:
+            v = rng.choices(table, cum_weights=cum)[0]
+        elif table:
+            v = table[rng.randrange(len(table))]
         else:
             v = spec.lo + spec.step * rng.randrange(spec.count)
-        if v not in spec.exclude:
+            v = None if v in spec.exclude else v
+        if v is not None:
             return list(v) if isinstance(v, tuple) else v
     raise ValueError("no allowed value to draw")  # pragma: no cover - guarded by the spec check
 

@@ -334,12 +334,19 @@ def curly_quotes(text: str) -> str:
     return re.sub(r"(?<=\w)'(?=\w)", "\u2019", s)
 
 
+@lru_cache(maxsize=1024)
 def precision(tol) -> str:
     """What precision a question asks for, in the words of its own grading criterion
-    (:meth:`~vgp_symbolic.question.Tolerance.instruction`: the grader accepts exactly that)."""
+    (:meth:`~vgp_symbolic.question.Tolerance.instruction`: the grader accepts exactly that).
+    A class has a few tolerances and asks each ~10⁴ times: worded once."""
     return tol.instruction()
 
 
 def precision_example(q) -> TeX:
     """The answer written to exactly that precision, for math mode (``-1.6615``)."""
-    return TeX(rf"\ensuremath{{{q.tolerance.example(q.answer)}}}")
+    return _example(q.tolerance, q.answer)
+
+
+@lru_cache(maxsize=4096)
+def _example(tol, answer) -> TeX:
+    return TeX(rf"\ensuremath{{{tol.example(answer)}}}")

@@ -9,6 +9,7 @@ in the solution. Costly pieces are computed only for the draw that is kept (``la
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 from ..core.derive import Names
 from ..core.evaluate import evaluate
@@ -39,6 +40,7 @@ def _matrix(rows) -> str:
             + r"\end{pmatrix}")
 
 
+@lru_cache(maxsize=64)
 def describe(net) -> str:
     """The architecture in words and the loss as a formula (LaTeX, for the statement)."""
     names = Names(net)
@@ -85,6 +87,7 @@ def given(net, values) -> str:
             + r"\end{gather*}")
 
 
+@lru_cache(maxsize=256)
 def ask_tex(q, net) -> str:
     """The asked quantity in LaTeX (math mode included), with its route when one is given."""
     a, n = q.ask, Names(net)
@@ -262,7 +265,6 @@ def _bound_tex(q, n, answer) -> str:
 
 def _formula(q, n, answer) -> str:
     a, net, run = q.ask, n.net, n.run
-    names = Names(net)
     v = answer.value
     if a.kind == "norm":
         d = run.delta[a.layer]
@@ -280,6 +282,13 @@ def _formula(q, n, answer) -> str:
         return ("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
                 + r"($\partial L/\partial W^{(k)} = o^{(k-1)} \otimes \delta^{(k)}$, an outer "
                 r"product, so its Frobenius norm is the product of the two norms.)")
+    return rf"\[ {_formula_head(q, net)} = {_n(v)} \]"
+
+
+@lru_cache(maxsize=256)
+def _formula_head(q, net) -> str:
+    """The formula of a quantity other than a norm, up to its value: the same for everyone."""
+    a, names = q.ask, Names(net)
     if a.kind in ("z", "o", "yhat", "loss"):   # the forward pass is shown above: its line
         k = net.depth if a.kind == "yhat" else a.layer
         if a.kind == "loss":
@@ -288,7 +297,7 @@ def _formula(q, n, answer) -> str:
             lhs, e = names.latex[names.z(k, a.j)], names.preactivation(k, a.j)
         else:
             lhs, e = names.latex[names.o(k, a.j)], net.activation(k).expr(names.z(k, a.j))
-        return rf"\[ {lhs} = {expr_latex(names, e)} = {_n(v)} \]"
+        return f"{lhs} = {expr_latex(names, e)}"
     if a.kind == "dL":
         e = names.dL_dyhat(a.j)
     elif a.kind == "fprime":
@@ -298,8 +307,7 @@ def _formula(q, n, answer) -> str:
     else:
         p = net.parse_param(a.param)
         e = names.o(p.layer - 1, p.i) if p.kind == "w" else 1
-    return rf"\[ {ask_tex(q, net).strip('$')} = {expr_latex(names, e) if e != 1 else '1'} " \
-           rf"= {_n(v)} \]"
+    return f"{ask_tex(q, net).strip('$')} = {expr_latex(names, e) if e != 1 else '1'}"
 
 
 def _comparison(n, other, extra) -> list[dict]:

@@ -18,6 +18,7 @@ import itertools
 import math
 from fractions import Fraction
 from functools import lru_cache
+from types import SimpleNamespace
 
 from ...core.backprop import EvaluationError, forward_backward
 from ...core.derive import derive
@@ -90,12 +91,26 @@ class NetworkProblem(ProblemType):
 
     def solve(self, p: dict) -> Solved:
         spec = self.spec
-        used = {""} | {q.network for q in spec.questions.values()} | {
-            q.compare for q in spec.questions.values() if q.compare}
-        nets = {name: _Net(spec.networks[name], values_for(spec.networks[name], p))
-                for name in sorted(used)}
-        for name, n in nets.items():
-            _reject_degenerate(n, [q for q in spec.questions.values() if q.network == name])
+        asked = {q.network for q in spec.questions.values()}
+        used = {""} | asked | {q.compare for q in spec.questions.values() if q.compare}
+        # Most draws are rejected: the cheap checks come first -- an exact forward pass of the
+        # piecewise-linear networks, then the core's pass, then every answer's value -- and
+        # only a draw that passes them all gets its mistakes and solution built.
+        order = sorted(used, key=lambda k: (k not in asked, k))
+        values = {name: values_for(spec.networks[name], p) for name in order}
+        qs = {name: [q for q in spec.questions.values() if q.network == name] for name in order}
+        for name in order:
+            early = _exact_forward(spec.networks[name], values[name])
+            if early is not None:
+                _reject_degenerate(early, qs[name])
+        nets = {}
+        for name in order:
+            nets[name] = _Net(spec.networks[name], values[name])
+            _reject_degenerate(nets[name], qs[name])
+        nets = dict(sorted(nets.items()))
+        for q in spec.questions.values():
+            n = nets[q.network]
+            _check_value(q, as_number(_value_fn(q, n, nets)[0](n.state)))
         answers, extra = {}, {}
         for key, q in spec.questions.items():
             answers[key], extra[key] = _answer(q, nets, spec.questions, answers)
@@ -154,6 +169,23 @@ def _reject_degenerate(n: _Net, questions):
             raise Reject(f"an output equals its target, so ∂L/∂ŷ = 0 for {q.key}")
 
 
+def _exact_forward(net: Network, values: Values):
+    """z and o of a piecewise-linear network at rational values, for :func:`_reject_degenerate`
+    before the core's pass (an object with ``net``, ``values``, ``state.z``, ``state.o``);
+    None for a network it cannot pass exactly."""
+    acts = [net.activation(k) for k in range(1, net.depth + 1)]
+    z, o = [None], [list(values.x)]
+    if not all(a.piecewise_linear for a in acts) or not all(
+            isinstance(v, Fraction) for v in o[0]):
+        return None
+    for k, act in enumerate(acts, 1):
+        b, W = values.bias(k, net.widths[k]), values.W[k]
+        z.append([sum(W[i][j] * o[k - 1][i] for i in range(net.widths[k - 1])) + b[j]
+                  for j in range(net.widths[k])])
+        o.append([act.exact_value(v) for v in z[k]])
+    return SimpleNamespace(net=net, values=values, state=SimpleNamespace(z=z, o=o))
+
+
 def _param_of(q, net):
     a = q.ask
     if a.param is not None:
@@ -179,15 +211,19 @@ def _answer(q, nets: dict, questions: dict, done: dict):
     a = q.ask
     fn, mistakes, extra = _value_fn(q, n, nets)
     value = as_number(fn(n.state))
-    if value == 0 or (isinstance(value, float) and not math.isfinite(value)):
-        raise Reject(f"{q.key} is {value} for this draw")
-    if q.min_abs is not None and abs(value) < q.min_abs:
-        raise Reject(f"{q.key} = {fmt(value, 4)} is below min_abs = {q.min_abs:g}")
+    _check_value(q, value)
     if a.kind == "update":
         return _update(q, n, questions, done, value), extra
     ms = _dedupe(value, [Mistake(i, label, as_number(v)) for i, label, v in mistakes(n)])
     deps = _dependencies(q, questions)
     return Answer(value, ms, deps, _recompute(fn, n, deps, questions)), extra
+
+
+def _check_value(q, value) -> None:
+    if value == 0 or (isinstance(value, float) and not math.isfinite(value)):
+        raise Reject(f"{q.key} is {value} for this draw")
+    if q.min_abs is not None and abs(value) < q.min_abs:
+        raise Reject(f"{q.key} = {fmt(value, 4)} is below min_abs = {q.min_abs:g}")
 
 
 def _answer_only(q, nets, questions: dict) -> Answer:
