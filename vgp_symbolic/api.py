@@ -144,8 +144,8 @@ class ProofResult(_Shown):
 
 
 @dataclass(frozen=True)
-class ArchResult(_Shown):
-    """A residual or recurrent network's derivation (:mod:`vgp_symbolic.arch_report`)."""
+class _Evaluated(_Shown):
+    """A result whose evaluation, if any, is ``result`` (an architecture's or a batch's)."""
 
     result: object
 
@@ -156,7 +156,13 @@ class ArchResult(_Shown):
 
     @property
     def check(self):
+        """The independent check of the gradient (None when symbolic or not checked)."""
         return getattr(self.result, "check", None)
+
+
+@dataclass(frozen=True)
+class ArchResult(_Evaluated):
+    """A residual or recurrent network's derivation (:mod:`vgp_symbolic.arch_report`)."""
 
     def to_text(self) -> str:
         from .arch_report import arch_text
@@ -179,18 +185,8 @@ class ArchResult(_Shown):
 
 
 @dataclass(frozen=True)
-class BatchResult(_Shown):
+class BatchResult(_Evaluated):
     """A batch of samples (``[[samples]]``): the mean gradient (:mod:`vgp_symbolic.batch_report`)."""
-
-    result: object
-
-    @property
-    def gradient(self):
-        return getattr(self.result, "gradient", None)
-
-    @property
-    def check(self):
-        return getattr(self.result, "check", None)
 
     def to_text(self) -> str:
         from .batch_report import batch_text
@@ -207,9 +203,6 @@ class BatchResult(_Shown):
     def to_markdown(self) -> str:
         from .batch_report import batch_markdown
         return batch_markdown(self.result)
-
-    def to_markdown_math(self) -> str:
-        return self.to_markdown()
 
 
 def _batch(batch, wrt, route, lr, precision, symbolic, check) -> BatchResult:
