@@ -71,3 +71,17 @@ def test_one_definition_of_round_sig():
     src = pathlib.Path(vgp_symbolic.__file__).parent
     defs = [p for p in src.rglob("*.py") if "def round_sig(" in p.read_text(encoding="utf-8")]
     assert [p.name for p in defs] == ["numbers.py"]
+
+
+def test_one_reader_of_sympy_numbers():
+    # homework's to_fraction (sp.Rational) and the proofs' _frac (to_rational) read SymPy
+    # numbers separately; numbers.sympy_fraction is the one reader now
+    import pytest
+    import sympy as sp
+    from vgp_symbolic.homework.types import base
+    from vgp_symbolic.numbers import sympy_fraction
+    assert base.to_fraction is sympy_fraction
+    assert sympy_fraction(sp.Rational(-3, 8)) == Fraction(-3, 8)
+    assert sympy_fraction(sp.Float(0.1)) == Fraction(0.1)  # the binary number it holds
+    with pytest.raises(ValueError):
+        sympy_fraction(sp.sqrt(2))

@@ -17,7 +17,7 @@ from ._lazy import lazy_import
 mpmath = lazy_import("mpmath")
 
 __all__ = ["exact", "to_mpf", "log10_abs", "exact_decimal", "fmt", "magnitude", "round_sig", "trunc_sig",
-           "round_places", "scale_to_sig", "sig_decimal"]
+           "round_places", "scale_to_sig", "sig_decimal", "sympy_fraction"]
 
 
 def exact(v, where: str = "value") -> Fraction:
@@ -51,6 +51,24 @@ def exact(v, where: str = "value") -> Fraction:
     if isinstance(v, Fraction):
         return v
     return exact(float(v), where)   # numpy, mpmath, sympy numbers
+
+
+def sympy_fraction(e) -> Fraction:
+    """An exact SymPy number as a Fraction: an Integer or Rational as p/q, a Float as the binary
+    number it holds (no decimal guess). The one reader of SymPy numbers, as :func:`exact` is of
+    Python numbers and text.
+
+    >>> import sympy
+    >>> sympy_fraction(sympy.Rational(1, 4)), sympy_fraction(sympy.Float(0.5))
+    (Fraction(1, 4), Fraction(1, 2))
+    """
+    import sympy as sp
+    e = sp.sympify(e)
+    if e.is_Rational:
+        return Fraction(int(e.p), int(e.q))
+    if e.is_Float:
+        return Fraction(*mpmath.libmp.to_rational(e._mpf_))
+    raise ValueError(f"{e} is not an exact number")
 
 
 def to_mpf(v):

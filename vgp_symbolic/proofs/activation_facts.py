@@ -11,7 +11,7 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
-from ..numbers import sig_decimal
+from ..numbers import sig_decimal, sympy_fraction
 from .intervals import Enclosure, exact_decimal
 from .steps import CheckedProof, Proof, _tex_text
 
@@ -138,7 +138,7 @@ class ActivationBound:
     def sup_line(self) -> str:
         """sup |f′| for people: exact value, its decimal, and the enclosure when not rational."""
         if self.sup is not None and self.sup.is_Rational:
-            dec = exact_decimal(_frac(self.sup)) or sig_decimal(_frac(self.sup), 10)
+            dec = exact_decimal(sympy_fraction(self.sup)) or sig_decimal(sympy_fraction(self.sup), 10)
             return self.sup_text + ("" if self.sup.q == 1 else f" = {dec}")
         if self.sup is not None and self.sup.is_Float:
             return f"{self.sup_text} (exact product of the registry's constants)"
@@ -236,14 +236,6 @@ def _sort_key(e):
     return (0, float(e), "") if e.is_number else (1, 0.0, str(e))
 
 
-def _frac(e) -> Fraction:
-    """An exact rational SymPy number (Integer, Rational, or a Float's exact binary value)."""
-    e = sp.sympify(e)
-    if e.is_Rational:
-        return Fraction(int(e.p), int(e.q))
-    return Fraction(*mpmath.libmp.to_rational(e._mpf_))
-
-
 def _point(e) -> Enclosure:
-    q = _frac(e)
+    q = sympy_fraction(e)
     return Enclosure(q, q)
