@@ -194,3 +194,17 @@ def test_bad_batches_exit_2_naming_file_line_key(tmp_path, text, where, what):
     assert r.exit_code == 2, r.output
     assert f"{f}, {where}" in r.output and what in r.output, r.output
     assert "Traceback" not in r.output
+
+
+def test_plain_dense_specs_are_not_parsed_by_the_batch_and_architecture_probes(tmp_path, monkeypatch):
+    """`vgp derive` asks both probes about every spec; a wide dense spec took seconds in tomllib
+    for each (400k weights: 2.2 s → 0.8 s for the whole derive), so they look at the text first."""
+    from vgp_symbolic.core import arch_spec, batch as B
+
+    def refuse(text):
+        raise AssertionError("tomllib.loads called")
+    f = tmp_path / "dense.toml"
+    f.write_text(_dense_text((2, 2, 1), ("tanh", "sigmoid"), "mse", 1).replace("[[samples]]\n", ""))
+    monkeypatch.setattr(B.tomllib, "loads", refuse)
+    monkeypatch.setattr(arch_spec.tomllib, "loads", refuse)
+    assert B.load_batch(f) is None and arch_spec.load_architecture(f) is None

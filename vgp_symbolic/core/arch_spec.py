@@ -57,6 +57,8 @@ _KINDS = {"dense": "dense", "recurrent": "recurrent", "rnn": "recurrent"}
 _CELL_ALIASES = {"vanilla": "rnn", "elman": "rnn", "simple": "rnn"}
 _RNN_KEYS = {"kind", "cell", "inputs", "hidden", "steps", "activation", "loss", "output"}
 MAX_STEPS = 2000  # the symbolic graph grows with T; beyond this use the lab
+# words without which a spec is a plain dense one (kind, residual, projection, softmax, a vector loss)
+_MARKERS = re.compile(r"\b(kind|residual|projection|softmax|ce|cross\w*|categorical\w*)\b", re.I)
 
 
 @dataclass
@@ -106,6 +108,9 @@ def load_architecture(path) -> ArchSpec | None:
     unreadable -- :func:`~.network.load_spec` then reports that)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
+        # a cheap look first: a wide dense spec takes seconds in tomllib, and names none of these
+        if not _MARKERS.search(text):
+            return None
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None

@@ -83,6 +83,9 @@ def load_batch(path) -> Batch | None:
     """A batch spec file (one with ``[[samples]]``), or None for any other spec."""
     try:
         text = Path(path).read_text(encoding="utf-8")
+        # a cheap look first: a wide dense spec takes seconds in tomllib, and has no samples
+        if not re.search(r"^[ \t]*(\[\[[ \t]*samples[ \t]*\]\]|samples[ \t]*=)", text, re.M):
+            return None
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None  # the ordinary readers report it
@@ -259,8 +262,10 @@ def _mean(vs, dps: int):
 def _batch_check(checks, grad, dps: int) -> Check:
     """The mean of the samples' own central differences: a central difference of the mean loss
     (the difference quotient is linear in L), each at the resolution its sample needed."""
-    methods = sorted({c.method for c in checks})
-    how = methods[0] if len(methods) == 1 else "; ".join(methods)
+    digits = sorted({int(m) for c in checks for m in re.findall(r"(\d+) digits", c.method)})
+    span = f"{digits[0]}–{digits[-1]} digits" if len(digits) > 1 else None
+    methods = sorted({re.sub(r"\d+ digits", span, c.method) if span else c.method for c in checks})
+    how = "; ".join(methods)
     kinks = tuple(f"sample {n}: {k}" for n, c in enumerate(checks, 1) for k in c.kinks)
     if any(c.value is None or c.agrees is None for c in checks):
         return Check(f"not checked: sample(s) {', '.join(str(n) for n, c in enumerate(checks, 1) if c.agrees is None)} "
