@@ -215,7 +215,7 @@ def _grade_forked(student_sets, sheet, policy, decimal_comma, progress, jobs):
     shares = [sids[i:i + size] for i in range(0, len(sids), size)]
     _FORKED = (student_sets, by_student, policy, decimal_comma)
     graded: dict[str, StudentResult] = {}
-    gc.freeze()          # the children never touch the collector's bookkeeping of these objects
+    gc.freeze()          # a collection in a child then never touches (copies) the inherited pages
     try:
         with ProcessPoolExecutor(len(shares) - 1,
                                  mp_context=multiprocessing.get_context("fork")) as pool:

@@ -113,6 +113,9 @@ class Catalogue(Sequence):
 _FIELDS = ("student_id", "question", "answer", "exact", "rel_tol", "abs_tol", "sig_figs", "points",
            "class_seed", "depends_on", "mistakes")
 assert set(_FIELDS) == set(KEY_COLUMNS)
+# render writes plain numbers and the catalogue as JSON ("[…"): only the ids and a negative
+# fraction ("'-1/500") can carry the formula guard
+_GUARDED = (0, 1, 2, 3)
 
 
 def read_key(path) -> dict[tuple[str, str], KeyEntry]:
@@ -146,8 +149,10 @@ def _read(reader, path) -> dict[tuple[str, str], KeyEntry]:
             continue
         if len(rec) < width:
             raise KeyFileError(f"{path}, line {n}: {len(rec)} fields, the header has {width}")
-        cells = [(rec[i] if rec[i][:1] != "'" else unguard(rec[i])) if i is not None else None
-                 for i in ix]
+        cells = [rec[i] if i is not None else None for i in ix]
+        for j in _GUARDED:       # the cells the formula guard can have touched
+            if cells[j][:1] == "'":
+                cells[j] = unguard(cells[j])
         out_key, entry = _entry(cells, path, n, seen, names)
         if out_key in out:
             raise KeyFileError(f"{path}, line {n}: a second key entry for {out_key[0]} "
