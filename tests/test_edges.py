@@ -239,3 +239,31 @@ def test_wide_spec_read_fast_path_equals_tomllib():
     with pytest.raises(Exception) as e:
         parse_spec(bad, "net.toml")
     assert "net.toml, line 9" in str(e.value)  # the line of W2, as tomllib alone says
+
+
+def test_gradient_beyond_any_difference_is_checked_by_the_tangent():
+    # 2100 layers of w = 1e-10: ∂L/∂w1_11 ≈ 10^-21000, beyond a 20 000-digit difference of L;
+    # it was "not checked" (agrees None); the scaled forward-mode tangent resolves it
+    K = 2100
+    net = Network.build(1, [(1, "tanh")] * K + [(1, "sigmoid")], "bce")
+    W = {k: [[Fraction(1, 10 ** 10)]] for k in range(1, K + 2)}
+    ev = evaluate(derive(net, "w1_11"), Values([Fraction(1, 2)], [Fraction(1)], W))
+    assert mpmath.log10(abs(ev.gradient)) < -20000
+    assert ev.check.agrees is True and ev.check.method.startswith("forward-mode tangent")
+    assert ev.route_product == ev.gradient or abs(ev.route_product / ev.gradient - 1) < 1e-12
+
+
+def test_long_route_prints_its_ends_and_json_lists_every_factor():
+    K = 60
+    net = Network.build(1, [(1, "tanh")] * K + [(1, "sigmoid")], "bce")
+    W = {k: [[Fraction(9, 10)]] for k in range(1, K + 2)}
+    vals = Values([Fraction(1, 2)], [Fraction(1)], W)
+    from vgp_symbolic.report import derivation_dict, derivation_tex, derivation_text
+    ev = evaluate(derive(net, "w1_11"), vals)
+    text = derivation_text(ev)
+    assert len(ev.derivation.factors) == 2 * K + 2
+    assert "  ⋮   (74 more factors: f′(z) and w of each layer between" in text
+    assert "∂L/∂ŷ" in text and "∂o⁽¹⁾₁/∂w⁽¹⁾₁₁" in text and "∂z⁽³⁰⁾₁" not in text
+    assert text.count("\n") < 150
+    assert r"\vdots" in derivation_tex(ev).body
+    assert len(derivation_dict(ev)["factors"]) == 2 * K + 2

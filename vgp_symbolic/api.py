@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .core.network import Network, SpecError, Values, load_spec
+from .core.network import Network, SpecError, Values, read_spec, spec_from_data
 
 __all__ = ["Network", "derive", "chain", "prove", "DerivationResult", "ChainResult",
            "ProofResult", "ArchResult", "BatchResult"]
@@ -144,8 +144,8 @@ class ProofResult(_Shown):
 
 
 @dataclass(frozen=True)
-class ArchResult(_Shown):
-    """A residual or recurrent network's derivation (:mod:`vgp_symbolic.arch_report`)."""
+class _Evaluated(_Shown):
+    """A result whose evaluation, if any, is ``result`` (an architecture's or a batch's)."""
 
     result: object
 
@@ -156,7 +156,13 @@ class ArchResult(_Shown):
 
     @property
     def check(self):
+        """The independent check of the gradient (None when symbolic or not checked)."""
         return getattr(self.result, "check", None)
+
+
+@dataclass(frozen=True)
+class ArchResult(_Evaluated):
+    """A residual or recurrent network's derivation (:mod:`vgp_symbolic.arch_report`)."""
 
     def to_text(self) -> str:
         from .arch_report import arch_text
@@ -179,18 +185,8 @@ class ArchResult(_Shown):
 
 
 @dataclass(frozen=True)
-class BatchResult(_Shown):
+class BatchResult(_Evaluated):
     """A batch of samples (``[[samples]]``): the mean gradient (:mod:`vgp_symbolic.batch_report`)."""
-
-    result: object
-
-    @property
-    def gradient(self):
-        return getattr(self.result, "gradient", None)
-
-    @property
-    def check(self):
-        return getattr(self.result, "check", None)
 
     def to_text(self) -> str:
         from .batch_report import batch_text
@@ -208,44 +204,45 @@ class BatchResult(_Shown):
         from .batch_report import batch_markdown
         return batch_markdown(self.result)
 
-    def to_markdown_math(self) -> str:
-        return self.to_markdown()
 
-
-def _batch(path, wrt, route, lr, precision, symbolic, check) -> BatchResult | None:
-    """A spec with ``[[samples]]`` (any architecture), or None."""
-    from .core.batch import derive_batch, evaluate_batch, load_batch
-    batch = load_batch(path)
-    if batch is None:
-        return None
+def _batch(batch, wrt, route, lr, precision, symbolic, check) -> BatchResult:
+    """A spec with ``[[samples]]`` (any architecture)."""
+    from .core.batch import derive_batch, evaluate_batch
     bd = derive_batch(batch, wrt, route)
     return BatchResult(bd if symbolic or not batch.complete else
                        evaluate_batch(bd, lr=lr, precision=precision, check=check))
 
 
-def _arch(path, wrt, lr, precision, symbolic, check) -> ArchResult | None:
-    """A residual or recurrent spec (``kind = "recurrent"``, ``residual = true``), or None."""
+def _arch(arch, wrt, lr, precision, symbolic, check) -> ArchResult:
+    """A residual or recurrent spec (``kind = "recurrent"``, ``residual = true``)."""
     from .core.arch_derive import derive_arch, evaluate_arch
-    from .core.arch_spec import load_architecture
-    arch = load_architecture(path)
-    if arch is None:
-        return None
     d = derive_arch(arch, wrt)
     return ArchResult(d if symbolic or not arch.complete else
                       evaluate_arch(d, lr=lr, precision=precision, check=check))
 
 
 def _load(network, values):
-    """(net, values, source) from a Network, a spec path or a built-in example's name."""
+    """(net, values, source, special) from a Network, a spec path or a built-in example's name;
+    a spec file is read and parsed once: dense, or special = ("batch" | "arch", its spec)."""
     from .examples import EXAMPLES, load_example
     if isinstance(network, Network):
-        return network, values, None
+        return network, values, None, None
     if isinstance(network, str) and network in EXAMPLES and network != "seed":
         net, vals, _ = load_example(network)
-        return net, values or vals, f"<example {network}>"
+        return net, values or vals, f"<example {network}>", None
     if isinstance(network, (str, Path)):
-        net, vals = load_spec(network)
-        return net, values or vals, str(network)
+        text, data = read_spec(network)
+        if Path(network).suffix == ".toml":
+            from .core.arch_spec import arch_from_data
+            from .core.batch import batch_from_data
+            batch = batch_from_data(data, text, str(network))
+            if batch is not None:
+                return None, None, str(network), ("batch", batch)
+            arch = arch_from_data(data, text, str(network))
+            if arch is not None:
+                return None, None, str(network), ("arch", arch)
+        net, vals = spec_from_data(data, text, str(network))
+        return net, values or vals, str(network), None
     raise TypeError(f"derive() takes a Network, a spec path or an example name "
                     f"({', '.join(EXAMPLES)}), not {type(network).__name__}")
 
@@ -266,17 +263,15 @@ def derive(network, wrt: str | None = None, *, values: Values | None = None, rou
     """
     if network == "seed":
         return chain()
-    if isinstance(network, (str, Path)) and Path(network).suffix == ".toml":
-        batch = _batch(network, wrt, route, lr, precision, symbolic, check)
-        if batch is not None:
-            return batch
-        arch = _arch(network, wrt, lr, precision, symbolic, check)
-        if arch is not None:
-            return arch
+    net, vals, source, special = _load(network, values)
+    if special is not None:
+        kind, spec = special
+        if kind == "batch":
+            return _batch(spec, wrt, route, lr, precision, symbolic, check)
+        return _arch(spec, wrt, lr, precision, symbolic, check)
     wrt = wrt or "w1_11"
     from .core.derive import derive as build
     from .core.evaluate import evaluate
-    net, vals, source = _load(network, values)
     try:
         d = build(net, wrt, route)
     except SpecError as e:

@@ -41,6 +41,9 @@ __all__ = ["derivation_text", "derivation_tex", "derivation_latex", "derivation_
 
 _MODES = {"exact": "exact rationals", "float": "float64", "mp": "mpmath"}
 _SHOW_UNITS = 12  # print every unit of the forward pass up to this many units
+# A longer route (a chain through more than 23 layers) prints its first and last 24 factors in
+# text and LaTeX: 2·10⁵ lines help nobody, and TeX cannot hold them. JSON lists every factor.
+_SHOW_FACTORS = 48
 EXPRESSION_SYNTAX = ("SymPy: sympy.parse_expr(text, local_dict={name: sympy.Symbol(name, "
                      "real=True) for name in symbols}); every symbol's definition is in 'symbols'")
 
@@ -185,10 +188,17 @@ def _param_words(p: Param) -> str:
     return f"bias of unit {p.j} of layer {p.layer}"
 
 
-def _route_symbols(d: Derivation) -> list:
-    n, p = d.names, d.param
-    return ([n.o(p.layer - 1, p.i)] if p.kind == "w" else []) + \
-        [n.o(m, u) for m, u in zip(range(p.layer, d.net.depth + 1), d.route)]
+def _route_units(d: Derivation) -> list[tuple[int, int]]:
+    """(layer, unit) of each output along the route, from the parameter's input up."""
+    p = d.param
+    return ([(p.layer - 1, p.i)] if p.kind == "w" else []) + \
+        list(zip(range(p.layer, d.net.depth + 1), d.route))
+
+
+def _route_text(d: Derivation, show, sep: str, dots: str) -> str:
+    """The route's outputs through ``show(layer, unit)``, the middle of a long one left out."""
+    units = _route_units(d)
+    return _elided(_shown(len(units), _SHOW_FACTORS // 2), lambda i: show(*units[i]), sep, dots)
 
 
 def _mode_words(ev: Evaluation) -> str:
@@ -241,10 +251,11 @@ def derivation_text(x: Derivation | Evaluation) -> str:
         out += ["", f"Forward pass: L = {T(n.loss())} = {num_text(ev.run.loss)}, "
                     f"ŷ = {', '.join(num_text(v) for v in ev.run.o[-1])}"]
     g = f"∂L/∂{T(d.symbol)}"
-    names = [names_text(f.name) for f in d.factors]
+    shown = _shown(len(d.factors))
+    names = {i: names_text(d.factors[i].name) for i in shown if i is not None}
     shared = d.route is not None and d.n_routes > 1
     if d.route is not None:
-        route = " → ".join(T(s) for s in _route_symbols(d))
+        route = _route_text(d, lambda k, j: T(n.o(k, j)), " → ", "…")
         out += ["", f"Chain rule along the route {route}"
                 + (f", one of {_routes_text(d)}" if shared else ", the only one")]
         lhs = "route share" if shared else g
@@ -252,20 +263,23 @@ def derivation_text(x: Derivation | Evaluation) -> str:
         out += ["", f"Chain rule summed over all {_routes_text(d)} routes "
                     "(backpropagated, never enumerated)"]
         lhs = g
-    out.append(f"  {lhs} = " + " · ".join(names))
-    width = max(len(s) for s in names + ["route share" if shared else ""])
-    for i, f in enumerate(d.factors):
-        shown = T(f.expression)
-        line = f"  {names[i]:<{width}} = {shown}"
-        if ev and _show_value(shown, num_text(ev.factor_values[i])):
+    out.append(f"  {lhs} = " + _elided(shown, names.get, " · "))
+    width = max(len(s) for s in list(names.values()) + ["route share" if shared else ""])
+    for i in shown:
+        if i is None:
+            out.append(f"  ⋮   ({_hidden(d)})")
+            continue
+        formula = T(d.factors[i].expression)
+        line = f"  {names[i]:<{width}} = {formula}"
+        if ev and _show_value(formula, num_text(ev.factor_values[i])):
             line += f" = {num_text(ev.factor_values[i])}"
         out.append(line)
     if d.route is None:
         out += ["  where, layer by layer from the output:"] + \
             [f"    {names_text(t)}" for t, _ in recurrence_lines(d)]
     if ev and d.route is not None:
-        out.append(f"  {lhs:<{width}} = {' × '.join(_paren(v) for v in ev.factor_values)}"
-                   f" = {num_text(ev.route_product)}")
+        product = _elided(shown, lambda i: _paren(ev.factor_values[i]), " × ")
+        out.append(f"  {lhs:<{width}} = {product} = {num_text(ev.route_product)}")
         if shared:
             out.append(f"  (one route's share; ∂L/∂{T(d.symbol)} sums all "
                        f"{_routes_text(d)} routes)")
@@ -279,6 +293,25 @@ def derivation_text(x: Derivation | Evaluation) -> str:
     if ev:
         out += _update_text(ev, g) + _layers_text(ev) + _check_text(ev)
     return "\n".join(out)
+
+
+def _shown(n: int, limit: int = _SHOW_FACTORS) -> list:
+    """Indices of the factors printed, None where the middle of a long route is left out."""
+    if n <= limit:
+        return list(range(n))
+    h = limit // 2
+    return list(range(h)) + [None] + list(range(n - h, n))
+
+
+def _elided(shown: list, show, sep: str, dots: str = "…") -> str:
+    """The shown items joined by ``sep``, ``dots`` where some are left out."""
+    return sep.join(dots if i is None else show(i) for i in shown)
+
+
+def _hidden(d: Derivation) -> str:
+    h = len(d.factors) - _SHOW_FACTORS
+    return (f"{h:,} more factors: f′(z) and w of each layer between; "
+            "--format json lists every one").replace(",", " ")
 
 
 def _paren(v) -> str:
@@ -404,20 +437,27 @@ def _sections(x, breaks: bool = True) -> list[tuple[str, list]]:
         out.append(("Forward pass", [("L", T("loss", n.loss), number_latex(ev.run.loss), "")]))
     shared = d.route is not None and d.n_routes > 1
     lhs = r"r_{\text{route}}" if shared else gl
-    rows = [(lhs, r" \cdot ".join(f.latex for f in d.factors),
+    shown = _shown(len(d.factors))
+    rows = [(lhs, _elided(shown, lambda i: d.factors[i].latex, r" \cdot ", r"\cdots"),
              f"one route's share of {_routes_text(d)}" if shared else "")]
-    for i, f in enumerate(d.factors):
-        shown = T(("factor", i), lambda: f.expression)
+    for i in shown:
+        if i is None:
+            rows.append((r"\vdots", _hidden(d)))
+            continue
+        f = d.factors[i]
+        formula = T(("factor", i), lambda: f.expression)
         val = number_latex(ev.factor_values[i]) if ev else None
-        rows.append((f.latex, shown) + ((val,) if val and _show_value(shown, val) else ()) + ("",))
+        rows.append((f.latex, formula) + ((val,) if val and _show_value(formula, val) else ())
+                    + ("",))
     if d.route is None:
         rows += [(t, "") for _, t in recurrence_lines(d)]
     if ev and d.route is not None:
-        rows.append((lhs, r" \times ".join(rf"({number_latex(v)})" if v < 0 else number_latex(v)
-                                             for v in ev.factor_values),
+        fv = ev.factor_values
+        rows.append((lhs, _elided(shown, lambda i: rf"({number_latex(fv[i])})" if fv[i] < 0
+                                  else number_latex(fv[i]), r" \times ", r"\cdots"),
                      number_latex(ev.route_product), "this route only" if shared else ""))
     if d.route is not None:
-        route = r" \to ".join(n.latex[s] for s in _route_symbols(d))
+        route = _route_text(d, lambda k, j: n.latex[n.o(k, j)], r" \to ", r"\cdots")
         head = (rf"Chain rule along the route ${route}$"
                 + (f", one of {_routes_text(d)}" if shared else ""))
     else:

@@ -51,7 +51,7 @@ from .network import SpecError, _line_of, spec_from_data, to_number
 from .recurrent import CELLS, OUTPUTS, RECURRENT_LOSSES, RecurrentNet, build_recurrent
 from .residual import ResidualNet, build_residual
 
-__all__ = ["ArchSpec", "load_architecture", "parse_arch_spec", "is_architecture"]
+__all__ = ["ArchSpec", "load_architecture", "arch_from_data", "parse_arch_spec", "is_architecture"]
 
 _KINDS = {"dense": "dense", "recurrent": "recurrent", "rnn": "recurrent"}
 _CELL_ALIASES = {"vanilla": "rnn", "elman": "rnn", "simple": "rnn"}
@@ -114,9 +114,13 @@ def load_architecture(path) -> ArchSpec | None:
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
-    if not is_architecture(data):
-        return None
-    return _from_data(data, text, str(path))
+    return arch_from_data(data, text, str(path))
+
+
+def arch_from_data(data: dict, text: str, source: str = "<spec>") -> ArchSpec | None:
+    """An :class:`ArchSpec` from parsed TOML, or None for a plain dense network (the caller then
+    reads it with :func:`~.network.spec_from_data`: the file is parsed once)."""
+    return _from_data(data, text, source) if is_architecture(data) else None
 
 
 def parse_arch_spec(text: str, source: str = "<spec>") -> ArchSpec:

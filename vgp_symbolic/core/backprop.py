@@ -123,7 +123,8 @@ def _converted(net: Network, values: Values, mode: str, dps):
     got = values._arrays.get(key)
     if got is None:
         conv = None if mode == "float" else _memo(Fraction if mode == "exact" else to_mpf)
-        layers = [None] + [(_arr(values.W[k], mode, conv),
+        read = values._float_W if mode == "float" else {}  # made while reading the spec
+        layers = [None] + [(read[k] if k in read else _arr(values.W[k], mode, conv),
                             _arr(values.bias(k, net.widths[k]), mode, conv))
                            for k in range(1, net.depth + 1)]
         got = values._arrays[key] = (_arr(values.x, mode, conv), _arr(values.y, mode, conv),
@@ -238,11 +239,20 @@ def lost_to_float64(net: Network, p: Pass, param: Param | None = None) -> str | 
     a ReLU on its flat side, a zero weight, ŷ = y at a piecewise-linear output -- which is
     propagated down as a mask (one boolean matrix product per layer, like the pass itself).
     """
-    if any(not np.all(np.isfinite(a)) for a in p.o[1:] + p.delta[1:]) or not np.all(
-            np.isfinite(p.dL_dyhat)):
+    o, d = np.concatenate(p.o[1:]), np.concatenate(p.delta[1:])  # whole passes: one op each
+    if not (np.all(np.isfinite(o)) and np.all(np.isfinite(d)) and np.all(np.isfinite(p.dL_dyhat))):
         return "values"
     if np.any((np.abs(p.dL_dyhat) < _TINY) & (p.dL_dyhat != 0)):
         return "values"
+    if not any(l.activation.piecewise_linear for l in net.layers):
+        verdict = _lost_smooth(net, p, param, o, d)
+        if verdict is not _MASK:
+            return verdict
+    return _lost_masked(net, p, param)
+
+
+def _lost_masked(net: Network, p: Pass, param: Param | None) -> str | None:
+    """:func:`lost_to_float64` layer by layer, with the mask of true zeros propagated down."""
     K = len(p.delta) - 1
     true0 = [None] * (K + 1)
     for k in range(K, 0, -1):
@@ -269,6 +279,36 @@ def lost_to_float64(net: Network, p: Pass, param: Param | None = None) -> str | 
         g = p.gradient(param)
         if abs(g) < _TINY and not (g == 0 and (true0[param.layer][param.j - 1] or (
                 param.kind == "w" and p.o[param.layer - 1][param.i - 1] == 0))):
+            return "delta"
+    return None
+
+
+_MASK = object()  # "only the mask of true zeros can decide"
+
+
+def _lost_smooth(net: Network, p: Pass, param: Param | None, o, d):
+    """:func:`lost_to_float64` for smooth activations from whole-pass arrays, not a loop of
+    small ones per layer (10⁵ layers): the verdict, or ``_MASK`` when only the mask of true
+    zeros (a zero weight's) can decide. A smooth f' is never a true zero, so the mask matters only
+    for a tiny δ above every lost value."""
+    fp, z = np.concatenate(p.fprime[1:]), np.concatenate(p.z[1:])
+    layer = np.repeat(np.arange(1, len(p.delta)), net.widths[1:])
+    lost_value = (np.abs(fp) < _TINY) | ((np.abs(o) < _TINY) & (z != 0))
+    lost_delta = np.abs(d) < _TINY
+    # the loop's order: layers from the output down, a layer's values before its δ
+    kv = int(layer[lost_value].max()) if lost_value.any() else 0
+    kd = int(layer[lost_delta].max()) if lost_delta.any() else 0
+    if kv >= kd:
+        if kv:
+            return "values"
+    elif not np.all(np.concatenate([w.ravel() for w in p.W[1:]])):
+        return _MASK  # a zero weight may make that δ a true zero
+    else:
+        return "delta"
+    if param is not None:  # no δ is tiny: the gradient is lost only if its input is tiny
+        g = p.gradient(param)
+        if abs(g) < _TINY and not (g == 0 and param.kind == "w"
+                                   and p.o[param.layer - 1][param.i - 1] == 0):
             return "delta"
     return None
 
@@ -316,7 +356,7 @@ def _run(net: Network, values: Values, mode: str, dps) -> Pass:
             zk = Wk.T @ o[-1] + bk
             ok, fk = _activate(net.activation(k), zk, mode)
             W.append(Wk), z.append(zk), o.append(ok), fp.append(fk)
-        if mode == "float" and not all(np.all(np.isfinite(a)) for a in o[1:]):
+        if mode == "float" and not np.all(np.isfinite(np.concatenate(o[1:]))):
             raise _Saturated("the forward pass overflowed float64 (weights too large?)")
         L, dL = _loss(net, o[-1], y, mode)
         delta = [None] * (K + 1)
@@ -330,29 +370,44 @@ def layer_table(p: Pass) -> list[dict]:
     """Per layer k: ‖δᵏ‖₂, mean |f'(zᵏ)| and the spectral norm of ∂ŷ/∂oᵏ (Jacobian product).
 
     The Jacobian product is renormalised at each layer and its scale kept as a log10, so it
-    stays meaningful far past float64's underflow.
+    stays meaningful far past float64's underflow. A few small array operations per layer and
+    mpmath only where δ is beyond float64: 10⁵ layers take a fraction of a second.
     """
     rows = []
     K = len(p.W) - 1
-    P, log_scale = None, 0.0
+    P, log_scale = np.eye(len(p.o[K])), 0.0
     for k in range(K, -1, -1):
         if k < K:
-            # ∂oᵏ⁺¹/∂oᵏ = diag(f'(zᵏ⁺¹)) · (Wᵏ⁺¹)ᵀ
-            J = np.array(p.fprime[k + 1], dtype=float)[:, None] * np.array(p.W[k + 1], dtype=float).T
-            P = J if P is None else P @ J
-        else:
-            P = np.eye(len(p.o[K]))
-        s = float(np.linalg.norm(P, 2)) if P.size else 0.0
+            # ∂ŷ/∂oᵏ = ∂ŷ/∂oᵏ⁺¹ · diag(f'(zᵏ⁺¹)) · (Wᵏ⁺¹)ᵀ
+            P = P @ (_floats(p.fprime[k + 1])[:, None] * _floats(p.W[k + 1]).T)
+        s = _norm2(P)
         if s > 0:
             log_scale += math.log10(s)
             P = P / s
-        jac = log_scale if s > 0 else -math.inf
-        row = {"layer": k, "jacobian_norm_log10": jac}
+        row = {"layer": k, "jacobian_norm_log10": log_scale if s > 0 else -math.inf}
         if k >= 1:
-            d = p.delta[k]
-            with mpmath.workdps(p.dps or 20):
-                dn = mpmath.sqrt(sum(to_mpf(v) ** 2 for v in d))
-            row.update(delta_norm=dn, mean_abs_fprime=float(np.mean(np.abs(
-                np.array(p.fprime[k], dtype=float)))))
+            row.update(delta_norm=_vector_norm(p.delta[k], p.dps),
+                       mean_abs_fprime=float(np.mean(np.abs(_floats(p.fprime[k])))))
         rows.append(row)
     return rows
+
+
+def _floats(a):
+    return a if a.dtype == float else np.array(a, dtype=float)
+
+
+def _norm2(P) -> float:
+    """The spectral norm (of a 1 × 1 product, its absolute value: no SVD per layer)."""
+    if not P.size:
+        return 0.0
+    if P.shape == (1, 1):
+        return abs(float(P[0, 0]))
+    return float(np.linalg.norm(P, 2))
+
+
+def _vector_norm(d, dps):
+    """‖d‖₂: a float for a float64 vector, mpmath where d holds numbers beyond float64."""
+    if d.dtype == float:
+        return math.hypot(*d.tolist())
+    with mpmath.workdps(dps or 20):
+        return mpmath.sqrt(sum(to_mpf(v) ** 2 for v in d))

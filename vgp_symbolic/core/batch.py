@@ -89,9 +89,13 @@ def load_batch(path) -> Batch | None:
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None  # the ordinary readers report it
-    if "samples" not in data:
-        return None
-    return _from_data(data, text, str(path))
+    return batch_from_data(data, text, str(path))
+
+
+def batch_from_data(data: dict, text: str, source: str = "<spec>") -> Batch | None:
+    """A :class:`Batch` from parsed TOML, or None for a spec without ``[[samples]]`` (the file is
+    then read by the other readers from the same data: parsed once)."""
+    return _from_data(data, text, source) if "samples" in data else None
 
 
 def parse_batch(text: str, source: str = "<spec>") -> Batch:

@@ -202,18 +202,16 @@ def check_gradient(net: Network, values: Values, p: Param, run: Pass, grad=None)
         with mpmath.workdps(20):  # mpmath: the exponent of 1e-(10^998) is beyond a float
             gap = 0 if grad == 0 or L == 0 else max(0, mpmath.log10(abs(to_mpf(L)))
                                                     - mpmath.log10(abs(to_mpf(grad))))
-        if gap > _MAX_DIGITS:
-            return Check(f"not checked: L changes by 10^-{mpmath.nstr(gap, 3)} of itself when w "
-                         f"moves by 1, beyond any difference of the loss ({_MAX_DIGITS} digits "
-                         "at most)", None, None, None, kinks)
-        dps = 60 + int(mpmath.ceil(gap)) + (run.dps or 0) // 2
         weights = sum(net.widths[k - 1] * net.widths[k] for k in range(p.layer, net.depth + 1))
-        if dps * weights > _MP_BUDGET:
+        if gap > _MAX_DIGITS or _digits(gap, run) * weights > _MP_BUDGET:
+            # a difference of the loss would cost too much (or no digits can resolve it)
             fd = _tangent(net, p, run)
             return _compare(grad, fd, tol, 0, "forward-mode tangent, float64 scaled by powers of "
                             "2 (a difference of the loss would need "
-                            f"{dps} digits here; f′ is checked against f by the tests)" + where,
-                            kinks)
+                            + (f"{_digits(gap, run)}" if gap <= _MAX_DIGITS else
+                               f"more than {_MAX_DIGITS}")
+                            + " digits here; f′ is checked against f by the tests)" + where, kinks)
+        dps = _digits(gap, run)
         w = values.get(p) or 0
         with mpmath.workdps(dps):
             # truncation ∝ h² = 1e-50: far below any tolerance
@@ -222,6 +220,11 @@ def check_gradient(net: Network, values: Values, p: Param, run: Pass, grad=None)
             noise = mpmath.mpf(10) ** (3 - dps) * abs(to_mpf(L)) / h
         method = f"central difference in mpmath ({dps} digits)"
     return _compare(grad, fd, tol, noise, method + where, kinks)
+
+
+def _digits(gap, run: Pass):
+    """Digits for a difference of the loss that resolves a gradient ``gap`` decades below L."""
+    return 60 + int(mpmath.ceil(gap)) + (run.dps or 0) // 2
 
 
 def _compare(grad, fd, tol, noise, method, kinks) -> Check:

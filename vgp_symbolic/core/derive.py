@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 from math import prod
 
 from .._lazy import lazy_import
@@ -53,7 +54,8 @@ class Names:
         self.latex: dict[sp.Symbol, str] = {}
         self._cache: dict[str, sp.Symbol] = {}
 
-    def _sym(self, name: str, tex: str) -> sp.Symbol:
+    def _sym(self, spelled: tuple[str, str]) -> sp.Symbol:
+        name, tex = spelled
         s = self._cache.get(name)
         if s is None:
             s = self._cache[name] = sp.Symbol(name, real=True)
@@ -65,37 +67,55 @@ class Names:
         two = i >= 10 or j >= 10
         return (f"{i}_{j}", f"{i},{j}") if two else (f"{i}{j}", f"{i}{j}")
 
-    @property
-    def L(self):
-        return self._sym("L", "L")
+    # (text, LaTeX) spellings: a factor's name needs them, not a SymPy symbol (10⁵-layer chains)
+    def spell_x(self, i):
+        return f"x_{i}", f"x_{{{i}}}"
 
-    def x(self, i):
-        return self._sym(f"x_{i}", f"x_{{{i}}}")
-
-    def y(self, j=1):
-        return self._sym("y" if self.net.outputs == 1 else f"y_{j}",
-                         "y" if self.net.outputs == 1 else f"y_{{{j}}}")
-
-    def o(self, k, j):
+    def spell_o(self, k, j):
         if k == 0:
-            return self.x(j)
+            return self.spell_x(j)
         if k == self.net.depth:
             single = self.net.outputs == 1
-            return self._sym("ŷ" if single else f"ŷ_{j}", r"\hat{y}" if single else rf"\hat{{y}}_{{{j}}}")
-        return self._sym(f"o{k}_{j}", f"o^{{({k})}}_{{{j}}}")
+            return ("ŷ" if single else f"ŷ_{j}", r"\hat{y}" if single else rf"\hat{{y}}_{{{j}}}")
+        return f"o{k}_{j}", f"o^{{({k})}}_{{{j}}}"
+
+    def spell_z(self, k, j):
+        return f"z{k}_{j}", f"z^{{({k})}}_{{{j}}}"
+
+    def spell_w(self, k, i, j):
+        t, tex = self._ij(i, j)
+        return f"w{k}_{t}", f"w^{{({k})}}_{{{tex}}}"
+
+    def spell_b(self, k, j):
+        return f"b{k}_{j}", f"b^{{({k})}}_{{{j}}}"
+
+    def spell_param(self, p: Param):
+        return self.spell_w(p.layer, p.i, p.j) if p.kind == "w" else self.spell_b(p.layer, p.j)
+
+    @property
+    def L(self):
+        return self._sym(("L", "L"))
+
+    def x(self, i):
+        return self._sym(self.spell_x(i))
+
+    def y(self, j=1):
+        return self._sym(("y", "y") if self.net.outputs == 1 else (f"y_{j}", f"y_{{{j}}}"))
+
+    def o(self, k, j):
+        return self._sym(self.spell_o(k, j))
 
     def z(self, k, j):
-        return self._sym(f"z{k}_{j}", f"z^{{({k})}}_{{{j}}}")
+        return self._sym(self.spell_z(k, j))
 
     def w(self, k, i, j):
-        t, tex = self._ij(i, j)
-        return self._sym(f"w{k}_{t}", f"w^{{({k})}}_{{{tex}}}")
+        return self._sym(self.spell_w(k, i, j))
 
     def b(self, k, j):
-        return self._sym(f"b{k}_{j}", f"b^{{({k})}}_{{{j}}}")
+        return self._sym(self.spell_b(k, j))
 
     def delta(self, k, j):
-        return self._sym(f"δ{k}_{j}", rf"\delta^{{({k})}}_{{{j}}}")
+        return self._sym((f"δ{k}_{j}", rf"\delta^{{({k})}}_{{{j}}}"))
 
     def param(self, p: Param):
         return self.w(p.layer, p.i, p.j) if p.kind == "w" else self.b(p.layer, p.j)
@@ -131,21 +151,35 @@ class Kind(Enum):
     INPUT = "input"  # oᵏ_i, the input a weight multiplies (i = None for a bias: 1)
 
 
-@dataclass(frozen=True)
 class Factor:
     """One factor of the chain: its name (text and LaTeX), formula, and which number it is.
 
     ``kind`` with ``layer``, ``i`` and ``j`` tell :mod:`vgp_symbolic.core.evaluate` where the
-    number lives in a forward/backward pass (``i`` is None where it does not apply).
+    number lives in a forward/backward pass (``i`` is None where it does not apply). The formula
+    is built on first use: a 10⁵-layer route has 2·10⁵ factors, and most outputs print a few.
+
+    >>> from vgp_symbolic.core.network import Network
+    >>> f = derive(Network.build(1, [(1, "tanh")]), "b1_1").factors[1]
+    >>> f.name, f.kind, f.expression
+    ('∂ŷ/∂b1_1', <Kind.LOCAL: 'local'>, 1 - ŷ**2)
     """
 
-    name: str
-    latex: str
-    expression: sp.Expr
-    kind: Kind
-    layer: int | None = None
-    i: int | None = None
-    j: int | None = None
+    __slots__ = ("name", "latex", "kind", "layer", "i", "j", "_make", "_expr")
+
+    def __init__(self, name: str, latex: str, expression, kind: "Kind", layer: int | None = None,
+                 i: int | None = None, j: int | None = None):
+        # expression: a SymPy expression, or a function of no arguments that builds it
+        self.name, self.latex, self.kind, self.layer, self.i, self.j = name, latex, kind, layer, i, j
+        self._make, self._expr = (expression, None) if callable(expression) else (None, expression)
+
+    @property
+    def expression(self) -> sp.Expr:
+        if self._expr is None:
+            self._expr = self._make()
+        return self._expr
+
+    def __repr__(self) -> str:
+        return f"Factor({self.name!r}, {self.kind}, layer={self.layer}, i={self.i}, j={self.j})"
 
 
 @dataclass(frozen=True)
@@ -238,36 +272,40 @@ def derive(net: Network, param, route=None) -> Derivation:
 
 
 def _route_factors(n: Names, p: Param, units) -> list[Factor]:
-    net, k, K = n.net, p.layer, n.net.depth
-    out = []
-    out.append(_named(n, n.L, n.o(K, units[-1]), n.dL_dyhat(units[-1]), Kind.DL, K, None,
-                      units[-1]))
+    K, k = n.net.depth, p.layer
+    uK = units[-1]
+    out = [_named(("L", "L"), n.spell_o(K, uK), partial(n.dL_dyhat, uK), Kind.DL, K, None, uK)]
     # walk down from the output: ∂oᵐ/∂zᵐ = f'(zᵐ), then ∂zᵐ/∂oᵐ⁻¹ = wᵐ
     for m in range(K, k, -1):
         jm, jprev = units[m - k], units[m - k - 1]
-        o_s, z_s, prev = n.o(m, jm), n.z(m, jm), n.o(m - 1, jprev)
-        out.append(_named(n, o_s, z_s, n.fprime(m, jm), Kind.FPRIME, m, None, jm))
-        out.append(_named(n, z_s, prev, n.w(m, jprev, jm), Kind.WEIGHT, m, jprev, jm))
-    local = n.fprime(k, p.j) * (n.o(k - 1, p.i) if p.kind == "w" else 1)
-    out.append(_named(n, n.o(k, p.j), n.param(p), local, Kind.LOCAL, k, p.i, p.j))
+        o_s, z_s, prev = n.spell_o(m, jm), n.spell_z(m, jm), n.spell_o(m - 1, jprev)
+        out.append(_named(o_s, z_s, partial(n.fprime, m, jm), Kind.FPRIME, m, None, jm))
+        out.append(_named(z_s, prev, partial(n.w, m, jprev, jm), Kind.WEIGHT, m, jprev, jm))
+    out.append(_named(n.spell_o(k, p.j), n.spell_param(p), partial(_local, n, p), Kind.LOCAL, k,
+                      p.i, p.j))
     return out
 
 
-def _named(n: Names, num, den, expr, kind, layer, i, j) -> Factor:
-    # a symbol's name is its text spelling; n.latex holds its LaTeX one
-    text, _ = _frac(num.name, den.name)
-    _, tex = _frac(n.latex[num], n.latex[den])
+def _local(n: Names, p: Param) -> sp.Expr:
+    """∂oᵏ_j/∂w = f'(zᵏ_j)·oᵏ⁻¹_i (for a bias, f'(zᵏ_j))."""
+    return n.fprime(p.layer, p.j) * (n.o(p.layer - 1, p.i) if p.kind == "w" else 1)
+
+
+def _named(num, den, expr, kind, layer, i, j) -> Factor:
+    """A factor ∂num/∂den from the (text, LaTeX) spellings of num and den."""
+    text, _ = _frac(num[0], den[0])
+    _, tex = _frac(num[1], den[1])
     return Factor(text, tex, expr, kind, layer, i, j)
 
 
 def _total_factors(n: Names, p: Param) -> list[Factor]:
     k, j = p.layer, p.j
-    z = n.z(k, j)
-    d = _named(n, n.L, z, _delta_step(n, k, j), Kind.DELTA, k, None, j)
+    z = n.spell_z(k, j)
+    d = _named(("L", "L"), z, partial(_delta_step, n, k, j), Kind.DELTA, k, None, j)
     if p.kind == "w":
-        last = _named(n, z, n.param(p), n.o(k - 1, p.i), Kind.INPUT, k - 1, p.i, None)
+        last = _named(z, n.spell_param(p), partial(n.o, k - 1, p.i), Kind.INPUT, k - 1, p.i, None)
     else:
-        last = _named(n, z, n.param(p), sp.Integer(1), Kind.INPUT, k - 1, None, None)
+        last = _named(z, n.spell_param(p), sp.Integer(1), Kind.INPUT, k - 1, None, None)
     return [d, last]
 
 

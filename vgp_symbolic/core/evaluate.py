@@ -24,6 +24,7 @@ gradient through 200 sigmoid layers is ~1e-131, far below float64's finite-diffe
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -87,6 +88,30 @@ def _factor_value(run: Pass, f: Factor):
     return run.o[k][i - 1] if i is not None else 1  # Kind.INPUT
 
 
+def _product(values, mode: str):
+    """The product of a route's factor values. In float64 the running product is kept as a
+    mantissa and a power of 2 -- bit for bit the plain product wherever that stays in range --
+    so a route through 10⁵ layers does not underflow to 0; beyond float64 it is an mpmath number.
+
+    >>> _product([0.5, 1e-300, 1e-300], "float")
+    mpf('5.0000000000000001e-601')
+    >>> _product([Fraction(1, 2), Fraction(2, 3)], "exact")
+    Fraction(1, 3)
+    """
+    if mode != "float":
+        out = values[0]
+        for v in values[1:]:
+            out = out * v
+        return out
+    m, e = 1.0, 0
+    for v in values:
+        m, de = math.frexp(m * v)
+        e += de
+    if m == 0 or -1021 <= e <= 1024:
+        return math.ldexp(m, e)
+    return mpmath.ldexp(mpmath.mpf(m), e)
+
+
 def evaluate(d: Derivation, values: Values, lr=None, precision: int | None = None,
              check: bool = True) -> Evaluation:
     """Evaluate the derivation at ``values``; ``lr`` overrides ``values.lr`` for the update.
@@ -102,11 +127,7 @@ def evaluate(d: Derivation, values: Values, lr=None, precision: int | None = Non
 def _evaluate(d: Derivation, values: Values, lr, run: Pass, check: bool) -> Evaluation:
     fvals = tuple(_factor_value(run, f) for f in d.factors)
     grad = run.gradient(d.param)
-    route_product = None
-    if d.route is not None:
-        route_product = fvals[0]
-        for v in fvals[1:]:
-            route_product = route_product * v
+    route_product = _product(fvals, run.mode) if d.route is not None else None
     lr = values.lr if lr is None else lr
     update = None
     old = values.get(d.param)

@@ -40,15 +40,17 @@ try:
 except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
     import tomli as tomllib
 
+from .._lazy import lazy_import
 from ..errors import UserError
 from ..numbers import exact
 from .activations import Activation, UnknownActivation, get_activation
 from .losses import Loss, UnknownLoss, get_loss
 
 __all__ = ["Network", "Layer", "Param", "Values", "SpecError", "load_spec",
-           "parse_spec", "spec_from_data", "to_number", "random_values"]
+           "parse_spec", "parse_toml", "read_spec", "spec_from_data", "to_number", "random_values"]
 
 Number = Union[Fraction, float]
+np = lazy_import("numpy")
 
 # Numbers from a spec or a homework draw; bounded so that exact arithmetic stays cheap.
 _MAX_DIGITS = 60
@@ -225,6 +227,8 @@ class Values:
     lr: Number | None = None
     # the numbers as arrays, per number system: converted once, not on every pass
     _arrays: dict = field(default_factory=dict, repr=False, compare=False)
+    # float64 copies of W[k] made while reading the spec, equal to float() of every entry
+    _float_W: dict = field(default_factory=dict, repr=False, compare=False)
 
     def complete(self, net: Network) -> bool:
         """True when every number needed for a numeric gradient is given."""
@@ -294,8 +298,8 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, pos) + 1
 
 
-def load_spec(path) -> tuple[Network, Values]:
-    """Read a network spec file; raises :class:`SpecError` naming the file and line."""
+def read_spec(path) -> tuple[str, dict]:
+    """A spec file's text and its parsed TOML (see :func:`parse_toml`); errors name the file."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -303,7 +307,35 @@ def load_spec(path) -> tuple[Network, Values]:
         raise SpecError(f"cannot read: {e.strerror}", str(path)) from None
     except UnicodeDecodeError:
         raise SpecError("not UTF-8 text", str(path)) from None
-    return parse_spec(text, str(path))
+    return text, parse_toml(text, str(path))
+
+
+def load_spec(path) -> tuple[Network, Values]:
+    """Read a network spec file; raises :class:`SpecError` naming the file and line."""
+    text, data = read_spec(path)
+    return spec_from_data(data, text, str(path))
+
+
+def parse_toml(text: str, source: str = "<spec>") -> dict:
+    """TOML text as a dict; a large ``[values]`` table's plain numeric arrays are read by the C
+    JSON reader (see :func:`_lift_arrays`). Malformed TOML is a :class:`SpecError` with its line.
+
+    >>> parse_toml('[values]\\nx = [0.5, 1]')
+    {'values': {'x': [0.5, 1]}}
+    """
+    light, lifted = _lift_arrays(text, source)
+    try:
+        data = tomllib.loads(light)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"\(at line (\d+)", str(e))
+        raise SpecError(f"malformed TOML: {e}", source, int(m.group(1)) if m else None) from None
+    if lifted:
+        vd = data.get("values")
+        for key, (value, line) in lifted.items():
+            if not isinstance(vd, dict) or key in vd:
+                raise SpecError(f"{key} is given twice in [values]", source, line, f"values.{key}")
+            vd[key] = value
+    return data
 
 
 def parse_spec(text: str, source: str = "<spec>") -> tuple[Network, Values]:
@@ -313,15 +345,7 @@ def parse_spec(text: str, source: str = "<spec>") -> tuple[Network, Values]:
     >>> net.describe()
     '1 → 1 (relu), loss mse'
     """
-    light, lifted = _lift_arrays(text)
-    try:
-        data = tomllib.loads(light)
-    except tomllib.TOMLDecodeError as e:
-        m = re.search(r"\(at line (\d+)", str(e))
-        raise SpecError(f"malformed TOML: {e}", source, int(m.group(1)) if m else None) from None
-    if lifted and isinstance(data.get("values"), dict):
-        data["values"].update(lifted)
-    return spec_from_data(data, text, source)
+    return spec_from_data(parse_toml(text, source), text, source)
 
 
 # A [values] entry that is a plain array of numbers: `W3 = [[0.1, -0.2], [0.3, 0.4]]`.
@@ -329,33 +353,40 @@ _PLAIN_ARRAY = re.compile(r"^([ \t]*(W\d+|b\d+|x|y)[ \t]*=[ \t]*)(\[[-0-9.eE,\s\
                           re.M)
 
 
-def _lift_arrays(text: str) -> tuple[str, dict]:
+def _lift_arrays(text: str, source: str) -> tuple[str, dict]:
     """Read the [values] section's plain numeric arrays with the C JSON reader.
 
-    tomllib is pure Python: a 50 × 200-wide spec (2 million weights) took 17 s to read. Such an
-    array is valid JSON too (TOML's +1, 1_000, inf and comments are left to tomllib, as is
-    anything JSON refuses); it is replaced by ``[]`` with its line breaks kept, so tomllib still
-    checks the rest and reports the same line numbers.
+    tomllib is pure Python: a 50 × 200-wide spec (2 million weights) took 17 s to read, and a
+    10⁵-layer one spends seconds on 10⁵ short keys. Such an array is valid JSON too (TOML's +1,
+    1_000, inf and comments are left to tomllib, as is anything JSON refuses); its whole line is
+    blanked, its line breaks kept, so tomllib still checks the rest and reports the same line
+    numbers. Returns the lightened text and {key: (value, line)}.
     """
     head = re.search(r"^[ \t]*\[values\][ \t]*(#.*)?$", text, re.M)
     if not head or len(text) < 20000:  # small specs: nothing to gain
         return text, {}
     end = re.compile(r"^[ \t]*\[", re.M).search(text, head.end())
     stop = end.start() if end else len(text)
+    body = text[head.end():stop]
     lifted = {}
+    at = [0, text.count("\n", 0, head.end()) + 1]  # a position in body and its line: counted on
 
     def lift(m):
         try:
             value = json.loads(m.group(3))
         except ValueError:
             return m.group(0)
+        at[1] += body.count("\n", at[0], m.start())
+        at[0] = m.start()
+        line = at[1]
         if m.group(2) in lifted:
-            return m.group(0)  # a duplicate key: tomllib reports it
-        lifted[m.group(2)] = value
-        return m.group(1) + "[]" + "\n" * m.group(3).count("\n")
+            raise SpecError(f"{m.group(2)} is given twice in [values] (first on line "
+                            f"{lifted[m.group(2)][1]})", source, line, f"values.{m.group(2)}")
+        lifted[m.group(2)] = (value, line)
+        return "\n" * m.group(0).count("\n")
 
-    body = _PLAIN_ARRAY.sub(lift, text[head.end():stop])
-    return text[:head.end()] + body + text[stop:], lifted
+    light = _PLAIN_ARRAY.sub(lift, body)
+    return text[:head.end()] + light + text[stop:], lifted
 
 
 def spec_from_data(data: dict, text: str, source: str = "<spec>") -> tuple[Network, Values]:
@@ -465,12 +496,34 @@ def _parse_values(vd, net: Network, err) -> Values:
                        if isinstance(m, list) else type(m).__name__)
                 raise err(f"{shape_msg}, got {got}", f"values.{key}")
             try:
-                vals.W[k] = [[number(e, key) for e in r] for r in m]
+                vals.W[k], a = _matrix(m, key, number)
             except ValueError as e:
                 raise err(str(e), f"values.{key}") from None
+            if a is not None:
+                vals._float_W[k] = a
         if f"b{k}" in vd:
             vals.b[k] = vec(f"b{k}", widths[k])
     return vals
+
+
+def _matrix(m: list, key: str, number) -> tuple[list, object]:
+    """Rows of spec numbers as rows of Fractions, with a float64 array of them when every entry
+    is a float or a small int: a 200-wide layer has 40 000 weights but few distinct decimals, so
+    each distinct one is read once, and the float array is built in C (float(exact(v)) == v)."""
+    kinds = set()
+    for r in m:
+        kinds.update(map(type, r))
+    if kinds <= {float, int} and sum(map(len, m)) > 64:
+        try:
+            a = np.array(m, dtype=float)
+        except OverflowError:  # an int beyond float64
+            a = None
+        if a is not None and np.all(np.isfinite(a)) and (int not in kinds
+                                                         or np.max(np.abs(a)) < 2 ** 53):
+            # 1 and 1.0 are one dict key, and one number: ints here are exact in float64
+            distinct = {v: number(v, key) for v in np.unique(a).tolist()}
+            return [[distinct[e] for e in r] for r in m], a
+    return [[number(e, key) for e in r] for r in m], None
 
 
 def random_values(net: Network, seed: int = 0, decimals: int = 1, scale: float = 1.0,
