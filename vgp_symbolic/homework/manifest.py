@@ -196,8 +196,14 @@ def read_draws(build, m: Manifest, problems: int) -> dict[str, list] | None:
         raise ManifestError(f"{path}: changed since the build was rendered ({m.created}); "
                             "render again")
     out = {}
-    for line in data.decode("utf-8").splitlines():
-        sid, params = json.loads(line)
+    # lines end at "\n" only: an id may hold U+2028 or \x85, which JSON leaves as they are
+    for n, line in enumerate(data.decode("utf-8").split("\n"), start=1):
+        if not line:
+            continue
+        try:
+            sid, params = json.loads(line)
+        except ValueError:
+            raise ManifestError(f"{path}, line {n}: not a draws record; render again") from None
         if len(params) != problems:
             raise ManifestError(f"{path}: {len(params)} problem(s) drawn for {sid!r}, the "
                                 f"assignment has {problems}; render again")
