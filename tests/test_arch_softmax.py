@@ -11,6 +11,7 @@ import mpmath
 import pytest
 import sympy as sp
 from click.testing import CliRunner
+from hypothesis import given, settings, strategies as st
 
 from vgp_symbolic.cli import main
 from vgp_symbolic.core import softmax as S
@@ -70,8 +71,7 @@ def _torch(spec):
                                           ((3, 2, 4), ("sigmoid",), ("1/4", "1/4", 0, "1/2")),
                                           ((2, 2, 2, 3), ("relu", "tanh"), (1, 0, 0))])
 def test_every_gradient_matches_torch_cross_entropy(widths, acts, y):
-    spec, _ = _spec(widths, acts, tuple(f'"{v}"' if isinstance(v, str) else v for v in y) and y,
-                    seed=len(widths))
+    spec, _ = _spec(widths, acts, y, seed=len(widths))  # "1/4" is written '1/4', a TOML string
     want, L = _torch(spec)
     for name, g in want.items():
         ev = evaluate_arch(derive_arch(spec, name))
@@ -161,3 +161,21 @@ def test_bad_softmax_specs_exit_2_naming_file_line_key(tmp_path, text, where, wh
     assert r.exit_code == 2, r.output
     assert f"{f}, {where}" in r.output and what in r.output, r.output
     assert "Traceback" not in r.output
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(-50, 50), min_size=2, max_size=6), st.floats(-500, 500),
+       st.data())
+def test_softmax_and_loss_ignore_a_shift_of_every_logit(z, c, data):
+    """softmax(z + c) = softmax(z), and so the cross-entropy, for any distribution y; the loss
+    from the logits equals −Σ y log softmax(z) where the latter is finite."""
+    import math
+    w = data.draw(st.lists(st.integers(0, 5), min_size=len(z), max_size=len(z)).filter(any))
+    y = [v / sum(w) for v in w]
+    ce = get_vector_loss("cross_entropy")
+    s, t = S.softmax(z), S.softmax([v + c for v in z])
+    assert s == pytest.approx(t, rel=1e-9, abs=1e-300) and sum(s) == pytest.approx(1)
+    L = ce.logit_value(z, y)
+    assert ce.logit_value([v + c for v in z], y) == pytest.approx(L, rel=1e-9, abs=1e-9)
+    assert ce.value(s, y) == pytest.approx(L, rel=1e-9, abs=1e-9)
+    assert sum(ce.logit_grad(z, y)) == pytest.approx(0, abs=1e-12) and math.isfinite(L)

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings, strategies as st
 
 from vgp_symbolic.cli import main
 from vgp_symbolic.core.batch import derive_batch, evaluate_batch, parse_batch
@@ -208,3 +209,21 @@ def test_plain_dense_specs_are_not_parsed_by_the_batch_and_architecture_probes(t
     monkeypatch.setattr(B.tomllib, "loads", refuse)
     monkeypatch.setattr(arch_spec.tomllib, "loads", refuse)
     assert B.load_batch(f) is None and arch_spec.load_architecture(f) is None
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 4), st.randoms(use_true_random=False))
+def test_the_mean_is_exact_order_free_and_a_repeated_sample_changes_nothing(seed, N, rnd):
+    """Invariants of L = (1/N) Σ Lₙ on exact ReLU networks: the batch gradient is the exact mean
+    of the per-sample ones, independent of the samples' order, and N copies of one sample give
+    that sample's gradient."""
+    text = _dense_text((2, 2, 1), ("relu", "linear"), "half_mse", N, seed=seed)
+    head, *samples = text.split("[[samples]]\n")
+    g = evaluate_batch(derive_batch(parse_batch(text), "w1_12")).gradient
+    rnd.shuffle(samples)
+    shuffled = head + "".join("[[samples]]\n" + s for s in samples)
+    assert evaluate_batch(derive_batch(parse_batch(shuffled), "w1_12")).gradient == g
+    one = evaluate_batch(derive_batch(parse_batch(head + "[[samples]]\n" + samples[0]), "w1_12"))
+    copies = evaluate_batch(derive_batch(parse_batch(head + ("[[samples]]\n" + samples[0]) * 3),
+                                         "w1_12"))
+    assert isinstance(g, Fraction) and copies.gradient == one.gradient

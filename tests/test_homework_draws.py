@@ -5,6 +5,7 @@ the answer) is re-drawn deterministically; these tests draw whole classes and co
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from fractions import Fraction
 from pathlib import Path
@@ -86,3 +87,13 @@ def test_hw1_keeps_its_network_answers(hw1, sid):
                                                                                     rel=1e-13)
     assert [q.key for q in s.questions if q.id[1] in "25"] == [
         "hidden", "output", "gradient", "update", "output", "gradient", "update", "two_outputs"]
+
+
+@pytest.mark.parametrize("sid", ["s0001", "s0039", "s0066", "s0126"])
+def test_no_float_rounding_residue_in_the_worked_forward_pass(hw1, sid):
+    """These ids drew x and W⁽¹⁾ with a first-layer z exactly 0 (0.04 − 0.24 + 0.2): the
+    sigmoid network's float64 pass gave 2.77556 × 10⁻¹⁷, printed in the worked solution. Such a
+    draw is drawn again."""
+    s = student_set(hw1, Student(sid, "X", 2))
+    steps = "".join(str(t) for k in (1, 4) for t in s.problems[k].context["steps"].values())
+    assert not re.search(r"z\^\{\(1\)\}_\{\d\} = [^$]*10\^\{-1[5-9]\}", steps), steps[:400]

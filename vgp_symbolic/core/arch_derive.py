@@ -36,8 +36,8 @@ from .recurrent import RecurrentNet
 from .residual import param_name
 from .softmax import jacobian_route
 
-__all__ = ["StepFactor", "SoftmaxRoute", "ArchDerivation", "ArchEvaluation", "derive_arch", "evaluate_arch",
-           "EXPAND_NODES"]
+__all__ = ["StepFactor", "SoftmaxRoute", "ArchDerivation", "ArchEvaluation", "derive_arch",
+           "evaluate_arch", "EXPAND_NODES"]
 
 EXPAND_NODES = 40  # expand δ into named quantities only for graphs this small
 _SHOW_FACTORS = 6  # symbolic Jacobians for every step up to this many steps, else first and last

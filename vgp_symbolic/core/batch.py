@@ -271,9 +271,10 @@ def _batch_check(checks, grad, dps: int) -> Check:
     methods = sorted({re.sub(r"\d+ digits", span, c.method) if span else c.method for c in checks})
     how = "; ".join(methods)
     kinks = tuple(f"sample {n}: {k}" for n, c in enumerate(checks, 1) for k in c.kinks)
-    if any(c.value is None or c.agrees is None for c in checks):
-        return Check(f"not checked: sample(s) {', '.join(str(n) for n, c in enumerate(checks, 1) if c.agrees is None)} "
-                     "could not be resolved by a difference of the loss", None, None, None, kinks)
+    open_ = [str(n) for n, c in enumerate(checks, 1) if c.value is None or c.agrees is None]
+    if open_:
+        return Check(f"not checked: sample(s) {', '.join(open_)} could not be resolved by a "
+                     "difference of the loss", None, None, None, kinks)
     fd = _mean([c.value for c in checks], dps)
     if isinstance(fd, Fraction) and isinstance(grad, Fraction):
         rel = 0.0 if fd == grad else 1.0

@@ -8,6 +8,7 @@ in the solution. Costly pieces are computed only for the draw that is kept (``la
 """
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 from functools import lru_cache
 
@@ -223,7 +224,9 @@ def _steps(spec, nets: dict, answers: dict) -> dict:
             ev = evaluate(_derivation(n.net, param, route), n.values, check=a.kind == "grad")
             if ev.check is not None and not ev.check.agrees:
                 raise RuntimeError(f"gradient check failed for {key}: {ev.check}")
-            blocks = _blocks(derivation_latex(ev))
+            if a.kind == "grad" and route is None and _update_asked(spec, q):
+                ev = dataclasses.replace(ev, update=None)     # its own question shows it
+            blocks = _blocks(_without_header(derivation_latex(ev)))
             fwd = [b for b in blocks if r"L &=" in b]
             has_forward = bool(fwd)
             if a.kind in ("z", "o", "yhat", "loss"):
@@ -236,6 +239,19 @@ def _steps(spec, nets: dict, answers: dict) -> dict:
         else:
             out[key] = TeX(_formula(q, n, answers[key]))
     return out
+
+
+def _update_asked(spec, q) -> bool:
+    """Is the update of ``q``'s parameter a question of its own (shown there, not twice)?"""
+    return any(o.ask.kind == "update" and o.ask.param == q.ask.param and o.network == q.network
+               for o in spec.questions.values())
+
+
+def _without_header(tex: str) -> str:
+    """The report's first paragraph names the network, the loss and the number system for a
+    reader of `vgp derive`; the problem statement has said it all to the student."""
+    head, sep, rest = tex.partition("\n")
+    return rest if sep and head.startswith(r"{\raggedright\noindent Network") else tex
 
 
 def _update_line(n, param: str, new) -> str:

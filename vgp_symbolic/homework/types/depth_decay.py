@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 
 from ...core.chain import factor_chain
 from ...numbers import fmt
@@ -32,6 +33,13 @@ def _count(wrong: int, right: int, what: str, value) -> Mistake:
                    f"({what})", value)
 
 
+@lru_cache(maxsize=4096)
+def _chain(factor: Fraction, n: int) -> Fraction:
+    """The product of n equal factors, by the core's chain (a class repeats the same few)."""
+    return factor_chain([factor] * n).product
+
+
+@lru_cache(maxsize=1)
 def _sup_sigmoid() -> Fraction:
     """max σ′ = 1/4, as ``vgp prove sigmoid`` certifies it."""
     return to_fraction(prove_activation("sigmoid").sup)
@@ -55,11 +63,11 @@ class DepthDecay(ProblemType):
         q = w * sup
         if not 0 < q < 1:
             raise Reject("|w|·max σ′ must lie in (0, 1) for the factor to decay")
-        decay = factor_chain([q] * n).product
+        decay = _chain(q, n)
         N = threshold_depth(q, t)
         if N is None or N > _MAX_DEPTH:
             raise Reject("the threshold is reached too late")
-        prod = factor_chain([c] * m).product
+        prod = _chain(c, m)
         decay_mistakes = [_count(n - 1, n, "one factor per layer", q ** (n - 1)),
                           _count(n + 1, n, "one factor per layer", q ** (n + 1))]
         if w != 1:

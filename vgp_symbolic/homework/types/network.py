@@ -103,6 +103,8 @@ class NetworkProblem(ProblemType):
             early = _exact_forward(spec.networks[name], values[name])
             if early is not None:
                 _reject_degenerate(early, qs[name])
+            else:
+                _reject_rounding_residue(spec.networks[name], values[name])
         nets = {}
         for name in order:
             nets[name] = _Net(spec.networks[name], values[name])
@@ -184,6 +186,17 @@ def _exact_forward(net: Network, values: Values):
                   for j in range(net.widths[k])])
         o.append([act.exact_value(v) for v in z[k]])
     return SimpleNamespace(net=net, values=values, state=SimpleNamespace(z=z, o=o))
+
+
+def _reject_rounding_residue(net: Network, values: Values):
+    """A first-layer pre-activation that is exactly 0 (0.04 − 0.24 + 0.2): float64 gives it as
+    rounding residue, which the worked solution would print as z = 2.77556 × 10⁻¹⁷."""
+    x, W, b = values.x, values.W[1], values.bias(1, net.widths[1])
+    if not all(isinstance(v, Fraction) for v in [*x, *b, *(w for row in W for w in row)]):
+        return
+    for j in range(net.widths[1]):
+        if sum(W[i][j] * x[i] for i in range(net.inputs)) + b[j] == 0:
+            raise Reject(f"z1_{j + 1} is exactly 0: float64 would show rounding residue")
 
 
 def _param_of(q, net):
