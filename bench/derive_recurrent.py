@@ -16,14 +16,19 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 import time
 from fractions import Fraction
+from pathlib import Path
 
-import torch
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # a checkout runs without installing the package
 
-from vgp_symbolic.core.arch_derive import derive_arch, evaluate_arch
-from vgp_symbolic.core.arch_spec import ArchSpec, parse_arch_spec
-from vgp_symbolic.core.recurrent import RecurrentNet
+import torch  # noqa: E402
+
+from vgp_symbolic.core.arch_derive import derive_arch, evaluate_arch  # noqa: E402
+from vgp_symbolic.core.arch_spec import ArchSpec, parse_arch_spec  # noqa: E402
+from vgp_symbolic.core.recurrent import RecurrentNet  # noqa: E402
 
 
 def rnn_spec(cell: str, T: int, H: int) -> ArchSpec:

@@ -45,17 +45,18 @@ def write_roster(path: Path, n: int) -> None:
             w.writerow([f"s{i:04d}", f"{NAMES[i % len(NAMES)]} {i}"])
 
 
-def tex_stage(roster: Path, out: Path, jobs: int) -> tuple[float, float]:
-    """``vgp render --no-pdf`` in a fresh interpreter: (its .tex stage, the whole command)."""
+def tex_stage(roster: Path, out: Path, jobs: int) -> tuple[float, float, float]:
+    """``vgp render --no-pdf`` in a fresh interpreter: (its .tex stage, the whole command, the
+    command's CPU time over all its processes -- what load on the machine does not change)."""
     cmd = [sys.executable, "-c", "from vgp_symbolic.cli import main; main()", "render", str(HW1),
            "--roster", str(roster), "--out", str(out), "--no-pdf", "--jobs", str(jobs)]
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _children_cpu()
     r = subprocess.run(cmd, capture_output=True, text=True)
-    dt = time.perf_counter() - t
+    dt, cpu = time.perf_counter() - t, _children_cpu() - c
     if r.returncode != 0:
         sys.exit(f"vgp render failed:\n{r.stdout}{r.stderr}")
     stage = float(re.search(r"Time: \.tex ([0-9.]+) s", r.stdout).group(1))
-    return stage, dt
+    return stage, dt, cpu
 
 
 def documents(build: Path, ids: list[str], dst: Path):
@@ -121,15 +122,14 @@ def main():
         tmp = Path(tmp)
         roster = tmp / "roster.csv"
         write_roster(roster, args.students)
-        c0 = _children_cpu()
-        cold, cold_all = tex_stage(roster, tmp / "cold", args.jobs)
-        stage, whole = tex_stage(roster, tmp / "build", args.jobs)
-        c_tex = _children_cpu() - c0
+        cold, _, _ = tex_stage(roster, tmp / "cold", args.jobs)
+        stage, whole, cpu_tex = tex_stage(roster, tmp / "build", args.jobs)
         print(f"students            {args.students}   (cores {os.cpu_count()}, jobs {args.jobs}, "
               f"load average {os.getloadavg()[0]:.1f})")
         print(f".tex stage          {stage:7.2f} s  ({1000 * stage / args.students:.1f} ms per "
-              f"student; whole command {whole:.2f} s; first run, proving each activation: "
-              f"{cold:.2f} s)   goal: under 2 s   {'OK' if stage < 2 else 'NOT MET'}")
+              f"student; whole command {whole:.2f} s, CPU {cpu_tex:.2f} s in all its "
+              f"processes; first run, proving each activation: {cold:.2f} s)   goal: under 2 s"
+              f"   {'OK' if stage < 2 else 'NOT MET'}")
         if n_pdf == 0:
             return
         ids = [f"s{i:04d}" for i in range(n_pdf)]

@@ -50,6 +50,15 @@ def test_zero_target_decided_by_floats_exactly():
     assert Criterion.of(F(0), Tolerance(abs=F(1, 10 ** 400))).accepts(F(1, 10 ** 401))
 
 
+def test_tolerance_entry_is_a_record_read_by_name():
+    # it was a 9-tuple read by position (e[4], e[7], …) with one slot nobody read
+    e = _tol_cached(Tolerance(rel=1e-3, abs=F(1, 100), sig_figs=3))
+    assert (e.rel, e.abs, e.sig_figs) == (F(1, 1000), F(1, 100), 3)
+    assert (e.relf, e.absf) == (1e-3, 0.01) and e.sig_factor == 10.0 ** (2 - 3)
+    assert e.zero_bounds == (0.01 * (1 - 1e-6), 0.01 * (1 + 1e-6))
+    assert _tol_cached(e.tol) is e  # cached by the tolerance's identity
+
+
 def test_not_slip_never_rules_out_a_real_slip():
     rng = random.Random(11)
     for _ in range(5000):

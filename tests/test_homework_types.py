@@ -189,16 +189,16 @@ def test_activation_facts_cache_is_the_proof(tmp_path, monkeypatch):
     from vgp_symbolic.homework.types import activation_max as am
     from vgp_symbolic.proofs import prove_activation
     monkeypatch.setenv("VGP_CACHE_DIR", str(tmp_path))
-    am._proved.cache_clear()
-    first = am._proved("elu", Fraction(5, 2), None)
+    am.certified_facts.cache_clear()
+    first = am.certified_facts("elu", Fraction(5, 2), None)
     files = list(tmp_path.glob("activation-elu-5_2-None-*.json"))
     assert len(files) == 1
     b = prove_activation("elu", alpha=Fraction(5, 2))
     assert first[0] == Fraction(5, 2) == Fraction(str(b.sup))
     assert list(first[3]) == [r.step.latex for r in b.checked.results]
-    am._proved.cache_clear()
-    assert am._proved("elu", Fraction(5, 2), None) == first          # read back from the file
+    am.certified_facts.cache_clear()
+    assert am.certified_facts("elu", Fraction(5, 2), None) == first          # read back from the file
     files[0].write_text("{not json")
-    am._proved.cache_clear()
-    assert am._proved("elu", Fraction(5, 2), None) == first          # proved again
-    am._proved.cache_clear()
+    am.certified_facts.cache_clear()
+    assert am.certified_facts("elu", Fraction(5, 2), None) == first          # proved again
+    am.certified_facts.cache_clear()

@@ -7,7 +7,8 @@ import sympy as sp
 
 from vgp_symbolic.proofs import Proof, Step
 from vgp_symbolic.proofs import checks as C
-from vgp_symbolic.proofs.intervals import (Enclosure, enclose, iv_erf, iv_sigmoid, round_sig,
+from vgp_symbolic.numbers import sig_decimal as round_sig  # the proofs' decimal rounding
+from vgp_symbolic.proofs.intervals import (Enclosure, enclose, iv_erf, iv_sigmoid,
                                            sign_change, sign_scan)
 from vgp_symbolic.proofs.steps import run_check
 

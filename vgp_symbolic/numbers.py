@@ -17,7 +17,7 @@ from ._lazy import lazy_import
 mpmath = lazy_import("mpmath")
 
 __all__ = ["exact", "to_mpf", "log10_abs", "exact_decimal", "fmt", "magnitude", "round_sig", "trunc_sig",
-           "round_places", "scale_to_sig"]
+           "round_places", "scale_to_sig", "sig_decimal", "sympy_fraction"]
 
 
 def exact(v, where: str = "value") -> Fraction:
@@ -51,6 +51,24 @@ def exact(v, where: str = "value") -> Fraction:
     if isinstance(v, Fraction):
         return v
     return exact(float(v), where)   # numpy, mpmath, sympy numbers
+
+
+def sympy_fraction(e) -> Fraction:
+    """An exact SymPy number as a Fraction: an Integer or Rational as p/q, a Float as the binary
+    number it holds (no decimal guess). The one reader of SymPy numbers, as :func:`exact` is of
+    Python numbers and text.
+
+    >>> import sympy
+    >>> sympy_fraction(sympy.Rational(1, 4)), sympy_fraction(sympy.Float(0.5))
+    (Fraction(1, 4), Fraction(1, 2))
+    """
+    import sympy as sp
+    e = sp.sympify(e)
+    if e.is_Rational:
+        return Fraction(int(e.p), int(e.q))
+    if e.is_Float:
+        return Fraction(*mpmath.libmp.to_rational(e._mpf_))
+    raise ValueError(f"{e} is not an exact number")
 
 
 def to_mpf(v):
@@ -171,16 +189,53 @@ def _unscale(m: int, k: int, negative: bool) -> Fraction:
     return Fraction(m * 10 ** k) if k >= 0 else Fraction(m, 10 ** -k)
 
 
-def round_sig(x: Fraction, n: int) -> Fraction:
-    """``x`` rounded to ``n`` significant figures, halves away from zero (as taught).
+def round_sig(x: Fraction, n: int, mode: str = "nearest") -> Fraction:
+    """``x`` rounded to ``n`` significant figures: halves away from zero (as taught), or
+    towards −∞ (``mode="down"``) / +∞ (``"up"``) for the ends of an enclosure.
 
     >>> round_sig(Fraction(1249, 500), 3), round_sig(Fraction(-5, 2), 1)
     (Fraction(5, 2), Fraction(-3, 1))
+    >>> round_sig(Fraction(1, 3), 2, "up"), round_sig(Fraction(-1, 3), 2, "down")
+    (Fraction(17, 50), Fraction(-17, 50))
     """
     if x == 0:
         return x
     num, den, k = scale_to_sig(x, n)
-    return _unscale((2 * num + den) // (2 * den), k, x < 0)     # ⌊q + ½⌋ in integers
+    if mode != "nearest" and x < 0:  # rounding −x down is rounding x up
+        mode = "up" if mode == "down" else "down"
+    if mode == "nearest":
+        m = (2 * num + den) // (2 * den)  # ⌊q + ½⌋ in integers
+    elif mode == "down":
+        m = num // den
+    elif mode == "up":
+        m = -(-num // den)
+    else:
+        raise ValueError(f"mode is nearest, down or up, not {mode!r}")
+    return _unscale(m, k, x < 0)
+
+
+def sig_decimal(x: Fraction, n: int, mode: str = "nearest") -> str:
+    """:func:`round_sig` written as a decimal with exactly ``n`` significant digits.
+
+    >>> sig_decimal(Fraction(1, 3), 4), sig_decimal(Fraction(-21, 8), 2), sig_decimal(Fraction(0), 3)
+    ('0.3333', '-2.6', '0')
+    >>> sig_decimal(Fraction(1), 3), sig_decimal(Fraction(99999, 10), 2, "up")
+    ('1.00', '10000')
+    """
+    r = round_sig(x, n, mode)
+    if r == 0:
+        return "0"
+    e = magnitude(r)  # after rounding: 9.99… may have become 10.0…
+    k = e - n + 1
+    m = abs(r) / Fraction(10) ** k  # an integer of n digits
+    digits, point = str(m.numerator), e + 1  # digits before the decimal point
+    if point <= 0:
+        s = "0." + "0" * (-point) + digits
+    elif point >= n:
+        s = digits + "0" * (point - n)
+    else:
+        s = digits[:point] + "." + digits[point:]
+    return ("-" if r < 0 else "") + s
 
 
 def trunc_sig(x: Fraction, n: int) -> Fraction:

@@ -152,6 +152,14 @@ def number_latex(v, digits: int = 6) -> str:
     >>> number_latex(Fraction(2 * 10**999))
     '2 \\times 10^{999}'
     """
+    try:     # a class's worked solutions repeat many numbers (weights, slopes, ½, ¼)
+        return _number_latex(type(v), v, digits)
+    except TypeError:    # unhashable
+        return _number_latex.__wrapped__(type(v), v, digits)
+
+
+@lru_cache(maxsize=65536)
+def _number_latex(_type, v, digits: int) -> str:    # the type: 0.5 and Fraction(1, 2) differ
     s = num_text(v, digits).replace("−", "-")
     if " ≈ " in s:  # a short fraction a/b ≈ decimal
         sign = "-" if v < 0 else ""

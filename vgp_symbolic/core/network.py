@@ -43,6 +43,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
 from .._lazy import lazy_import
 from ..errors import UserError
 from ..numbers import exact
+from ..tomlpos import item_line, key_line
 from .activations import Activation, UnknownActivation, get_activation
 from .losses import Loss, UnknownLoss, get_loss
 
@@ -283,19 +284,10 @@ def to_number(v, where: str = "value") -> Number:
 
 
 def _line_of(text: str, key: str) -> int | None:
-    """Line number of ``key =`` in the TOML text, or of the k-th ``units`` for ``layers[k]``."""
+    """Line number of ``key =`` in the spec text, or of the k-th layer's table for ``layers[k]``."""
     m = re.fullmatch(r"layers\[(\d+)\]", key)
-    pat = re.compile(r"^\s*layers\s*=" if m else rf"^\s*{re.escape(key)}\s*=", re.M)
-    found = pat.search(text)
-    if not found:
-        return None
-    pos = found.start()
-    if m:  # the k-th layer table after "layers =" (one per line in the usual layout)
-        hits = list(re.finditer(r"\bunits\b", text[pos:]))
-        k = int(m.group(1))
-        if len(hits) >= k:
-            pos += hits[k - 1].start()
-    return text.count("\n", 0, pos) + 1
+    lines = text.splitlines()
+    return item_line(lines, "layers", int(m.group(1)), "units") if m else key_line(lines, key)
 
 
 def read_spec(path) -> tuple[str, dict]:

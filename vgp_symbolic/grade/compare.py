@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
+from typing import NamedTuple
 from math import floor as _floor, log10 as _log10
 
 from ..errors import UserError
@@ -111,7 +112,7 @@ class Criterion:
         elif type(target) is float and not math.isfinite(target):
             raise ValueError(f"not a finite number: {target!r}")
         e = _tol_cached(tol)
-        return cls(target, e[1], e[2], e[3], e[4], e[5], e)
+        return cls(target, e.rel, e.abs, e.sig_figs, e.relf, e.absf, e)
 
     @property
     def display(self):
@@ -190,12 +191,26 @@ class Criterion:
 
 # Tolerances are few and long-lived (one per question of the assignment): their exact and
 # float forms are cached by identity (the object is kept, so its id stays valid).
-_TOL_CACHE: dict[int, tuple] = {}
+_TOL_CACHE: dict[int, "TolEntry"] = {}
+
+
+class TolEntry(NamedTuple):
+    """A tolerance prepared for judging many answers: exact and float forms, and what
+    :func:`float_bounds` needs (it was a 9-tuple read by position)."""
+
+    tol: object  # the Tolerance itself (the cache is keyed by its id)
+    rel: Fraction | None
+    abs: Fraction | None
+    sig_figs: int | None
+    relf: float  # rel as a float, 0.0 when missing
+    absf: float  # abs as a float, 0.0 when missing
+    sig_factor: float  # 10^(2 − sig_figs): the reach of n significant figures, relative
+    zero_bounds: tuple  # (sure_in, sure_out) for a target of exactly 0
 
 
 def _tol_cached(tol):
     hit = _TOL_CACHE.get(id(tol))
-    if hit is not None and hit[0] is tol:
+    if hit is not None and hit.tol is tol:
         return hit
     rel, ab, sf = _tol_parts(tol)
     entry = _tol_entry(tol, None if rel is None else _tol_fraction(rel),
@@ -208,10 +223,8 @@ def _tol_cached(tol):
     return entry
 
 
-def _tol_entry(tol, rel, ab, sf, relf, absf):
-    """``(tol, rel, abs, sig_figs, relf, absf, sig-figs factor, zero-target bounds, reach)``:
-    the exact tolerances, their floats (0.0 when missing), what :func:`float_bounds` needs,
-    and max(relf, 10^(2 − sig_figs)) for :func:`near_test`."""
+def _tol_entry(tol, rel, ab, sf, relf, absf) -> TolEntry:
+    """The :class:`TolEntry` of a tolerance given exactly (floats made when not given)."""
     if relf is None:
         relf = _fast_float(rel) if rel is not None else 0.0
     if absf is None:
@@ -227,12 +240,10 @@ def _tol_entry(tol, rel, ab, sf, relf, absf):
         zero = (absf * (1 - 1e-6), absf * (1 + 1e-6))
     else:
         zero = (None, None)
-    # near_test's relative reach from rel and sig_figs (the answer's figures are added there)
-    reach = max(relf, 10.0 ** (2 - sf) if sf is not None else 0.0)
-    return (tol, rel, ab, sf, relf, absf, sfk, zero, reach)
+    return TolEntry(tol, rel, ab, sf, relf, absf, sfk, zero)
 
 
-def float_bounds(tf: float, zero: bool, e) -> tuple:
+def float_bounds(tf: float, zero: bool, e: TolEntry) -> tuple:
     """``(sure_in, sure_out)`` for a target with float ``tf`` under tolerance entry ``e``.
 
     An answer whose float is closer than ``sure_in`` to ``tf`` is certainly accepted, one
@@ -241,18 +252,18 @@ def float_bounds(tf: float, zero: bool, e) -> tuple:
     """
     at = abs(tf)
     if 1e-290 < at < 1e290:
-        ok = e[4] * at
-        if e[5] > ok:
-            ok = e[5]
+        ok = e.relf * at
+        if e.absf > ok:
+            ok = e.absf
         # agreeing to n significant figures puts a within ten units of the n-th digit
         # (a generous bound that also covers 9.996 → 10.0)
-        sf = e[6] * at
+        sf = e.sig_factor * at
         out = (ok if ok >= sf else sf) * (1 + 1e-6) + 1e-9 * at
         if ok > 1e-9 * at:
             return ok * (1 - 1e-6) - 1e-9 * at, out
         return None, out
     if zero:
-        return e[7]
+        return e.zero_bounds
     return None, None
 
 
@@ -324,7 +335,7 @@ def _always(value) -> bool:
 def _tol_floats(tol):
     """(rel, abs, sig_figs) as floats (0.0 for a missing rel/abs)."""
     t = _tol_cached(tol)
-    return t[4], t[5], t[3]
+    return t.relf, t.absf, t.sig_figs
 
 
 def judge(answer: Parsed, c: Criterion) -> str | None:

@@ -38,6 +38,7 @@ try:
 except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
     import tomli as tomllib
 
+from ..tomlpos import header_line, key_line
 from .draw import parse_param_spec
 from .model import (Assignment, HomeworkError, ProblemSpec, ProblemUse, QuestionInfo, Tolerance)
 from .types import TYPES
@@ -63,21 +64,11 @@ class _Text:
         self.lines = text.splitlines()
 
     def header_line(self, header: str, index: int = 0) -> int | None:
-        pat = re.compile(rf"^\s*{re.escape(header)}\s*(#.*)?$")
-        hits = [n for n, ln in enumerate(self.lines, 1) if pat.match(ln)]
-        return hits[index] if index < len(hits) else None
+        return header_line(self.lines, header, index)
 
     def key_line(self, key: str, after: int | None = None) -> int | None:
         """First ``key =`` (or ``key.``, or ``{key =``) from line ``after`` on, within its table."""
-        pat = re.compile(rf"^\s*(\"?){re.escape(key)}\1\s*[=.]")
-        start = after or 1
-        for n in range(start, len(self.lines) + 1):
-            ln = self.lines[n - 1]
-            if n > start and re.match(r"^\s*\[", ln):
-                break
-            if pat.match(ln) or re.search(rf"[{{,]\s*{re.escape(key)}\s*=", ln):
-                return n
-        return None
+        return key_line(self.lines, key, after or 1)
 
     def error(self, msg: str, line: int | None = None) -> HomeworkError:
         where = f"{self.path}, line {line}" if line else str(self.path)

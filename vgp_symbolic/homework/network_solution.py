@@ -168,34 +168,43 @@ def _few_routes(net, p) -> bool:
 
 
 def solution_context(spec, nets: dict, answers: dict, extra: dict, p: dict):
-    """(context, later) for the template; see the module doc."""
+    """(context, later) for the template; see the module doc. Only what every draw needs is
+    made at once; the statement's matrices and diagrams wait for the draw that is kept."""
     shown = [""] + [name for name in spec.networks if name and any(
         q.network == name for q in spec.questions.values())]
-    views = []
-    for name in shown:
-        n = nets[name]
-        edges, units = _highlight(spec, name, n.net)
-        views.append({"name": name, "label": name.replace("_", " "),
-                      "describe": TeX(describe(n.net)), "given": TeX(given(n.net, n.values)),
-                      "diagram": TeX(network_tikz(n.net, n.values.W, edges, units)),
-                      "edges": edges, "units": units})
+    made: list = []
+
+    def views():
+        if not made:
+            for name in shown:
+                n = nets[name]
+                edges, units = _highlight(spec, name, n.net)
+                made.append({"name": name, "label": name.replace("_", " "),
+                             "describe": TeX(describe(n.net)),
+                             "given": TeX(given(n.net, n.values)),
+                             "diagram": TeX(network_tikz(n.net, n.values.W, edges, units)),
+                             "edges": edges, "units": units})
+        return made
     asks = {k: TeX(ask_tex(q, spec.networks[q.network])) for k, q in spec.questions.items()}
     where = {k: (q.network.replace("_", " ") if q.network else "") for k, q in
              spec.questions.items()}
-    ctx = {"networks": views, "asks": asks, "network_of": where,
-           "compare": {k: _comparison(nets[q.network], nets[q.compare], extra[k])
-                       for k, q in spec.questions.items() if q.compare and extra[k]},
+    ctx = {"asks": asks, "network_of": where,
            "compare_name": {k: q.compare.replace("_", " ") for k, q in spec.questions.items()
                             if q.compare}}
+
+    def compare():
+        return {k: _comparison(nets[q.network], nets[q.compare], extra[k])
+                for k, q in spec.questions.items() if q.compare and extra[k]}
 
     def diagrams():
         return {v["name"]: TeX(network_tikz(nets[v["name"]].net, nets[v["name"]].values.W,
                                             v["edges"], v["units"], nets[v["name"]].run.delta))
-                for v in views}
+                for v in views()}
 
     def steps():
         return _steps(spec, nets, answers)
-    return ctx, {"solution_diagrams": diagrams, "steps": steps}
+    return ctx, {"networks": views, "compare": compare, "solution_diagrams": diagrams,
+                 "steps": steps}
 
 
 # -- worked steps ------------------------------------------------------------------------------

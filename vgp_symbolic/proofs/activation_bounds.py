@@ -27,7 +27,8 @@ from . import checks as C
 from ..latex import short_floats
 from .activation_facts import (ActivationBound, _num_latex, _num_text, _point, _set_text,
                                _uni)
-from .intervals import Enclosure, enclose, iv_erf, iv_sigmoid, round_sig, sign_change, sign_scan
+from ..numbers import sig_decimal
+from .intervals import Enclosure, enclose, iv_erf, iv_sigmoid, sign_change, sign_scan
 from .steps import Proof, Step
 
 __all__ = ["ActivationBound", "prove_activation", "sup_abs_derivative"]
@@ -474,7 +475,7 @@ def _swish(act: Activation) -> ActivationBound:
         r"\sigma(z)\bigl(1 + z(1-\sigma(z))\bigr)", d, None, M, True,
         f"z* ≈ {zs_enc.sig_digits(10)}", zs_enc,
         sp.Integer(0), True, f"z₀ ≈ {z0_enc.sig_digits(10)} (the zero of swish′)", z0_enc,
-        f"[1 − M, M] ≈ [{round_sig(1 - M.hi, 10)}, {M10}]",
+        f"[1 − M, M] ≈ [{sig_decimal(1 - M.hi, 10)}, {M10}]",
         rf"[1-M,\,M],\ M \approx {M10}", {"-oo": sp.Integer(0), "+oo": sp.Integer(1)},
         act.sup_abs,
         notes=["z* is the positive root of z·tanh(z/2) = 2; M has no known closed form"],
@@ -603,7 +604,7 @@ def _mpq(q: Fraction):
 
 
 def _latex_enc(e: Enclosure) -> str:
-    return rf"[{round_sig(e.lo, 16)},\ {round_sig(e.hi, 16)}]"
+    return rf"[{sig_decimal(e.lo, 16)},\ {sig_decimal(e.hi, 16)}]"
 
 
 # -- GELU (exact, with Φ the standard normal CDF) ---------------------------------------------
@@ -677,7 +678,7 @@ def _gelu(act: Activation) -> ActivationBound:
         act.label, "gelu", "gelu(z) = z·Φ(z) (exact, Φ the standard normal CDF)",
         "Φ(z) + z·φ(z)", r"\Phi(z) + z\,\varphi(z)", d, Mx, M, True, "z = √2", enclose(iv.sqrt, 2),
         sp.Integer(0), True, f"z₀ ≈ {z0_enc.sig_digits(10)} (the zero of gelu′)", z0_enc,
-        f"[1 − M, M] ≈ [{round_sig(1 - M.hi, 10)}, {M10}]",
+        f"[1 − M, M] ≈ [{sig_decimal(1 - M.hi, 10)}, {M10}]",
         rf"[1-M,\,M],\ M = {_latex(Mx)}", {"-oo": sp.Integer(0), "+oo": sp.Integer(1)},
         act.sup_abs, argmax_expr=r2,
         proof=Proof("sup |gelu′| = 1/2 + erf(1)/2 + e^(−1)/√π ≈ 1.1289 at z = √2",

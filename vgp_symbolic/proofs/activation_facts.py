@@ -11,7 +11,8 @@ from fractions import Fraction
 import mpmath
 import sympy as sp
 
-from .intervals import Enclosure, exact_decimal, round_sig
+from ..numbers import sig_decimal, sympy_fraction
+from .intervals import Enclosure, exact_decimal
 from .steps import CheckedProof, Proof, _tex_text
 
 __all__ = ["ActivationBound"]
@@ -57,7 +58,7 @@ class ActivationBound:
     @property
     def sup_digits(self) -> str:
         """sup |f′| to 10 significant digits (certified: both enclosure ends round alike)."""
-        return self.sup_enclosure.sig_digits(10) or round_sig(self.sup_enclosure.mid, 10)
+        return self.sup_enclosure.sig_digits(10) or sig_decimal(self.sup_enclosure.mid, 10)
 
     @property
     def sup_float(self) -> float:
@@ -95,8 +96,8 @@ class ActivationBound:
             return sp.simplify(self.sup - reg) == 0
         if isinstance(reg, sp.Float):
             digits = len(sp.Float(reg).__str__().replace("-", "").replace(".", "").lstrip("0"))
-            want = round_sig(Fraction(str(reg)), digits)
-            got = {round_sig(self.sup_enclosure.lo, digits), round_sig(self.sup_enclosure.hi, digits)}
+            want = sig_decimal(Fraction(str(reg)), digits)
+            got = {sig_decimal(self.sup_enclosure.lo, digits), sig_decimal(self.sup_enclosure.hi, digits)}
             return want in got
         return Fraction(str(sp.nsimplify(reg))) in self.sup_enclosure
 
@@ -112,7 +113,7 @@ class ActivationBound:
             "sup_exact": self.sup_exact,
             "sup_float": self.sup_float,
             "sup_digits": self.sup_digits,
-            "sup_enclosure": [round_sig(enc.lo, 25, "down"), round_sig(enc.hi, 25, "up")],
+            "sup_enclosure": [sig_decimal(enc.lo, 25, "down"), sig_decimal(enc.hi, 25, "up")],
             "sup_attained": self.sup_attained,
             "argmax": (str(self.argmax_expr) if self.argmax_expr is not None
                        else self.argmax_enclosure.sig_digits(10) if self.argmax_enclosure
@@ -137,7 +138,7 @@ class ActivationBound:
     def sup_line(self) -> str:
         """sup |f′| for people: exact value, its decimal, and the enclosure when not rational."""
         if self.sup is not None and self.sup.is_Rational:
-            dec = exact_decimal(_frac(self.sup)) or round_sig(_frac(self.sup), 10)
+            dec = exact_decimal(sympy_fraction(self.sup)) or sig_decimal(sympy_fraction(self.sup), 10)
             return self.sup_text + ("" if self.sup.q == 1 else f" = {dec}")
         if self.sup is not None and self.sup.is_Float:
             return f"{self.sup_text} (exact product of the registry's constants)"
@@ -235,14 +236,6 @@ def _sort_key(e):
     return (0, float(e), "") if e.is_number else (1, 0.0, str(e))
 
 
-def _frac(e) -> Fraction:
-    """An exact rational SymPy number (Integer, Rational, or a Float's exact binary value)."""
-    e = sp.sympify(e)
-    if e.is_Rational:
-        return Fraction(int(e.p), int(e.q))
-    return Fraction(*mpmath.libmp.to_rational(e._mpf_))
-
-
 def _point(e) -> Enclosure:
-    q = _frac(e)
+    q = sympy_fraction(e)
     return Enclosure(q, q)

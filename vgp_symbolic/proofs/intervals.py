@@ -24,10 +24,10 @@ import mpmath
 from mpmath import iv
 from mpmath.libmp import to_rational
 
-from ..numbers import exact_decimal  # noqa: F401  (re-exported for the proof modules)
+from ..numbers import exact_decimal, sig_decimal  # noqa: F401  (exact_decimal re-exported)
 
 __all__ = ["PREC", "ivprec", "Enclosure", "enclose", "iv_sigmoid", "iv_erf", "sign",
-           "sign_change", "sign_scan", "round_sig", "exact_decimal"]
+           "sign_change", "sign_scan", "exact_decimal"]
 
 PREC = 200  # bits (~60 digits): ample for 10 certified digits after dependency losses
 
@@ -79,7 +79,7 @@ class Enclosure:
 
     def sig_digits(self, n: int = 10) -> str | None:
         """The value to ``n`` significant digits, if both ends round alike (else None)."""
-        a, b = round_sig(self.lo, n), round_sig(self.hi, n)
+        a, b = sig_decimal(self.lo, n), sig_decimal(self.hi, n)
         return a if a == b else None
 
     def short(self, digits: int = 20) -> str:
@@ -88,56 +88,12 @@ class Enclosure:
         >>> Enclosure(Fraction(1, 3), Fraction(2, 3)).short(3)
         '[0.333, 0.667]'
         """
-        return f"[{round_sig(self.lo, digits, 'down')}, {round_sig(self.hi, digits, 'up')}]"
+        return f"[{sig_decimal(self.lo, digits, 'down')}, {sig_decimal(self.hi, digits, 'up')}]"
 
 
 def _mpf(q: Fraction):
     with mpmath.workprec(PREC):
         return mpmath.mpf(q.numerator) / q.denominator
-
-
-def round_sig(q: Fraction, n: int, mode: str = "nearest") -> str:
-    """Round a rational to ``n`` significant digits, exactly: half away from zero by default,
-    or towards −∞ (``mode='down'``) / +∞ (``'up'``) for the ends of an enclosure.
-
-    >>> round_sig(Fraction(1, 3), 4), round_sig(Fraction(-21, 8), 2), round_sig(Fraction(0), 3)
-    ('0.3333', '-2.6', '0')
-    """
-    if q == 0:
-        return "0"
-    if q < 0 and mode != "nearest":  # rounding −q down is rounding q up
-        mode = "up" if mode == "down" else "down"
-    sign, q = ("-" if q < 0 else ""), abs(q)
-    num, den = q.numerator, q.denominator  # plain integers: Fraction arithmetic would gcd
-
-    def ge_pow10(k):  # q ≥ 10^k
-        return num * 10**-k >= den if k < 0 else num >= den * 10**k
-    e = math.floor(math.log10(num) - math.log10(den))
-    # the float estimate of the exponent can be off by one: correct it exactly
-    while ge_pow10(e + 1):
-        e += 1
-    while not ge_pow10(e):
-        e -= 1
-    k = e - n + 1  # m ≈ q / 10^k has n digits
-    a, b = (num, den * 10**k) if k >= 0 else (num * 10**-k, den)
-    if mode == "nearest":
-        m = (2 * a + b) // (2 * b)  # half away from zero
-    elif mode == "down":
-        m = a // b
-    else:
-        m = -(-a // b)
-    if m >= 10 ** n:  # 9.99…5 rounded up to 10.0…
-        m //= 10
-        e += 1
-    digits = str(m)
-    point = e + 1  # digits before the decimal point
-    if point <= 0:
-        s = "0." + "0" * (-point) + digits
-    elif point >= n:
-        s = digits + "0" * (point - n)
-    else:
-        s = digits[:point] + "." + digits[point:]
-    return sign + s
 
 
 def enclose(f, a, b=None) -> Enclosure:

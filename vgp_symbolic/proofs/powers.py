@@ -17,8 +17,8 @@ from fractions import Fraction
 import sympy as sp
 
 from ..errors import UserError
-from ..numbers import exact
-from .intervals import Enclosure, exact_decimal, round_sig
+from ..numbers import exact, sig_decimal
+from .intervals import Enclosure, exact_decimal
 
 __all__ = ["PowerRow", "power_table", "threshold_depth", "explosion_depth", "sci", "q_text",
            "MAX_DEPTH"]
@@ -34,7 +34,7 @@ def sci(q: Fraction, digits: int = 10) -> str:
     """
     if q == 0:
         return "0"
-    s = round_sig(q, digits)
+    s = sig_decimal(q, digits)
     sign = "-" if s.startswith("-") else ""
     mant = s.lstrip("-")
     if "." in mant:
@@ -152,8 +152,8 @@ class PowerRow:
         if self.exact is None:
             lo, hi = self.enclosure.lo, self.enclosure.hi
             if Fraction(1, 10**4) <= lo and hi < 10**6:
-                a, b = round_sig(lo, 10), round_sig(hi, 10)
-                return "≈ " + (a if a == b else round_sig(self.enclosure.mid, 10))
+                a, b = sig_decimal(lo, 10), sig_decimal(hi, 10)
+                return "≈ " + (a if a == b else sig_decimal(self.enclosure.mid, 10))
             return "≈ " + self.sci
         q = self.exact
         if max(abs(q.numerator), q.denominator).bit_length() > 130:  # > 40 digits: too long to read

@@ -66,7 +66,7 @@ def _options(p: dict) -> tuple[str, dict]:
 
 
 @lru_cache(maxsize=None)
-def _proved(name: str, alpha, slope) -> tuple:
+def certified_facts(name: str, alpha, slope) -> tuple:
     """(sup |f′|, its LaTeX, where it is attained, the proof's steps, f′ in LaTeX): the
     certified facts of ``vgp prove``, shared by every student with the same f.
 
@@ -168,8 +168,8 @@ class ActivationMax(ProblemType):
         w, z0, n = Fraction(p["w"]), Fraction(p["z0"]), int(p["n"])
         if n != p["n"] or n < 2 or w == 0:
             raise Reject("n must be an integer ≥ 2 and w ≠ 0")
-        sup, sup_tex, argmax_tex, steps, derivative, top_at = _proved(name, kw.get("alpha"),
-                                                                      kw.get("slope"))
+        sup, sup_tex, argmax_tex, steps, derivative, top_at = certified_facts(
+            name, kw.get("alpha"), kw.get("slope"))
         f0, d0 = _at(name, kw.get("alpha"), kw.get("slope"), z0)
         unit = as_number(abs(w) * sup)
         depth = as_number(unit ** n)

@@ -21,7 +21,7 @@ from typing import Callable
 import sympy as sp
 
 from ...core.activations import get_activation
-from ...numbers import fmt
+from ...numbers import fmt, sympy_fraction as to_fraction  # SymPy numbers read one way
 from ..model import Mistake, Number
 
 __all__ = ["Answer", "Solved", "ProblemType", "update_answer", "left_out", "as_number",
@@ -84,12 +84,6 @@ def as_number(v) -> Number:
     if not math.isfinite(f):
         raise Reject(f"non-finite value {v!r}")
     return f
-
-
-def to_fraction(v) -> Fraction:
-    """A SymPy rational (e.g. ``sup_abs``) as a Fraction."""
-    r = sp.Rational(v)
-    return Fraction(int(r.p), int(r.q))
 
 
 def update_answer(old: Number, lr: Number, grad_key: str, grad: Number,
