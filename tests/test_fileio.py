@@ -23,3 +23,28 @@ def test_a_crash_leaves_the_old_file_and_no_temporary(tmp_path):
             raise RuntimeError("crash")
     assert target.read_text() == "old\n"
     assert os.listdir(tmp_path) == ["gradebook.csv"]
+
+
+def test_a_large_replaced_result_is_removed_in_background(tmp_path, monkeypatch):
+    """Unlinking thousands of synced files is slow on a `discard` mount: the command does not
+    wait for it; the old tree goes to a hidden trash folder that a detached process removes,
+    and the next run finishes what a killed remover left."""
+    import time
+    from vgp_symbolic import fileio
+    monkeypatch.setattr(fileio, "BACKGROUND_FROM", 3)
+    target = tmp_path / "out"
+    for run in range(3):
+        with fileio.staged_dir(target) as d:
+            for i in range(5):
+                (d / f"f{i}.md").write_text(f"run {run}")
+        assert {p.read_text() for p in target.iterdir()} == {f"run {run}"}
+    (tmp_path / ".out.trash-killed").mkdir()            # a remover that was cut short
+    (tmp_path / ".out.trash-killed" / "x").write_text("old")
+    with fileio.staged_dir(target) as d:
+        (d / "a").write_text("new")
+    for _ in range(200):
+        if [p.name for p in tmp_path.iterdir()] == ["out"]:
+            break
+        time.sleep(0.05)
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert [p.read_text() for p in target.iterdir()] == ["new"]

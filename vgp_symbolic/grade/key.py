@@ -122,7 +122,7 @@ def read_key(path) -> dict[tuple[str, str], KeyEntry]:
     """``(student_id, question) → KeyEntry`` from a key CSV."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            return _read(csv.reader(fh), path)
+            return _read_rows(csv.reader(fh), path)
     except (OSError, UnicodeDecodeError) as e:
         raise KeyFileError(f"{path}: cannot read the key ({getattr(e, 'strerror', None) or e})") \
             from None
@@ -130,7 +130,7 @@ def read_key(path) -> dict[tuple[str, str], KeyEntry]:
         raise KeyFileError(f"{path}: not a CSV file ({e})") from None
 
 
-def _read(reader, path) -> dict[tuple[str, str], KeyEntry]:
+def _read_rows(reader, path) -> dict[tuple[str, str], KeyEntry]:
     header = [h.strip().lower() for h in next(reader, [])]
     if not header:
         raise KeyFileError(f"{path}: the key is empty")
