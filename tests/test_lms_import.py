@@ -149,7 +149,7 @@ def test_cli_import_writes_everything_and_guards_formulas(tmp_path):
     assert "line 5: 4 fields but the header has 29" in r.output
     names = sorted(p.name for p in out.iterdir())
     assert names == ["brightspace_grades.csv", "canvas_grades.csv", "feedback",
-                     "feedback_html.zip", "gradebook.csv", "moodle_grades.csv"]
+                     "feedback_html.zip", "gradebook.csv", "moodle_grades.csv", "rejected.csv"]
     # without a roster the students are the export's: Eve's hostile name is guarded
     canvas_csv = (out / "canvas_grades.csv").read_text(encoding="utf-8")
     assert "\n'=cmd|' /C calc'!A0,1004,s004" in canvas_csv
@@ -268,3 +268,30 @@ def test_round_trip_canvas_export_responses_import(tmp_path):
     res = g.result.students[0].results
     assert {q: res[q].diagnosis.id for q in want} == dict.fromkeys(want, "correct")
     assert res["q4a"].text.endswith("e-6")          # asked in units of 10⁻⁶ in v001
+
+
+def test_outputs_are_one_set_with_every_rejected_line(canvas, tmp_path, monkeypatch):
+    """`vgp import` writes like `vgp grade`: rejected.csv lists every line not graded, and the
+    files are swapped in as one set, so a run that fails half-way leaves the previous set."""
+    from vgp_symbolic.lms import grades, imports
+    out = tmp_path / "graded"
+    paths = imports.write_outputs(canvas, out)
+    assert out / "rejected.csv" in paths
+    with open(out / "rejected.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["line", "student_id", "question", "reason"]
+    rejected = {int(r[0]) for r in rows[1:]}
+    outcomes = canvas.result.line_outcomes()
+    assert rejected == {ln for ln, o in outcomes.items() if o != "graded"}
+    assert len(rejected) + sum(o == "graded" for o in outcomes.values()) == \
+        len(canvas.result.sheet.data_lines)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+    monkeypatch.setattr(grades, "write_grades", broken)
+    with pytest.raises(OSError):
+        imports.write_outputs(canvas, out)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graded"]      # no staging left

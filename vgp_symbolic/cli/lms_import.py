@@ -26,8 +26,8 @@ def lms_import(responses, assignment, n, class_seed, roster, out, decimal_comma)
       vgp import student_analysis.csv vgp_symbolic/problems/hw1.toml --variants 20 --out graded/
 
     Each response is graded against the variant the LMS gave that student, with the same
-    comparison, diagnosis and partial credit as `vgp grade`. Writes gradebook.csv and
-    feedback/ (as `vgp grade`), canvas_grades.csv, moodle_grades.csv, brightspace_grades.csv
+    comparison, diagnosis and partial credit as `vgp grade`. Writes gradebook.csv,
+    rejected.csv and feedback/ (as `vgp grade`, as one set), canvas_grades.csv, moodle_grades.csv, brightspace_grades.csv
     (LMS import formats) and feedback_html.zip. Exit code 2 only when nothing could be graded.
     """
     from ..grade import class_stats, format_stats
@@ -40,9 +40,10 @@ def lms_import(responses, assignment, n, class_seed, roster, out, decimal_comma)
     for p in problems[:MAX_LISTED]:
         click.echo(f"{responses}, line {p.line}: {p.reason}", err=True)
     if len(problems) > MAX_LISTED:
-        click.echo(f"... and {len(problems) - MAX_LISTED} more (all in gradebook.csv)",
+        click.echo(f"... and {len(problems) - MAX_LISTED} more (all listed in rejected.csv)",
                    err=True)
     paths = write_outputs(g, out)
     click.echo(format_stats(class_stats(r)))
     click.echo(f"wrote {len(paths)} files in {out}/: gradebook.csv, feedback/, "
-               "canvas_grades.csv, moodle_grades.csv, brightspace_grades.csv, feedback_html.zip")
+               "rejected.csv, canvas_grades.csv, moodle_grades.csv, brightspace_grades.csv, "
+               "feedback_html.zip")

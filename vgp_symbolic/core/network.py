@@ -27,7 +27,6 @@ Param(kind='w', layer=2, i=1, j=1)
 from __future__ import annotations
 
 import json
-import math
 import random
 import re
 from dataclasses import dataclass, field

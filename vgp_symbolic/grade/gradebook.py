@@ -106,10 +106,7 @@ def write_outputs(result: ClassResult, out, title: str = "", jobs: int | None = 
     with staged_dir(out) as tmp:
         histogram = _forked(jobs > 1, write_histogram, result, tmp / HISTOGRAM, title, False)
         try:
-            with open(tmp / GRADEBOOK, "w", encoding="utf-8-sig", newline="") as fh:
-                csv.writer(fh).writerows(gradebook_rows(result))
-            with open(tmp / REJECTED, "w", encoding="utf-8-sig", newline="") as fh:
-                csv.writer(fh).writerows(safe_row(r) for r in rejected_rows(result))
+            write_tables(result, tmp)
             write_feedback(result, tmp / FEEDBACK, title, jobs)
         except BaseException:
             histogram(cancel=True)
@@ -117,6 +114,16 @@ def write_outputs(result: ClassResult, out, title: str = "", jobs: int | None = 
         histogram()
     return {"gradebook": out / GRADEBOOK, "rejected": out / REJECTED,
             "feedback": out / FEEDBACK, "histogram": out / HISTOGRAM}
+
+
+def write_tables(result: ClassResult, folder) -> None:
+    """The gradebook and ``rejected.csv`` into ``folder`` (a staging folder: no fsync per file;
+    UTF-8 with a BOM so Excel reads the names). `vgp grade` and `vgp import` both write them."""
+    folder = Path(folder)
+    with open(folder / GRADEBOOK, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(gradebook_rows(result))
+    with open(folder / REJECTED, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(safe_row(r) for r in rejected_rows(result))
 
 
 def _forked(fork: bool, fn, *args):

@@ -1,6 +1,7 @@
 """``vgp import``: an LMS response export graded, with everything written back (library side).
 
-Writes into one folder: vgp's own ``gradebook.csv`` and ``feedback/<id>.md`` (exactly what
+Writes into one folder, as one set: vgp's own ``gradebook.csv``, ``rejected.csv`` and
+``feedback/<id>.md`` (exactly what
 ``vgp grade`` writes), the LMS import files ``canvas_grades.csv``, ``moodle_grades.csv`` and
 ``brightspace_grades.csv``, and ``feedback_html.zip`` (one self-contained page per student).
 """
@@ -12,7 +13,7 @@ from . import LmsError, load_assignment
 
 __all__ = ["import_responses", "write_outputs", "OUTPUTS"]
 
-OUTPUTS = ("gradebook.csv", "feedback/", "canvas_grades.csv", "moodle_grades.csv",
+OUTPUTS = ("gradebook.csv", "rejected.csv", "feedback/", "canvas_grades.csv", "moodle_grades.csv",
            "brightspace_grades.csv", "feedback_html.zip")
 
 
@@ -29,20 +30,23 @@ def import_responses(responses_path, assignment_path, n_variants: int, class_see
 
 
 def write_outputs(graded, out_dir) -> list[Path]:
-    """Write every output (each file atomically); returns the paths written."""
-    from ..fileio import atomic_write_bytes
-    from ..grade import write_feedback, write_gradebook
+    """Write every output into ``out_dir`` as one set (built in a staging folder and swapped in
+    whole, as `vgp grade` does: a run that fails or is killed leaves the previous set intact);
+    ``rejected.csv`` lists every response line that was not graded. Returns the paths."""
+    from ..fileio import staged_dir
+    from ..grade.gradebook import FEEDBACK, GRADEBOOK, REJECTED, write_feedback, write_tables
+    from . import grades
     from .feedback import feedback_zip
-    from .grades import FORMATS, write_grades
     d = Path(out_dir)
     if d.exists() and not d.is_dir():
         raise LmsError(f"{d}: exists and is not a folder")
-    d.mkdir(parents=True, exist_ok=True)
     title = graded.assignment.title or graded.assignment.id
-    write_gradebook(graded.result, d / "gradebook.csv")
-    paths = [d / "gradebook.csv"] + write_feedback(graded.result, d / "feedback", title)
-    for fmt in FORMATS:
-        write_grades(graded, fmt, d / f"{fmt}_grades.csv")
-        paths.append(d / f"{fmt}_grades.csv")
-    atomic_write_bytes(d / "feedback_html.zip", feedback_zip(graded, title))
-    return paths + [d / "feedback_html.zip"]
+    names = [GRADEBOOK, REJECTED] + [f"{fmt}_grades.csv" for fmt in grades.FORMATS] + [
+        "feedback_html.zip"]
+    with staged_dir(d) as tmp:
+        write_tables(graded.result, tmp)
+        feedback = write_feedback(graded.result, tmp / FEEDBACK, title)
+        for fmt in grades.FORMATS:
+            grades.write_grades(graded, fmt, tmp / f"{fmt}_grades.csv")
+        (tmp / "feedback_html.zip").write_bytes(feedback_zip(graded, title))
+    return [d / n for n in names] + [d / FEEDBACK / p.name for p in feedback]

@@ -16,7 +16,6 @@ True
 from __future__ import annotations
 
 import contextlib
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 
