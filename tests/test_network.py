@@ -122,3 +122,12 @@ def test_random_values_deterministic_and_exact():
 def test_describe_deep():
     net = Network.build(2, [(10, "sigmoid")] * 8 + [(1, "sigmoid")], "bce")
     assert net.describe() == "2 → 8 × [10 (sigmoid)] → 1 (sigmoid), loss bce"
+
+
+def test_repeated_layer_tables_are_read_once_and_errors_keep_their_layer():
+    layers = ", ".join(['{units = 2, activation = "tanh"}'] * 5 + ['{units = 1}'])
+    net, _ = parse_spec(f"[network]\ninputs = 1\nlayers = [{layers}]\n")
+    assert len({id(l) for l in net.layers[:5]}) == 1 and net.layers[5].units == 1
+    bad = ", ".join(['{units = 2, activation = "tanh"}'] * 3 + ['{units = true}'])
+    with pytest.raises(SpecError, match=r"layer 4: units must be a positive integer"):
+        parse_spec(f"[network]\ninputs = 1\nlayers = [{bad}]\n")

@@ -405,8 +405,15 @@ def spec_from_data(data: dict, text: str, source: str = "<spec>") -> tuple[Netwo
     if not isinstance(layers_raw, list) or not layers_raw:
         raise err("layers must be a non-empty list of {units = N, activation = \"...\"}",
                   "network.layers")
-    layers = []
+    layers, read = [], {}
     for k, ld in enumerate(layers_raw, 1):
+        try:  # a deep spec repeats one layer table: check and build each distinct one once
+            same = read.get(tuple((n, type(v), v) for n, v in ld.items()))
+        except (AttributeError, TypeError):  # not a table, or an unhashable value
+            same = None
+        if same is not None:
+            layers.append(same)
+            continue
         key = f"network.layers[{k}]"
         if not isinstance(ld, dict):
             raise err(f"layer {k} must be a table {{units = N, activation = \"...\"}}", key)
@@ -422,6 +429,10 @@ def spec_from_data(data: dict, text: str, source: str = "<spec>") -> tuple[Netwo
         except (UnknownActivation, ValueError) as e:
             raise err(f"layer {k}: {e}", key) from None
         layers.append(Layer(units, act))
+        try:
+            read[tuple((n, type(v), v) for n, v in ld.items())] = layers[-1]
+        except TypeError:
+            pass
     try:
         loss = _normalise_loss(nd.get("loss", "mse"))
     except SpecError as e:
