@@ -18,7 +18,7 @@ from .core.arch_derive import ArchDerivation, ArchEvaluation
 from .numbers import fmt
 from .latex import Latex, equations, tex_text
 from .report import (_aligned_row, _eq, _tex_breakable, expr_latex, expr_text, number_json,
-                     number_latex, update_digits)
+                     number_latex, outcome_json, update_digits)
 
 __all__ = ["arch_text", "arch_tex", "arch_latex", "arch_math", "arch_dict", "step_formula"]
 
@@ -401,12 +401,5 @@ def arch_dict(x: ArchDerivation | ArchEvaluation) -> dict:
                    gradient_text=mpmath.nstr(ev.gradient, 17), loss_value=number_json(ev.loss),
                    steps=[{k: (number_json(v) if k in ("term", "dL_norm") else v) for k, v in r.items()}
                           for r in ev.rows])
-        if ev.update:
-            u = ev.update
-            out["update"] = {"lr": number_json(u.lr), "old": number_json(u.old),
-                             "new": number_json(u.new)}
-        if ev.check:
-            c = ev.check
-            out["check"] = {"method": c.method, "value": number_json(c.value),
-                            "relative_error": c.relative_error, "agrees": c.agrees}
+        out.update(outcome_json(ev.update, ev.check))
     return out

@@ -164,7 +164,7 @@ def batch_tex(x: BatchDerivation | BatchEvaluation) -> Latex:
 def batch_dict(x: BatchDerivation | BatchEvaluation) -> dict:
     """JSON: ``derivation`` (one sample's, symbolic), ``samples`` (each sample's full evaluation,
     as ``vgp derive --format json`` gives one), the mean ``gradient``, ``update`` and ``check``."""
-    from .report import number_json
+    from .report import number_json, outcome_json
     ev, bd = _split(x)
     _, _, as_dict = _one(bd)
     out = {"batch": bd.batch.size, "reduction": "mean", "wrt": bd.param,
@@ -175,14 +175,7 @@ def batch_dict(x: BatchDerivation | BatchEvaluation) -> dict:
                    loss_value=number_json(ev.loss))
         if ev.exact:
             out["gradient_exact"] = str(ev.gradient)
-        if ev.update:
-            u = ev.update
-            out["update"] = {"lr": number_json(u.lr), "old": number_json(u.old),
-                             "new": number_json(u.new)}
-        if ev.check:
-            c = ev.check
-            out["check"] = {"method": c.method, "value": number_json(c.value),
-                            "relative_error": c.relative_error, "agrees": c.agrees}
+        out.update(outcome_json(ev.update, ev.check))
     return out
 
 

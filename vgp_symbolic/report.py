@@ -705,14 +705,26 @@ def _add_values(out: dict, ev: Evaluation) -> None:
                  "jacobian_norm_log10": (None if r["jacobian_norm_log10"] == -math.inf
                                          else r["jacobian_norm_log10"])}
                 for r in sorted(ev.layers(), key=lambda r: r["layer"])])
+    out.update(outcome_json(ev.update, ev.check))
     if ev.update:
-        u = ev.update
-        out["update"] = {"lr": number_json(u.lr), "old": number_json(u.old),
-                         "new": number_json(u.new), "new_exact": _exact_text(u.new)}
-    if ev.check:
-        c = ev.check
-        out["check"] = {"method": c.method, "value": number_json(c.value),
-                        "relative_error": c.relative_error, "agrees": c.agrees}
+        out["update"]["new_exact"] = _exact_text(ev.update.new)
+
+
+def outcome_json(update, check) -> dict:
+    """The JSON fields of an evaluation's update and independent check (each when present):
+    one schema for dense, architecture and batch derivations.
+
+    >>> outcome_json(None, None)
+    {}
+    """
+    out = {}
+    if update:
+        out["update"] = {"lr": number_json(update.lr), "old": number_json(update.old),
+                         "new": number_json(update.new)}
+    if check:
+        out["check"] = {"method": check.method, "value": number_json(check.value),
+                        "relative_error": check.relative_error, "agrees": check.agrees}
+    return out
 
 
 # -- factor chains ---------------------------------------------------------------------------
