@@ -17,7 +17,7 @@ from fractions import Fraction
 import sympy as sp
 
 from ..errors import UserError
-from ..numbers import exact, sig_decimal
+from ..numbers import exact, sig_decimal, sympy_fraction
 from .intervals import Enclosure, exact_decimal
 
 __all__ = ["PowerRow", "power_table", "threshold_depth", "explosion_depth", "sci", "q_text",
@@ -57,12 +57,9 @@ def _short_decimal(q: Fraction, max_len: int = 24) -> str | None:
 
 
 def _as_fraction(x) -> Fraction:
-    if isinstance(x, (Fraction, int, float, str)):
-        return exact(x)
-    e = sp.nsimplify(x) if not isinstance(x, sp.Basic) else x
-    if e.is_Rational:
-        return Fraction(int(e.p), int(e.q))
-    raise ValueError(f"{x!r} is not an exact rational number")
+    # the two readers of numbers (no third guess with nsimplify): SymPy numbers as they are,
+    # everything else as its shortest decimal
+    return sympy_fraction(x) if isinstance(x, sp.Basic) else exact(x)
 
 
 def _pow_less(f: Fraction, n: int, t: Fraction) -> bool:
