@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.network import Network, SpecError, parse_spec
+from ..mathtext import sub as _sub, sup
 from .draw import ParamSpec, parse_param_spec
 from .model import HomeworkError
 
@@ -230,7 +231,7 @@ def load_network_problem(t, data: dict) -> tuple[NetworkProblemSpec, dict]:
 
 def _network(t, table: str) -> Network:
     text = masked_table(t.lines, table)
-    if f"[network]" not in text:
+    if "[network]" not in text:
         raise t.error(f"missing [{table}] table (inputs, layers, loss: the spec vgp derive "
                       "reads)")
     try:
@@ -452,12 +453,8 @@ def load_network_spec(t, data: dict, path: Path):
                        NetworkProblem(spec))
 
 
-def _sub(i) -> str:
-    return "".join("₀₁₂₃₄₅₆₇₈₉"[int(c)] for c in str(i))
-
-
 def _sup(k) -> str:
-    return "⁽" + "".join("⁰¹²³⁴⁵⁶⁷⁸⁹"[int(c)] for c in str(k)) + "⁾"
+    return f"⁽{sup(k)}⁾"
 
 
 def param_words(name: str) -> str:

@@ -9,7 +9,6 @@ in the solution. Costly pieces are computed only for the draw that is kept (``la
 from __future__ import annotations
 
 import dataclasses
-from fractions import Fraction
 from functools import lru_cache
 
 from ..core.derive import Names

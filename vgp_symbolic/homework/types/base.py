@@ -18,8 +18,6 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Callable
 
-import sympy as sp
-
 from ...core.activations import get_activation
 from ...numbers import fmt, sympy_fraction as to_fraction  # SymPy numbers read one way
 from ..model import Mistake, Number

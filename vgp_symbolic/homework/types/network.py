@@ -22,11 +22,11 @@ from types import SimpleNamespace
 
 from ...core.backprop import EvaluationError, forward_backward
 from ...core.derive import derive
-from ...core.evaluate import evaluate
 from ...core.network import Network, Values
+from ...mathtext import sub as _sub
 from ...numbers import fmt
 from ..model import Mistake
-from ..replay import Over, State, fprime_of, f_of, norm, replay
+from ..replay import Over, State, replay
 from .base import Answer, ProblemType, Reject, Solved, as_number, update_answer
 from .network_values import MAX_ROUTES, _n_routes
 
@@ -293,10 +293,6 @@ def _grad_key(q, questions: dict, done) -> str | None:
 
 def _plain(p) -> str:
     return f"w⁽{p.layer}⁾{_sub(p.i)}{_sub(p.j)}" if p.kind == "w" else f"b⁽{p.layer}⁾{_sub(p.j)}"
-
-
-def _sub(i) -> str:
-    return "".join("₀₁₂₃₄₅₆₇₈₉"[int(c)] for c in str(i))
 
 
 def _dependencies(q, questions: dict) -> tuple[str, ...]:

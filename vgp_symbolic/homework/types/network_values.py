@@ -22,10 +22,9 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
-from ...core.derive import derive
-from ...core.evaluate import evaluate
+from ...mathtext import sub as _sub
 from ...proofs.depth import gradient_bound
-from ..replay import Over, f_of, fprime_of, norm
+from ..replay import Over, fprime_of, norm
 
 __all__ = ["value_fn"]
 
@@ -175,10 +174,6 @@ def _route_factors(net, s, p, route) -> list[tuple[str, object]]:
         out.append((f"the input o⁽{k - 1}⁾{_sub(p.i)}" if k > 1 else f"x{_sub(p.i)}",
                     s.o[k - 1][p.i - 1]))
     return out
-
-
-def _sub(i) -> str:
-    return "".join("₀₁₂₃₄₅₆₇₈₉"[int(c)] for c in str(i))
 
 
 def _one_route(n, p):
