@@ -47,7 +47,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
 from .activations import UnknownActivation, get_activation
 from .graph import Graph
 from .losses import get_vector_loss
-from .network import SpecError, _line_of, spec_from_data, to_number
+from .network import SpecError, _line_of, parse_toml, spec_from_data, to_number
 from .recurrent import CELLS, OUTPUTS, RECURRENT_LOSSES, RecurrentNet, build_recurrent
 from .residual import ResidualNet, build_residual
 
@@ -125,11 +125,7 @@ def arch_from_data(data: dict, text: str, source: str = "<spec>") -> ArchSpec | 
 
 def parse_arch_spec(text: str, source: str = "<spec>") -> ArchSpec:
     """Parse residual or recurrent spec text (dense specs are an error here)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        m = re.search(r"\(at line (\d+)", str(e))
-        raise SpecError(f"malformed TOML: {e}", source, int(m.group(1)) if m else None) from None
+    data = parse_toml(text, source)      # malformed TOML: a SpecError with its line
     if not is_architecture(data):
         raise SpecError("neither residual layers nor kind = \"recurrent\": a dense network",
                         source)

@@ -44,7 +44,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
 from .._lazy import lazy_import
 from ..numbers import to_mpf
 from .evaluate import Check, Update
-from .network import SpecError, Values, _parse_values, spec_from_data
+from .network import SpecError, Values, _parse_values, parse_toml, spec_from_data
 
 mpmath = lazy_import("mpmath")
 
@@ -100,11 +100,7 @@ def batch_from_data(data: dict, text: str, source: str = "<spec>") -> Batch | No
 
 def parse_batch(text: str, source: str = "<spec>") -> Batch:
     """Parse batch spec text (TOML with ``[[samples]]``)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        m = re.search(r"\(at line (\d+)", str(e))
-        raise SpecError(f"malformed TOML: {e}", source, int(m.group(1)) if m else None) from None
+    data = parse_toml(text, source)      # malformed TOML: a SpecError with its line
     if "samples" not in data:
         raise SpecError("no [[samples]] tables: not a batch", source)
     return _from_data(data, text, source)
