@@ -63,7 +63,7 @@ def sympy_fraction(e) -> Fraction:
     (Fraction(1, 4), Fraction(1, 2))
     """
     import sympy as sp
-    e = sp.sympify(e)
+    e = sp.sympify(e, strict=True)
     if e.is_Rational:
         return Fraction(int(e.p), int(e.q))
     if e.is_Float:

@@ -82,7 +82,7 @@ class Graph:
 
     def define(self, name: str, tex: str, expr, **meta) -> sp.Symbol:
         """A node defined by a polynomial expression of earlier nodes."""
-        expr = sp.sympify(expr)
+        expr = sp.sympify(expr, strict=True)
         deps = tuple(sorted(expr.free_symbols & self.nodes.keys(), key=str))
         missing = expr.free_symbols - self.nodes.keys()
         if missing:
@@ -150,7 +150,7 @@ class Graph:
         def A(s):
             if s in memo:
                 return memo[s]
-            total = sp.S(seeds.get(s, 0))
+            total = sp.sympify(seeds.get(s, 0), strict=True)
             for c in self.consumers(s):
                 down = self.delta(c) if (through_shown and self.nodes[c].shown) else A(c)
                 if down != 0:

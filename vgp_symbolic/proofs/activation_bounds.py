@@ -44,7 +44,7 @@ oo = sp.oo
 
 def _latex(e) -> str:
     """LaTeX of a claim's expression; SELU's 32-digit λ, α read as 10 significant figures."""
-    return sp.latex(short_floats(sp.sympify(e), 10))
+    return sp.latex(short_floats(sp.sympify(e, strict=True), 10))
 
 
 def _sig(x):

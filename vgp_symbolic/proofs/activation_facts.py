@@ -192,7 +192,7 @@ class ActivationBound:
 
 def _num_text(e) -> str:
     """1/4, 1, λα = 1.758…, 1/2 + erf(1)/2 + exp(-1)/sqrt(pi)."""
-    e = sp.sympify(e)
+    e = sp.sympify(e, strict=True)
     if e.is_Float:
         return mpmath.nstr(mpmath.mpf(str(e)), 15)
     return str(e)
@@ -212,7 +212,7 @@ def _pretty(e) -> str:
 
 
 def _num_latex(e) -> str:
-    e = sp.sympify(e)
+    e = sp.sympify(e, strict=True)
     return mpmath.nstr(mpmath.mpf(str(e)), 15) if e.is_Float else sp.latex(e)
 
 

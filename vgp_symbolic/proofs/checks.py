@@ -41,7 +41,7 @@ def identical(lhs, rhs, *, rewrite=None):
     are decided more reliably once everything is written with exponentials.
     """
     def check():
-        d = sp.sympify(lhs) - sp.sympify(rhs)
+        d = sp.sympify(lhs, strict=True) - sp.sympify(rhs, strict=True)
         # cheap normal forms first (each is a proof when it gives literally 0); simplify last
         for cheap in (lambda e: sp.expand(e.doit()), lambda e: sp.cancel(sp.together(e))):
             if cheap(d) == 0:
@@ -59,7 +59,7 @@ def identical(lhs, rhs, *, rewrite=None):
 def is_positive(expr):
     """Check ``expr > 0`` from the symbols' assumptions (e.g. ``t`` declared positive)."""
     def check():
-        e = sp.sympify(expr)
+        e = sp.sympify(expr, strict=True)
         ans = e.is_positive
         if ans is not True:
             ans = sp.factor(sp.simplify(e)).is_positive
@@ -70,7 +70,7 @@ def is_positive(expr):
 def is_nonnegative(expr):
     """Check ``expr ≥ 0`` from the symbols' assumptions (e.g. a real square)."""
     def check():
-        e = sp.sympify(expr)
+        e = sp.sympify(expr, strict=True)
         ans = e.is_nonnegative
         return ans is True, f"SymPy: ({e}).is_nonnegative is {ans}"
     return kind("inequality")(check)
@@ -101,7 +101,7 @@ def solutions_are(equation, z, expected, domain=sp.S.Reals):
     """Check that ``solveset(equation, z, domain)`` is exactly ``expected`` (a set)."""
     def check():
         got = sp.solveset(equation, z, domain)
-        return got == sp.sympify(expected), f"solveset gives {got}"
+        return got == sp.sympify(expected, strict=True), f"solveset gives {got}"
     return kind("identity")(check)
 
 
@@ -110,18 +110,18 @@ def range_is(expr, z, domain, expected):
     from sympy.calculus.util import function_range
 
     def check():
-        if sp.sympify(expr).free_symbols.isdisjoint({z}):  # a constant: its range is one point
+        if sp.sympify(expr, strict=True).free_symbols.isdisjoint({z}):  # a constant: its range is one point
             got = sp.FiniteSet(expr)
         else:
             got = function_range(expr, z, domain)
-        return got == sp.sympify(expected), f"range = {got}"
+        return got == sp.sympify(expected, strict=True), f"range = {got}"
     return kind("identity")(check)
 
 
 def holds(relation):
     """Check a relation between explicit numbers, e.g. ``sp.Lt(a, b)``, evaluated exactly."""
     def check():
-        r = sp.sympify(relation)
+        r = sp.sympify(relation, strict=True)
         return r is sp.true, f"evaluates to {r}"
     return kind("inequality")(check)
 
@@ -174,7 +174,7 @@ def follows(claimed: dict, also=None):
 def _same(a, b) -> bool:
     """Exact equality of two stated values (numbers, SymPy expressions or sets, plain data)."""
     if isinstance(a, (sp.Basic, int)) and isinstance(b, (sp.Basic, int)):
-        a, b = sp.sympify(a), sp.sympify(b)
+        a, b = sp.sympify(a, strict=True), sp.sympify(b, strict=True)
         if isinstance(a, sp.Set) or isinstance(b, sp.Set):
             return a == b
         return a == b or sp.simplify(a - b) == 0
