@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 import random
-from fractions import Fraction
 
 import mpmath
 import pytest
 import sympy as sp
-from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
-from vgp_symbolic.cli import main
+from derive_cli import assert_spec_error, run_derive
 from vgp_symbolic.core import softmax as S
 from vgp_symbolic.core.arch_derive import derive_arch, evaluate_arch
 from vgp_symbolic.core.arch_spec import parse_arch_spec
@@ -112,26 +110,22 @@ def test_log_sum_exp_keeps_huge_logits_finite():
     assert S.softmax([1000.0, 0.0]) == [1.0, pytest.approx(0.0)]
 
 
-def _run(*args):
-    return CliRunner().invoke(main, ["derive", *map(str, args)])
-
-
 def test_cli_text_latex_json(tmp_path):
     _, text = _spec()
     f = tmp_path / "sm.toml"
     f.write_text(text + "lr = 0.5\n")
-    r = _run(f, "--wrt", "w1_11")
+    r = run_derive(f, "--wrt", "w1_11")
     assert r.exit_code == 0, r.output
     assert "3 (softmax), loss cross_entropy" in r.output
     assert "∂ŷ/∂z2 = diag(ŷ) − ŷŷᵀ" in r.output and "= ŷ − y   (SymPy reduces" in r.output
     assert "agrees" in r.output and "Update (η = 0.5)" in r.output
-    d = json.loads(_run(f, "--format", "json").output)
+    d = json.loads(run_derive(f, "--format", "json").output)
     assert d["network"]["layers"][-1]["activation"] == "softmax"
     assert d["softmax"]["reduces_to_yhat_minus_y"] and d["check"]["agrees"]
     assert d["softmax"]["simplified"] == ["-y_1 + ŷ_1", "-y_2 + ŷ_2", "-y_3 + ŷ_3"]
-    tex = _run(f, "--format", "latex").output
+    tex = run_derive(f, "--format", "latex").output
     assert r"\operatorname{diag}(\hat y) - \hat y\hat y^{\mathsf T}" in tex
-    sym = _run(f, "--symbolic").output
+    sym = run_derive(f, "--symbolic").output
     assert "Softmax with cross-entropy" in sym
 
 
@@ -155,12 +149,7 @@ BAD = [
 
 @pytest.mark.parametrize("text,where,what", BAD)
 def test_bad_softmax_specs_exit_2_naming_file_line_key(tmp_path, text, where, what):
-    f = tmp_path / "bad.toml"
-    f.write_text(text)
-    r = _run(f)
-    assert r.exit_code == 2, r.output
-    assert f"{f}, {where}" in r.output and what in r.output, r.output
-    assert "Traceback" not in r.output
+    assert_spec_error(tmp_path, text, where, what)
 
 
 @settings(max_examples=40, deadline=None)

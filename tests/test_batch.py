@@ -8,10 +8,9 @@ import random
 from fractions import Fraction
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
-from vgp_symbolic.cli import main
+from derive_cli import assert_spec_error, run_derive
 from vgp_symbolic.core.batch import derive_batch, evaluate_batch, parse_batch
 
 torch = pytest.importorskip("torch")
@@ -143,27 +142,23 @@ def test_recurrent_batch_matches_torch_rnn_mean():
     assert float(ev.loss) == pytest.approx(L.item(), rel=1e-13)
 
 
-def _run(*args):
-    return CliRunner().invoke(main, ["derive", *map(str, args)])
-
-
 def test_cli_text_latex_json(tmp_path):
     f = tmp_path / "batch.toml"
     f.write_text(_dense_text((2, 2, 1), ("relu", "linear"), "half_mse", 3, seed=7))
-    r = _run(f, "--wrt", "w1_21")
+    r = run_derive(f, "--wrt", "w1_21")
     assert r.exit_code == 0, r.output
     assert r.output.startswith("Batch      N = 3 samples: L = (1/N)·Σₙ Lₙ")
     for n in (1, 2, 3):
         assert f"  sample {n}: x = " in r.output
     assert "Mean       ∂L/∂w1_21 = (1/3)·(" in r.output and "— agrees" in r.output
     assert "Update     w1_21 ← " in r.output
-    d = json.loads(_run(f, "--wrt", "w1_21", "--format", "json").output)
+    d = json.loads(run_derive(f, "--wrt", "w1_21", "--format", "json").output)
     assert d["batch"] == 3 and d["exact"] and d["check"]["agrees"]
     assert Fraction(d["gradient_exact"]) == sum(Fraction(s["gradient_exact"]) if "gradient_exact" in s
                                                 else Fraction(str(s["gradient"])) for s in d["samples"]) / 3
-    tex = _run(f, "--format", "latex").output
+    tex = run_derive(f, "--format", "latex").output
     assert r"\textbf{Per sample}" in tex and r"\frac{1}{3}" in tex
-    sym = _run(f, "--symbolic").output
+    sym = run_derive(f, "--symbolic").output
     assert "One sample's chain rule" in sym and "Per sample" not in sym
 
 
@@ -189,12 +184,7 @@ BAD = [
 
 @pytest.mark.parametrize("text,where,what", BAD)
 def test_bad_batches_exit_2_naming_file_line_key(tmp_path, text, where, what):
-    f = tmp_path / "bad.toml"
-    f.write_text(text)
-    r = _run(f)
-    assert r.exit_code == 2, r.output
-    assert f"{f}, {where}" in r.output and what in r.output, r.output
-    assert "Traceback" not in r.output
+    assert_spec_error(tmp_path, text, where, what)
 
 
 def test_plain_dense_specs_are_not_parsed_by_the_batch_and_architecture_probes(tmp_path, monkeypatch):

@@ -3,7 +3,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from grade_class import Mistake, Question, Tolerance, questions_for
+from grade_class import Mistake, Question, questions_for
 from vgp_symbolic.grade.compare import (Criterion, Policy, PolicyError, Tolerance, judge, magnitude,
                                         round_sig, trunc_sig)
 from vgp_symbolic.grade.diagnose import diagnose

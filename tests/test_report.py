@@ -110,7 +110,6 @@ def test_json_expression_parses_back_to_the_gradient(example, wrt):
     got = _evaluate_from_definitions(d)
     assert got == pytest.approx(float(d["gradient"]), rel=1e-9, abs=1e-300)
     if d["exact"]:
-        import sympy as sp
         assert _parse(d["expression"], d["symbols"]).free_symbols  # a formula, not a number
 
 
