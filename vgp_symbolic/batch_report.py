@@ -33,19 +33,19 @@ def _one(bd: BatchDerivation):
     return arch_text, arch_tex, arch_dict
 
 
-def _vec(v) -> str:
-    return "(" + ", ".join(num_text(e) for e in v) + ")"
+def _vec(v, number=num_text) -> str:
+    return "(" + ", ".join(number(e) for e in v) + ")"
 
 
-def _sample_io(bd: BatchDerivation, n: int, ev=None) -> tuple[str, str]:
-    """(x, y) of sample n as text."""
+def _sample_io(bd: BatchDerivation, n: int, number=num_text) -> tuple[str, str]:
+    """(x, y) of sample n, each number written by ``number`` (text, or LaTeX math)."""
     s = bd.batch.samples[n]
     if bd.batch.dense:
-        return _vec(s.x), _vec(s.y)
+        return _vec(s.x, number), _vec(s.y, number)
     num = s.numbers
     xs = sorted((k for k in num if k.startswith("x")), key=_natural)
     ys = sorted((k for k in num if k.startswith("y")), key=_natural)
-    return _vec(num[k] for k in xs), _vec(num[k] for k in ys)
+    return _vec((num[k] for k in xs), number), _vec((num[k] for k in ys), number)
 
 
 def _natural(name: str):
@@ -135,9 +135,9 @@ def batch_tex(x: BatchDerivation | BatchEvaluation) -> Latex:
                 r"\noindent\begin{tabular}{rllrr}",
                 rf"$n$ & $x$ & $y$ & $L_n$ & $\partial L_n/\partial {sym}$ \\ \hline"]
         for n, e in enumerate(ev.samples):
-            xv, yv = _sample_io(bd, n)
+            xv, yv = _sample_io(bd, n, _tex_num)
             loss = e.run.loss if bd.batch.dense else e.loss
-            rows.append(rf"{n + 1} & {tex_text(xv)} & {tex_text(yv)} & ${_tex_num(loss)}$ & "
+            rows.append(rf"{n + 1} & ${xv}$ & ${yv}$ & ${_tex_num(loss)}$ & "
                         rf"${_tex_num(e.gradient)}$ \\")
         rows.append(r"\end{tabular}")
         terms = " + ".join(_tex_num(e.gradient) if not str(_tex_num(e.gradient)).startswith("-")

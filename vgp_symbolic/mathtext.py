@@ -34,8 +34,10 @@ def sub(s) -> str:
 
 
 # w1_11, w1_3_12 (two-digit indices), z2_1, o1_1, b1_1, δ2_1; then x_1, y_2, ŷ_2
-_LAYERED = re.compile(r"(?<![\w⁽])([zowbδ])(\d+)_(\d+)(?:_(\d+))?(?![\w])")
-_PLAIN = re.compile(r"(?<![\w])([xyŷ])_(\d+)(?![\w])")
+# (a name may be followed by a power: o1_1², but not by another letter or digit; ² is a \w)
+_END = r"(?![^\W⁰¹²³⁴⁵⁶⁷⁸⁹])"
+_LAYERED = re.compile(r"(?<![\w⁽])([zowbδ])(\d+)_(\d+)(?:_(\d+))?" + _END)
+_PLAIN = re.compile(r"(?<![\w])([xyŷ])_(\d+)" + _END)
 _LAYER = re.compile(r"(?<![\w])([zoδW])(\d+)(?![\w_])")  # δ2, z2, W3 in the recurrence
 
 
@@ -44,6 +46,8 @@ def names_text(s: str) -> str:
 
     >>> names_text("∂z2_1/∂w1_3_12, x_1, δ2 = σ'(z2) ⊙ (W3 δ3)")
     '∂z⁽²⁾₁/∂w⁽¹⁾₃,₁₂, x₁, δ⁽²⁾ = σ′(z⁽²⁾) ⊙ (W⁽³⁾ δ⁽³⁾)'
+    >>> names_text("ŷ₁ − ŷ_1², 1 − o1_1², x_1a")
+    'ŷ₁ − ŷ₁², 1 − o⁽¹⁾₁², x_1a'
     """
     def layered(m):
         c, k, i, j = m.groups()
