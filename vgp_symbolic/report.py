@@ -18,6 +18,7 @@ Chain of 4 factors
 """
 from __future__ import annotations
 
+import decimal
 import math
 from fractions import Fraction
 from functools import lru_cache
@@ -30,6 +31,7 @@ from .core.network import Param
 from .latex import Latex, breakable, equation, equations, tex_text
 from .mathtext import expr_text, names_text, num_text
 from .numbers import to_mpf
+from .symbol_table import SymbolTable, symbol_value
 
 mpmath = lazy_import("mpmath")
 sp = lazy_import("sympy")
@@ -45,7 +47,8 @@ _SHOW_UNITS = 12  # print every unit of the forward pass up to this many units
 # text and LaTeX: 2·10⁵ lines help nobody, and TeX cannot hold them. JSON lists every factor.
 _SHOW_FACTORS = 48
 EXPRESSION_SYNTAX = ("SymPy: sympy.parse_expr(text, local_dict={name: sympy.Symbol(name, "
-                     "real=True) for name in symbols}); every symbol's definition is in 'symbols'")
+                     "real=True) for name in symbols}); 'symbols' defines every symbol in it (see "
+                     "'symbols_note')")
 
 
 # -- expressions -----------------------------------------------------------------------------
@@ -123,6 +126,12 @@ def number_json(v):
     """
     if v is None:
         return None
+    if type(v) is float:   # the common cases first: a 10⁵-layer JSON holds 10⁶ numbers
+        return v if not math.isinf(v) else mpmath.nstr(mpmath.mpf(v), 15)
+    raw = getattr(v, "_mpf_", None)
+    if raw is not None:
+        f = float(v)
+        return _sci(v) if (f == 0 and raw[1]) or math.isinf(f) else f
     if isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2 ** 53:
         return v
     try:
@@ -130,8 +139,29 @@ def number_json(v):
     except OverflowError:
         f = math.inf
     if (f == 0 and v != 0) or math.isinf(f):
-        return mpmath.nstr(to_mpf(v) if not isinstance(v, int) else mpmath.mpf(v), 15)
+        return _sci(to_mpf(v) if not isinstance(v, int) else mpmath.mpf(v))
     return f
+
+
+_DEC = decimal.Context(prec=40)
+
+
+def _sci(v) -> str:
+    """``mpmath.nstr(v, 15)`` for a number outside float64's range, ten times faster: δ of a
+    10⁵-layer chain lies below 1e-308 in most layers, and nstr's exact digits cost 20 µs each.
+    Forty decimal digits of v, rounded to fifteen, are the same fifteen digits (no binary
+    number this small or large lies within 1e-39 of a decimal tie).
+
+    >>> _sci(mpmath.mpf("-1.234567890123456789e-5000")), _sci(mpmath.mpf(2) ** 4000)
+    ('-1.23456789012346e-5000', '1.31820409343094e+1204')
+    """
+    sign, man, exp, _ = v._mpf_
+    if not man:   # ±inf, nan
+        return mpmath.nstr(v, 15)
+    d = _DEC.multiply(decimal.Decimal(man), _DEC.power(decimal.Decimal(2), exp))
+    mant, _, e = f"{d:.14e}".partition("e")
+    mant = mant.rstrip("0")
+    return ("-" if sign else "") + mant + ("0" if mant.endswith(".") else "") + "e" + e
 
 
 def _exact_text(v) -> str | None:
@@ -585,65 +615,24 @@ def derivation_markdown(x: Derivation | Evaluation) -> str:
 
 
 # -- derivation: JSON ------------------------------------------------------------------------
-def _definitions(d: Derivation) -> dict:
-    """Every named symbol: what it is, its LaTeX, and its definition as a SymPy expression."""
-    n, net = d.names, d.net
-    K = net.depth
-    defs = {}
-
-    def add(sym, meaning, definition=None):
-        defs[str(sym)] = (meaning, n.latex.get(sym, str(sym)), definition)
-
-    for i in range(1, net.inputs + 1):
-        add(n.x(i), f"input {i}")
-    for j in range(1, net.outputs + 1):
-        add(n.y(j), f"target {j}")
-    for k in range(1, K + 1):
-        act = net.activation(k)
-        for j in range(1, net.widths[k] + 1):
-            for i in range(1, net.widths[k - 1] + 1):
-                add(n.w(k, i, j), f"weight from unit {i} of layer {k - 1} to unit {j} of layer {k}")
-            add(n.b(k, j), f"bias of unit {j} of layer {k}")
-            add(n.z(k, j), f"pre-activation of unit {j} of layer {k}", n.preactivation(k, j))
-            add(n.o(k, j), f"output of unit {j} of layer {k} ({act.label})", act.expr(n.z(k, j)))
-    for k in range(K, d.param.layer - 1, -1):
-        for j in range(1, net.widths[k] + 1):
-            step = (n.dL_dyhat(j) * n.fprime(K, j) if k == K else n.fprime(k, j) * sp.Add(
-                *[n.w(k + 1, j, l) * n.delta(k + 1, l) for l in range(1, net.widths[k + 1] + 1)]))
-            add(n.delta(k, j), f"∂L/∂z of unit {j} of layer {k} (backpropagated)", step)
-    add(n.L, f"the loss: {net.loss_fn.formula}", n.loss())
-    return defs
-
-
-def _used(exprs, defs: dict) -> dict:
-    """The definitions the expressions need, followed down to the inputs and weights."""
-    todo, seen = [str(s) for e in exprs for s in e.free_symbols], set()
-    while todo:
-        name = todo.pop()
-        if name in seen or name not in defs:
-            continue
-        seen.add(name)
-        if defs[name][2] is not None:
-            todo += [str(s) for s in defs[name][2].free_symbols]
-    return {k: {"meaning": m, "latex": tex, "definition": None if e is None else sp.sstr(e)}
-            for k, (m, tex, e) in defs.items() if k in seen}  # in the network's order
-
-
-def derivation_dict(x: Derivation | Evaluation) -> dict:
+def derivation_dict(x: Derivation | Evaluation, full_symbols: bool | None = None) -> dict:
     """A JSON-ready dict: the gradient's expression (SymPy syntax, see ``expression_syntax``),
     the definition of every symbol in it, the factors and, with numbers, every value.
+
+    ``symbols`` lists the symbols of the expression and the factors and -- when
+    ``symbols_complete`` -- every symbol their definitions use, down to the inputs and weights
+    (see :mod:`vgp_symbolic.symbol_table`; ``full_symbols`` forces the choice). Each layer's
+    values of z, o and δ are in ``layers`` either way.
 
     >>> from vgp_symbolic.core.network import Network
     >>> from vgp_symbolic.core.derive import derive
     >>> d = derivation_dict(derive(Network.build(1, [(1, "tanh")]), "b1_1"))
-    >>> d["expression"], d["symbols"]["ŷ"]["definition"]
-    ('2*(1 - ŷ**2)*(-y + ŷ)', 'tanh(z1_1)')
+    >>> d["expression"], d["symbols"]["ŷ"]["definition"], d["symbols_complete"]
+    ('2*(1 - ŷ**2)*(-y + ŷ)', 'tanh(z1_1)', True)
     """
     ev, d = _split(x)
     n, net = d.names, d.net
-    defs = _definitions(d)
-    exprs = [d.expression] + [f.expression for f in d.factors]
-    symbols = _used(exprs, defs)
+    table = SymbolTable(d, full_symbols)
     out = {
         "wrt": d.param.name,
         "network": {"inputs": net.inputs,
@@ -659,9 +648,11 @@ def derivation_dict(x: Derivation | Evaluation) -> dict:
         "expression_latex": expr_latex(n, d.expression),
         "expression_text": expr_text(d.expression),
         "expanded": d.expanded,
-        "symbols": symbols,
+        "symbols": _symbols_json(table, ev),
+        "symbols_complete": table.complete,
+        "symbols_note": _symbols_note(table),
         "recurrence": [t for t, _ in recurrence_lines(d)],
-        "factors": [{"name": f.name, "latex": f.latex, "expression": sp.sstr(f.expression),
+        "factors": [{"name": f.name, "latex": f.latex, "expression": table.factor_expression(f),
                      "value": number_json(ev.factor_values[i]) if ev else None,
                      "exact": _exact_text(ev.factor_values[i]) if ev else None}
                     for i, f in enumerate(d.factors)],
@@ -671,27 +662,30 @@ def derivation_dict(x: Derivation | Evaluation) -> dict:
     return out
 
 
+def _symbols_json(table: SymbolTable, ev: Evaluation | None) -> dict:
+    spell, latex, biases, out = table.names.spell, table.names.latex, {}, {}
+    for key in table.keys:
+        name, tex = spell(key)
+        entry = out[name] = {"meaning": table.meaning(key), "latex": tex,
+                             "definition": table.definition(key)}
+        if ev:
+            v = symbol_value(ev, key, biases)
+            entry["value"], entry["exact"] = number_json(v), _exact_text(v)
+    return out
+
+
+def _symbols_note(table: SymbolTable) -> str:
+    if table.complete:
+        return ("every symbol of the expression and the factors, and every symbol their "
+                "definitions use, down to the inputs and weights")
+    return (f"the {len(table.keys)} symbols of the expression, with their definitions; the "
+            f"network has {table.in_network} named quantities (more than {table.limit} are not "
+            "listed one by one): the values of z, o and δ of every unit are in 'layers', the "
+            "factors carry their own values, the weights and biases are the spec's")
+
+
 def _add_values(out: dict, ev: Evaluation) -> None:
-    d, run, n = ev.derivation, ev.run, ev.derivation.names
-    vals = {str(n.L): run.loss}
-    for k in range(0, d.net.depth + 1):
-        for j, v in enumerate(run.o[k], 1):
-            vals[str(n.o(k, j))] = v
-        if k:
-            for j, v in enumerate(run.z[k], 1):
-                vals[str(n.z(k, j))] = v
-                vals[str(n.b(k, j))] = ev.values.bias(k, d.net.widths[k])[j - 1]
-                for i in range(1, d.net.widths[k - 1] + 1):
-                    vals[str(n.w(k, i, j))] = ev.values.W[k][i - 1][j - 1]
-            if k >= d.param.layer:
-                for j, v in enumerate(run.delta[k], 1):
-                    vals[str(n.delta(k, j))] = v
-    for j, v in enumerate(ev.values.y, 1):
-        vals[str(n.y(j))] = v
-    for name, entry in out["symbols"].items():
-        if name in vals:
-            entry["value"] = number_json(vals[name])
-            entry["exact"] = _exact_text(vals[name])
+    run = ev.run
     out.update(
         mode=ev.mode, digits=ev.run.dps,
         gradient=number_json(ev.gradient), exact=_exact_text(ev.gradient),
@@ -703,11 +697,20 @@ def _add_values(out: dict, ev: Evaluation) -> None:
                  "mean_abs_fprime": r.get("mean_abs_fprime"),
                  "delta_norm": number_json(r["delta_norm"]) if "delta_norm" in r else None,
                  "jacobian_norm_log10": (None if r["jacobian_norm_log10"] == -math.inf
-                                         else r["jacobian_norm_log10"])}
+                                         else r["jacobian_norm_log10"]),
+                 "z": _vector_json(run.z[r["layer"]]), "o": _vector_json(run.o[r["layer"]]),
+                 "delta": _vector_json(run.delta[r["layer"]])}
                 for r in sorted(ev.layers(), key=lambda r: r["layer"])])
     out.update(outcome_json(ev.update, ev.check))
     if ev.update:
         out["update"]["new_exact"] = _exact_text(ev.update.new)
+
+
+def _vector_json(a) -> list | None:
+    """A layer's values (a float64 array, or exact / mpmath numbers) as JSON numbers."""
+    if a is None:
+        return None
+    return [number_json(v) for v in (a.tolist() if hasattr(a, "tolist") else a)]
 
 
 def outcome_json(update, check) -> dict:

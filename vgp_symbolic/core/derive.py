@@ -52,15 +52,45 @@ class Names:
     def __init__(self, net: Network):
         self.net = net
         self.latex: dict[sp.Symbol, str] = {}
-        self._cache: dict[str, sp.Symbol] = {}
+        self.keys: dict[sp.Symbol, tuple] = {}  # symbol -> its key, see spell()
+        self._cache: dict[tuple, sp.Symbol] = {}
 
-    def _sym(self, spelled: tuple[str, str]) -> sp.Symbol:
-        name, tex = spelled
-        s = self._cache.get(name)
+    def _sym(self, key: tuple) -> sp.Symbol:
+        s = self._cache.get(key)
         if s is None:
-            s = self._cache[name] = sp.Symbol(name, real=True)
+            name, tex = self.spell(key)
+            s = self._cache[key] = sp.Symbol(name, real=True)
             self.latex[s] = tex
+            self.keys[s] = key
         return s
+
+    def spell(self, key: tuple) -> tuple[str, str]:
+        """(text, LaTeX) of the symbol with ``key``: ("x", i), ("y", j), ("w", k, i, j),
+        ("b", k, j), ("z", k, j), ("o", k, j) (k ≥ 1), ("δ", k, j) or ("L",). Building no SymPy
+        symbol, a JSON symbol table of 10⁵ entries costs only string formatting.
+
+        >>> from vgp_symbolic.core.network import Network
+        >>> n = Names(Network.build(2, [(3, "tanh"), (1, "sigmoid")]))
+        >>> n.spell(("w", 1, 2, 3)), n.spell(("o", 2, 1))[0], n.keys[n.delta(1, 2)]
+        (('w1_23', 'w^{(1)}_{23}'), 'ŷ', ('δ', 1, 2))
+        """
+        kind = key[0]
+        if kind == "x":
+            return self.spell_x(key[1])
+        if kind == "y":
+            return ("y", "y") if self.net.outputs == 1 else (f"y_{key[1]}", f"y_{{{key[1]}}}")
+        if kind == "w":
+            return self.spell_w(*key[1:])
+        if kind == "δ":
+            return f"δ{key[1]}_{key[2]}", rf"\delta^{{({key[1]})}}_{{{key[2]}}}"
+        if kind == "L":
+            return "L", "L"
+        return {"b": self.spell_b, "z": self.spell_z, "o": self.spell_o}[kind](*key[1:])
+
+    @staticmethod
+    def o_key(k: int, j: int) -> tuple:
+        """The key of oᵏ_j: layer 0's outputs are the inputs x."""
+        return ("x", j) if k == 0 else ("o", k, j)
 
     @staticmethod
     def _ij(i, j) -> tuple[str, str]:
@@ -94,28 +124,28 @@ class Names:
 
     @property
     def L(self):
-        return self._sym(("L", "L"))
+        return self._sym(("L",))
 
     def x(self, i):
-        return self._sym(self.spell_x(i))
+        return self._sym(("x", i))
 
     def y(self, j=1):
-        return self._sym(("y", "y") if self.net.outputs == 1 else (f"y_{j}", f"y_{{{j}}}"))
+        return self._sym(("y", j if self.net.outputs > 1 else 1))
 
     def o(self, k, j):
-        return self._sym(self.spell_o(k, j))
+        return self._sym(self.o_key(k, j))
 
     def z(self, k, j):
-        return self._sym(self.spell_z(k, j))
+        return self._sym(("z", k, j))
 
     def w(self, k, i, j):
-        return self._sym(self.spell_w(k, i, j))
+        return self._sym(("w", k, i, j))
 
     def b(self, k, j):
-        return self._sym(self.spell_b(k, j))
+        return self._sym(("b", k, j))
 
     def delta(self, k, j):
-        return self._sym((f"δ{k}_{j}", rf"\delta^{{({k})}}_{{{j}}}"))
+        return self._sym(("δ", k, j))
 
     def param(self, p: Param):
         return self.w(p.layer, p.i, p.j) if p.kind == "w" else self.b(p.layer, p.j)
