@@ -18,7 +18,8 @@ from vgp_symbolic.cli import main
 from vgp_symbolic.core.backprop import forward_backward
 from vgp_symbolic.core.derive import derive
 from vgp_symbolic.core.evaluate import evaluate
-from vgp_symbolic.core.network import Network, SpecError, Values, parse_spec
+from vgp_symbolic.core.network import (Network, SpecError, Values, _lift_layers, parse_spec,
+                                       parse_toml)
 
 
 def one_unit(act: str, w1, loss: str = "half_mse", y=0, out: str = "linear") -> tuple:
@@ -276,6 +277,57 @@ def test_wide_matrix_of_rows_of_rows_is_an_error_naming_its_line():
     with pytest.raises(SpecError) as e:
         parse_spec(text, "net.toml")
     assert str(e.value).startswith("net.toml, line 6") and "W1" in str(e.value)
+
+
+def _deep_text(tables: list[str], sep: str = ", ") -> str:
+    return ("[network]\ninputs = 1\nlayers = [\n  " + sep.join(tables) + ",\n]  # the stack\n"
+            "loss = \"bce\"\n[values]\nx = 0.5\n")
+
+
+@pytest.mark.parametrize("sep", [", ", ",\n  ", " ,  "])
+def test_long_layers_array_is_read_as_tomllib_reads_it(sep):
+    # 10⁵ inline tables took tomllib 0.8 s; each distinct table is now read once
+    import tomllib
+    tables = (['{units = 1, activation = "tanh"}', '{ units = 2 , activation = "leaky_relu", '
+               'slope = 0.1 }'] * 400 + ['{units = 1, activation = "sigmoid"}'])
+    text = _deep_text(tables, sep)
+    assert len(text) > 20000
+    assert _lift_layers(text)[1] is not None  # the fast path reads it
+    assert parse_toml(text) == tomllib.loads(text)
+    net, _ = parse_spec(text)
+    assert net.depth == 801 and net.layers[1].activation.name == "leaky_relu"
+
+
+@pytest.mark.parametrize("odd,refused", [
+    ('{units = 1, activation = "tanh"}, # a } in a comment\n', None),
+    ('{units = 1, activation = "tanh", note = "a } and a ]"}', "unknown key(s) ['note']"),
+    ('{units = 1, activation = {name = "tanh"}}', "unknown activation"),
+])
+def test_long_layers_array_that_is_not_plain_is_left_to_tomllib(odd, refused):
+    import tomllib
+    tables = ['{units = 1, activation = "tanh"}'] * 800
+    text = _deep_text(tables[:400] + [odd.rstrip(", \n")] + tables[400:], ",\n  ")
+    assert _lift_layers(text)[1] is None
+    assert parse_toml(text) == tomllib.loads(text)
+    if refused is None:
+        assert parse_spec(text)[0].depth == 801
+        return
+    with pytest.raises(SpecError) as e:
+        parse_spec(text, "deep.toml")
+    assert str(e.value).startswith("deep.toml, line 404") and refused in str(e.value)
+
+
+def test_long_layers_array_errors_keep_their_lines():
+    tables = ['{units = 1, activation = "tanh"}'] * 800
+    one_per_line = lambda ts: _deep_text(ts, ",\n  ")  # noqa: E731 -- layer k on line k + 3
+    bad_key = one_per_line(tables[:9] + ['{units = 1, activaton = "tanh"}'] + tables[10:])
+    with pytest.raises(SpecError) as e:
+        parse_spec(bad_key, "deep.toml")
+    assert str(e.value).startswith("deep.toml, line 13") and "unknown key(s) ['activaton']" in str(e.value)
+    broken = one_per_line(tables[:19] + ['{units = 1, activation = "tanh"'] + tables[20:])
+    with pytest.raises(SpecError) as e:
+        parse_spec(broken, "deep.toml")
+    assert str(e.value).startswith("deep.toml, line 23") and "malformed TOML" in str(e.value)
 
 
 def test_gradient_beyond_any_difference_is_checked_by_the_tangent():
