@@ -90,7 +90,11 @@ def test_bad_wrt_exits_2():
 
 
 def test_dense_readers_refuse_an_architecture_clearly():
-    with pytest.raises(SpecError, match="residual or recurrent network"):
+    with pytest.raises(SpecError, match="residual, recurrent or softmax network"):
         parse_spec('[network]\nkind = "rnn"\ninputs = 1\nhidden = 1\nsteps = 2\n', "x.toml")
+    # a softmax output was "layer 2: unknown activation 'softmax'", as if it were a typo
+    with pytest.raises(SpecError, match="residual, recurrent or softmax network: `vgp derive`"):
+        parse_spec('[network]\ninputs = 1\nlayers = [{units = 2, activation = "tanh"}, '
+                   '{units = 2, activation = "softmax"}]\nloss = "cross_entropy"\n', "x.toml")
     with pytest.raises(SpecError, match="line 3"):
         parse_spec('[network]\ninputs = 1\nkind = "recurrent"\n', "x.toml")

@@ -18,7 +18,8 @@ from vgp_symbolic.cli import main
 from vgp_symbolic.core.backprop import forward_backward
 from vgp_symbolic.core.derive import derive
 from vgp_symbolic.core.evaluate import evaluate
-from vgp_symbolic.core.network import Network, Values, parse_spec
+from vgp_symbolic.core.network import (Network, SpecError, Values, _lift_layers, parse_spec,
+                                       parse_toml)
 
 
 def one_unit(act: str, w1, loss: str = "half_mse", y=0, out: str = "linear") -> tuple:
@@ -239,6 +240,94 @@ def test_wide_spec_read_fast_path_equals_tomllib():
     with pytest.raises(Exception) as e:
         parse_spec(bad, "net.toml")
     assert "net.toml, line 9" in str(e.value)  # the line of W2, as tomllib alone says
+    for meta in ("[meta]\n", "  [meta]  # after the numbers\n"):  # [values] ends at a table
+        _, after = parse_spec(text + meta + "W1 = 'not a weight'\n")
+        assert after.W == want.W
+        with pytest.raises(SpecError) as e:
+            parse_spec(bad + meta, "net.toml")
+        assert "net.toml, line 9" in str(e.value)
+
+
+@pytest.mark.parametrize("entry", ["0.125", "-3", "9007199254740993", "1e-3", "-0.0", "2.5E+2",
+                                   "123456789012345678901234567890"])
+def test_wide_matrix_is_read_exactly_whatever_its_numbers(entry):
+    # the JSON-read array skips the per-entry type check: every entry must still come out as
+    # the exact number written (2⁵³ + 1 is not a float64; 1e-3 is 1/1000, not its float)
+    import tomllib
+    from vgp_symbolic.numbers import exact
+    rows = [[entry if (i + j) % 7 == 0 else f"0.{i}{j}5" for j in range(60)] for i in range(60)]
+    text = ("[network]\ninputs = 60\nlayers = [{units = 60, activation = \"tanh\"}]\n[values]\n"
+            f"x = [{', '.join(['0.5'] * 60)}]\nW1 = [{', '.join('[' + ', '.join(r) + ']' for r in rows)}]\n")
+    assert len(text) > 20000
+    _, vals = parse_spec(text)
+    want = [[exact(v) for v in r] for r in tomllib.loads(text)["values"]["W1"]]
+    assert vals.W[1] == want
+    assert all(type(v) is Fraction for r in vals.W[1] for v in r)
+    if 1 in vals._float_W:
+        assert vals._float_W[1].tolist() == [[float(v) for v in r] for r in want]
+    else:  # only an int beyond float64's exact range keeps the exact rows alone
+        assert abs(int(entry)) >= 2 ** 53
+
+
+def test_wide_matrix_of_rows_of_rows_is_an_error_naming_its_line():
+    rows = ", ".join("[" + ", ".join("[0.5]" for _ in range(60)) + "]" for _ in range(60))
+    text = ("[network]\ninputs = 60\nlayers = [{units = 60, activation = \"tanh\"}]\n[values]\n"
+            f"x = [{', '.join(['0.5'] * 60)}]\nW1 = [{rows}]\n")
+    assert len(text) > 20000
+    with pytest.raises(SpecError) as e:
+        parse_spec(text, "net.toml")
+    assert str(e.value).startswith("net.toml, line 6") and "W1" in str(e.value)
+
+
+def _deep_text(tables: list[str], sep: str = ", ") -> str:
+    return ("[network]\ninputs = 1\nlayers = [\n  " + sep.join(tables) + ",\n]  # the stack\n"
+            "loss = \"bce\"\n[values]\nx = 0.5\n")
+
+
+@pytest.mark.parametrize("sep", [", ", ",\n  ", " ,  "])
+def test_long_layers_array_is_read_as_tomllib_reads_it(sep):
+    # 10⁵ inline tables took tomllib 0.8 s; each distinct table is now read once
+    import tomllib
+    tables = (['{units = 1, activation = "tanh"}', '{ units = 2 , activation = "leaky_relu", '
+               'slope = 0.1 }'] * 400 + ['{units = 1, activation = "sigmoid"}'])
+    text = _deep_text(tables, sep)
+    assert len(text) > 20000
+    assert _lift_layers(text)[1] is not None  # the fast path reads it
+    assert parse_toml(text) == tomllib.loads(text)
+    net, _ = parse_spec(text)
+    assert net.depth == 801 and net.layers[1].activation.name == "leaky_relu"
+
+
+@pytest.mark.parametrize("odd,refused", [
+    ('{units = 1, activation = "tanh"}, # a } in a comment\n', None),
+    ('{units = 1, activation = "tanh", note = "a } and a ]"}', "unknown key(s) ['note']"),
+    ('{units = 1, activation = {name = "tanh"}}', "unknown activation"),
+])
+def test_long_layers_array_that_is_not_plain_is_left_to_tomllib(odd, refused):
+    import tomllib
+    tables = ['{units = 1, activation = "tanh"}'] * 800
+    text = _deep_text(tables[:400] + [odd.rstrip(", \n")] + tables[400:], ",\n  ")
+    assert _lift_layers(text)[1] is None
+    assert parse_toml(text) == tomllib.loads(text)
+    if refused is None:
+        assert parse_spec(text)[0].depth == 801
+        return
+    with pytest.raises(SpecError) as e:
+        parse_spec(text, "deep.toml")
+    assert str(e.value).startswith("deep.toml, line 404") and refused in str(e.value)
+
+
+def test_long_layers_array_errors_keep_their_lines():
+    tables = ['{units = 1, activation = "tanh"}'] * 800
+    one_per_line = lambda ts: _deep_text(ts, ",\n  ")  # noqa: E731 -- layer k on line k + 3
+    bad_key = one_per_line(tables[:9] + ['{units = 1, activaton = "tanh"}'] + tables[10:])
+    with pytest.raises(SpecError) as e:
+        parse_spec(bad_key, "deep.toml")
+    assert str(e.value).startswith("deep.toml, line 13") and "unknown key(s) ['activaton']" in str(e.value)
+    broken = one_per_line(tables[:19] + ['{units = 1, activation = "tanh"'] + tables[20:])
+    with pytest.raises(SpecError) as e:
+        parse_spec(broken, "deep.toml")
+    assert str(e.value).startswith("deep.toml, line 23") and "malformed TOML" in str(e.value)
 
 
 def test_gradient_beyond_any_difference_is_checked_by_the_tangent():

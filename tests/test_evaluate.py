@@ -72,3 +72,22 @@ def test_log10_abs_any_type():
     assert log10_abs(Fraction(1, 1000)) == pytest.approx(-3)
     assert log10_abs(mpmath.mpf("1e-500")) == pytest.approx(-500)
     assert log10_abs(0) == float("-inf")
+
+
+@pytest.mark.parametrize("width", [1, 3])
+def test_layer_table_norms_beyond_float64_are_the_norms_of_delta(width):
+    # 700 tanh layers with small weights: δ falls below 1e-308 and is kept in mpmath; the table's
+    # ‖δᵏ‖₂ (|δᵏ| for one unit, read without a square root) is still the norm of that δ
+    from vgp_symbolic.core.network import Network, Values
+    K = 700
+    net = Network.build(1, [(width, "tanh")] * K + [(1, "sigmoid")], "bce")
+    widths = net.widths
+    W = {k: [[Fraction(1, 10 + i + j) for j in range(widths[k])]
+             for i in range(widths[k - 1])] for k in range(1, K + 2)}
+    ev = evaluate(derive(net, "w1_11"), Values([Fraction(1, 2)], [Fraction(1)], W), check=False)
+    rows = {r["layer"]: r for r in ev.layers()}
+    deltas = ev.run.delta
+    assert log10_abs(rows[1]["delta_norm"]) < -310
+    for k in (1, 2, K // 2, K):
+        want = mpmath.sqrt(sum(mpmath.mpf(v) ** 2 for v in deltas[k]))
+        assert abs(rows[k]["delta_norm"] - want) <= 1e-15 * want

@@ -73,7 +73,8 @@ def test_bad_param(name, msg):
 
 @pytest.mark.parametrize("edit,msg,line", [
     (('activation = "sigmoid" },\n  { units = 1', 'activation = "softmax" },\n  { units = 1'),
-     "unknown activation 'softmax'", 5),
+     "a residual, recurrent or softmax network: `vgp derive` reads it", 5),
+    (('loss = "mse"', 'loss = "cross_entropy"'), "softmax network: `vgp derive` reads it", 8),
     (('loss = "mse"', 'loss = "hinge"'), "unknown loss 'hinge'", 8),
     (("W2 = [[2.5], [-1.0]]", "W2 = [[2.5, 1.0]]"), "W2 must be 2×1", 14),
     (("x  = [1.0, 0.5, -1.0]", "x  = [1.0, 0.5]"), "x must have 3 entries", 11),

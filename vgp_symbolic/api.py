@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .core.network import Network, SpecError, Values, read_spec, spec_from_data
+from .core.network import (Network, SpecError, Values, is_architecture, read_spec,
+                           spec_from_data)
 
 __all__ = ["Network", "derive", "chain", "prove", "DerivationResult", "ChainResult",
            "ProofResult", "ArchResult", "BatchResult"]
@@ -232,7 +233,7 @@ def _load(network, values):
         return net, values or vals, f"<example {network}>", None
     if isinstance(network, (str, Path)):
         text, data = read_spec(network)
-        if Path(network).suffix == ".toml":
+        if Path(network).suffix == ".toml" and ("samples" in data or is_architecture(data)):
             from .core.arch_spec import arch_from_data
             from .core.batch import batch_from_data
             batch = batch_from_data(data, text, str(network))

@@ -79,6 +79,19 @@ def _printer():
                 return out[0] if len(out) == 1 else "(" + " + ".join(out) + ")"
             return super()._print_Piecewise(expr)
 
+        def _print_Add(self, expr, order=None):
+            if len(expr.args) <= _LONG_SUM:
+                return super()._print_Add(expr, order)
+            # a 200-wide layer's Σₖ w·δ: SymPy orders its terms by name (…₁₉, ₁,₁₀, ₁,₁₀₀, ₁,₁₀₁, …)
+            # and 200 of them on one line read as nothing; the first three and the last tell
+            terms = sorted(expr.args, key=_natural_order)
+            minus = all(t.could_extract_minus_sign() for t in terms[3:-1])
+            out = ""
+            for t in terms[:3] + [None] + terms[-1:]:
+                s = ("-⋯" if minus else "⋯") if t is None else self._print(t)
+                out += (" - " + s[1:]) if s.startswith("-") else (" + " + s)
+            return out[3:] if out.startswith(" + ") else "-" + out[3:]
+
         def _print_Exp1(self, expr):
             return "e"
 
@@ -88,11 +101,37 @@ def _printer():
     return _MathText()
 
 
+_LONG_SUM = 16  # a sum of more terms prints its first three and its last
+
+
+def _natural_order(term) -> tuple:
+    """Order terms by their symbols' indices read as numbers: w2_19 (w⁽²⁾₁₉) before w2_1_10."""
+    return tuple(sorted(_index_key(s.name) for s in term.free_symbols))
+
+
+def _index_key(name: str) -> tuple:
+    m = _NAME.fullmatch(name)
+    if m is None:  # x_1, y_12, ŷ: letters, then numbers as numbers
+        return (1,) + tuple(int(p) if i % 2 else p for i, p in enumerate(re.split(r"(\d+)", name)))
+    c, k, i, j = m.groups()
+    idx = (int(i), int(j)) if j else tuple(map(int, i)) if c == "w" else (int(i),)
+    return (0, c, int(k), idx)
+
+
+_NAME = re.compile(r"([zowbδ])(\d+)_(\d+)(?:_(\d+))?")  # see names_text
+
+
 _POW = re.compile(r"\*\*(\(-?\d+\)|\d+)")
 
 
 def expr_text(expr) -> str:
-    """A SymPy expression in Unicode notation (see the module docstring)."""
+    """A SymPy expression in Unicode notation (see the module docstring). A sum of more than
+    16 terms shows its first three and its last, its terms in the order of their indices:
+
+    >>> import sympy as sp
+    >>> expr_text(sum(sp.Symbol(f"w2_1_{k}") * sp.Symbol(f"δ2_{k}") for k in range(1, 201)))
+    'w⁽²⁾₁,₁·δ⁽²⁾₁ + w⁽²⁾₁,₂·δ⁽²⁾₂ + w⁽²⁾₁,₃·δ⁽²⁾₃ + ⋯ + w⁽²⁾₁,₂₀₀·δ⁽²⁾₂₀₀'
+    """
     s = _printer().doprint(expr)
     s = _POW.sub(lambda m: sup(m.group(1).strip("()")), s)
     s = s.replace("**", "^").replace("*", "·").replace("sqrt(", "√(")

@@ -47,7 +47,8 @@ except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
 from .activations import UnknownActivation, get_activation
 from .graph import Graph
 from .losses import get_vector_loss
-from .network import SpecError, _line_of, parse_toml, spec_from_data, to_number
+from .network import (SpecError, _is_softmax, _line_of, is_architecture, parse_toml,
+                      spec_from_data, to_number)
 from .recurrent import CELLS, OUTPUTS, RECURRENT_LOSSES, RecurrentNet, build_recurrent
 from .residual import ResidualNet, build_residual
 
@@ -85,22 +86,6 @@ class ArchSpec:
     def leaves(self) -> dict:
         """{leaf symbol: number} for :meth:`Graph.forward`."""
         return {s: self.numbers[s.name] for s, n in self.graph.nodes.items() if n.expr is None}
-
-
-def is_architecture(data: dict) -> bool:
-    """True for a residual or recurrent spec (parsed TOML)."""
-    nd = data.get("network")
-    if not isinstance(nd, dict):
-        return False
-    layers = nd.get("layers")
-    return nd.get("kind", "dense") != "dense" or (isinstance(layers, list) and any(
-        isinstance(l, dict) and ({"residual", "projection"} & set(l) or _is_softmax(l))
-        for l in layers)) or get_vector_loss(nd.get("loss", "mse")) is not None
-
-
-def _is_softmax(layer: dict) -> bool:
-    a = layer.get("activation")
-    return isinstance(a, str) and a.strip().lower() == "softmax"
 
 
 def load_architecture(path) -> ArchSpec | None:

@@ -26,9 +26,11 @@ Param(kind='w', layer=2, i=1, j=1)
 """
 from __future__ import annotations
 
+import gc
 import json
 import random
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -44,7 +46,7 @@ from ..errors import UserError
 from ..numbers import exact
 from ..tomlpos import item_line, key_line
 from .activations import Activation, UnknownActivation, get_activation
-from .losses import Loss, UnknownLoss, get_loss
+from .losses import Loss, UnknownLoss, get_loss, get_vector_loss
 
 __all__ = ["Network", "Layer", "Param", "Values", "SpecError", "load_spec",
            "parse_spec", "parse_toml", "read_spec", "spec_from_data", "to_number", "random_values"]
@@ -309,17 +311,22 @@ def load_spec(path) -> tuple[Network, Values]:
 
 def parse_toml(text: str, source: str = "<spec>") -> dict:
     """TOML text as a dict; a large ``[values]`` table's plain numeric arrays are read by the C
-    JSON reader (see :func:`_lift_arrays`). Malformed TOML is a :class:`SpecError` with its line.
+    JSON reader (see :func:`_lift_arrays`), a long ``layers`` array one distinct table at a time
+    (:func:`_lift_layers`). Malformed TOML is a :class:`SpecError` with its line.
 
     >>> parse_toml('[values]\\nx = [0.5, 1]')
     {'values': {'x': [0.5, 1]}}
     """
-    light, lifted = _lift_arrays(text, source)
-    try:
-        data = tomllib.loads(light)
-    except tomllib.TOMLDecodeError as e:
-        m = re.search(r"\(at line (\d+)", str(e))
-        raise SpecError(f"malformed TOML: {e}", source, int(m.group(1)) if m else None) from None
+    with _collector_paused():
+        light, lifted = _lift_arrays(text, source)
+        lighter, layers = _lift_layers(light)
+    data = _toml_loads(lighter, source)
+    if layers is not None:
+        nd = data.get("network")
+        if isinstance(nd, dict) and nd.get("layers") == []:
+            nd["layers"] = layers
+        else:  # the array was not [network]'s after all: tomllib reads it
+            data = _toml_loads(light, source)
     if lifted:
         vd = data.get("values")
         for key, (value, line) in lifted.items():
@@ -327,6 +334,14 @@ def parse_toml(text: str, source: str = "<spec>") -> dict:
                 raise SpecError(f"{key} is given twice in [values]", source, line, f"values.{key}")
             vd[key] = value
     return data
+
+
+def _toml_loads(text: str, source: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"\(at line (\d+)", str(e))
+        raise SpecError(f"malformed TOML: {e}", source, int(m.group(1)) if m else None) from None
 
 
 def parse_spec(text: str, source: str = "<spec>") -> tuple[Network, Values]:
@@ -344,6 +359,68 @@ _PLAIN_ARRAY = re.compile(r"^([ \t]*(W\d+|b\d+|x|y)[ \t]*=[ \t]*)(\[[-0-9.eE,\s\
                           re.M)
 
 
+_LAYERS = re.compile(r"^[ \t]*layers[ \t]*=[ \t]*\[", re.M)
+_HEADER = re.compile(r"^[ \t]*\[([^\[\]\n]*)\][ \t]*(?:#.*)?$", re.M)
+_PART_LEAD = re.compile(r"\s*,?\s*")
+
+
+def _lift_layers(text: str) -> tuple[str, list | None]:
+    """Read a long ``layers = [{…}, {…}, …]`` of [network] one distinct table at a time.
+
+    tomllib takes 0.8 s for the 10⁵ inline tables of a 10⁵-layer spec that repeats one or two
+    tables. The array is split at each "}"; every distinct piece is read by tomllib as an inline
+    table of its own, so a piece cut inside a string, a nested table or a comment is malformed
+    and the whole array is left to tomllib (which then reports any error with its line). The
+    array's text is replaced by ``[]`` with its line breaks kept, so line numbers do not move.
+    Returns the text and the list of tables (None when the array was left to tomllib).
+    """
+    m = _LAYERS.search(text) if len(text) > 20000 else None
+    if m is None:
+        return text, None
+    head = None
+    for head in _HEADER.finditer(text, 0, m.start()):
+        pass
+    if head is None or head.group(1).strip() != "network":
+        return text, None
+    end = text.find("]", m.end())
+    body = text[m.end():end]
+    if end < 0 or "[" in body:
+        return text, None
+    *pieces, tail = body.split("}")
+    if tail.strip(" \t\n,"):
+        return text, None
+    read = {}
+    for piece in set(pieces):
+        table = piece[_PART_LEAD.match(piece).end():] + "}"
+        try:
+            read[piece] = tomllib.loads(f"t = {table}")["t"]
+        except tomllib.TOMLDecodeError:
+            return text, None
+        if not table.startswith("{") or not isinstance(read[piece], dict):
+            return text, None
+    layers = [dict(read[p]) for p in pieces]
+    return text[:m.end()] + "\n" * body.count("\n") + text[end:], layers
+
+
+@contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector while a spec's numbers are built: a wide spec makes 10⁴
+    row lists at once, none in a cycle, and the collector would walk every live object (SymPy's
+    included) again and again over them: 0.1 s of the 1 s a 50 × 200 network takes."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+class _JsonNumbers(list):
+    """An array :func:`_lift_arrays` read: its text held only brackets, commas and JSON numbers,
+    so its entries are ints, floats and lists (:func:`_matrix` need not check each type)."""
+
+
 def _lift_arrays(text: str, source: str) -> tuple[str, dict]:
     """Read the [values] section's plain numeric arrays with the C JSON reader.
 
@@ -356,8 +433,10 @@ def _lift_arrays(text: str, source: str) -> tuple[str, dict]:
     head = re.search(r"^[ \t]*\[values\][ \t]*(#.*)?$", text, re.M)
     if not head or len(text) < 20000:  # small specs: nothing to gain
         return text, {}
-    end = re.compile(r"^[ \t]*\[", re.M).search(text, head.end())
-    stop = end.start() if end else len(text)
+    # the next table's header: a line starting with "["; "^" in MULTILINE mode is tried at each
+    # of the 12 million characters of a wide spec (0.06 s), a newline is found by a fast scan
+    end = re.compile(r"\n[ \t]*\[").search(text, head.end())
+    stop = end.start() + 1 if end else len(text)
     body = text[head.end():stop]
     lifted = {}
     at = [0, text.count("\n", 0, head.end()) + 1]  # a position in body and its line: counted on
@@ -373,11 +452,40 @@ def _lift_arrays(text: str, source: str) -> tuple[str, dict]:
         if m.group(2) in lifted:
             raise SpecError(f"{m.group(2)} is given twice in [values] (first on line "
                             f"{lifted[m.group(2)][1]})", source, line, f"values.{m.group(2)}")
-        lifted[m.group(2)] = (value, line)
+        lifted[m.group(2)] = (_JsonNumbers(value) if isinstance(value, list) else value, line)
         return "\n" * m.group(0).count("\n")
 
     light = _PLAIN_ARRAY.sub(lift, body)
     return text[:head.end()] + light + text[stop:], lifted
+
+
+def is_architecture(data: dict) -> bool:
+    """True for parsed spec TOML that :mod:`.arch_spec` reads, not :func:`spec_from_data`: a
+    residual, recurrent or softmax network.
+
+    >>> is_architecture({"network": {"layers": [{"units": 3, "activation": "softmax"}]}})
+    True
+    """
+    nd = data.get("network")
+    if not isinstance(nd, dict):
+        return False
+    layers = nd.get("layers")
+    return nd.get("kind", "dense") != "dense" or (isinstance(layers, list) and any(
+        isinstance(l, dict) and ({"residual", "projection"} & set(l) or _is_softmax(l))
+        for l in layers)) or get_vector_loss(nd.get("loss", "mse")) is not None
+
+
+def _architecture_key(nd: dict) -> str:
+    """The key that makes a network (see :func:`is_architecture`) not dense, for its line."""
+    for k, l in enumerate(nd.get("layers") if isinstance(nd.get("layers"), list) else [], 1):
+        if isinstance(l, dict) and ({"residual", "projection"} & set(l) or _is_softmax(l)):
+            return f"network.layers[{k}]"
+    return "network.kind" if nd.get("kind", "dense") != "dense" else "network.loss"
+
+
+def _is_softmax(layer: dict) -> bool:
+    a = layer.get("activation")
+    return isinstance(a, str) and a.strip().lower() == "softmax"
 
 
 def spec_from_data(data: dict, text: str, source: str = "<spec>") -> tuple[Network, Values]:
@@ -389,10 +497,10 @@ def spec_from_data(data: dict, text: str, source: str = "<spec>") -> tuple[Netwo
     nd = data.get("network")
     if not isinstance(nd, dict):
         raise SpecError("missing [network] table", source)
-    if nd.get("kind", "dense") != "dense" or any(
-            isinstance(l, dict) and {"residual", "projection"} & set(l) for l in nd.get("layers") or []):
-        raise err("a residual or recurrent network: `vgp derive` reads it "
-                  "(vgp_symbolic.core.arch_spec); this command takes dense networks", "network.kind")
+    if is_architecture(data):
+        raise err("a residual, recurrent or softmax network: `vgp derive` reads it "
+                  "(vgp_symbolic.core.arch_spec); this command takes dense networks",
+                  _architecture_key(nd))
     unknown = set(nd) - {"inputs", "layers", "loss", "kind"}
     if unknown:
         raise err(f"unknown key(s) {sorted(unknown)}; expected inputs, layers, loss",
@@ -437,7 +545,8 @@ def spec_from_data(data: dict, text: str, source: str = "<spec>") -> tuple[Netwo
     except SpecError as e:
         raise err(e.message, "network.loss") from None
     net = Network(inputs, tuple(layers), loss)
-    values = _parse_values(data.get("values", {}), net, err)
+    with _collector_paused():
+        values = _parse_values(data.get("values", {}), net, err)
     extra = set(data) - {"network", "values", "meta"}
     if extra:
         raise SpecError(f"unknown table(s) {sorted(extra)}; expected [network], [values]", source)
@@ -461,7 +570,10 @@ def _parse_values(vd, net: Network, err) -> Values:
     def number(e, key):
         # a wide spec repeats its decimals: read each distinct one once (2M weights, ~100 values)
         k = (type(e), e)
-        r = seen.get(k)
+        try:
+            r = seen.get(k)
+        except TypeError:  # a list where a number belongs: to_number says so
+            return to_number(e, key)
         if r is None:
             r = seen[k] = to_number(e, key)
         return r
@@ -510,22 +622,36 @@ def _parse_values(vd, net: Network, err) -> Values:
 
 def _matrix(m: list, key: str, number) -> tuple[list, object]:
     """Rows of spec numbers as rows of Fractions, with a float64 array of them when every entry
-    is a float or a small int: a 200-wide layer has 40 000 weights but few distinct decimals, so
-    each distinct one is read once, and the float array is built in C (float(exact(v)) == v)."""
+    is a float or a small int. A 200-wide layer has 40 000 weights but few distinct decimals: each
+    distinct one is read once, and both the float array and the rows of Fractions are built in C
+    (float(exact(v)) == v).
+
+    >>> rows, a = _matrix([[0.25, 1] * 40], "W1", lambda v, key: exact(v))
+    >>> rows[0][:2], a.dtype, a.shape
+    ([Fraction(1, 4), Fraction(1, 1)], dtype('float64'), (1, 80))
+    """
+    if sum(map(len, m)) > 64 and (type(m) is _JsonNumbers or _kinds(m) <= {float, int}):
+        try:
+            a = np.array(m, dtype=float)
+        except (OverflowError, ValueError):  # an int beyond float64; rows of rows
+            a = None
+        if a is not None and a.shape != (len(m), len(m[0])):
+            a = None
+        # ints below 2⁵³ are exact in float64 (1 and 1.0 are one number)
+        if a is not None and np.all(np.isfinite(a)) and (np.max(np.abs(a)) < 2 ** 53
+                                                         or int not in _kinds(m)):
+            distinct, where = np.unique(a, return_inverse=True)
+            exact_of = np.empty(len(distinct), dtype=object)
+            exact_of[:] = [number(v, key) for v in distinct.tolist()]
+            return exact_of[where.reshape(a.shape)].tolist(), a
+    return [[number(e, key) for e in r] for r in m], None
+
+
+def _kinds(m: list) -> set:
     kinds = set()
     for r in m:
         kinds.update(map(type, r))
-    if kinds <= {float, int} and sum(map(len, m)) > 64:
-        try:
-            a = np.array(m, dtype=float)
-        except OverflowError:  # an int beyond float64
-            a = None
-        if a is not None and np.all(np.isfinite(a)) and (int not in kinds
-                                                         or np.max(np.abs(a)) < 2 ** 53):
-            # 1 and 1.0 are one dict key, and one number: ints here are exact in float64
-            distinct = {v: number(v, key) for v in np.unique(a).tolist()}
-            return [[distinct[e] for e in r] for r in m], a
-    return [[number(e, key) for e in r] for r in m], None
+    return kinds
 
 
 def random_values(net: Network, seed: int = 0, decimals: int = 1, scale: float = 1.0,
