@@ -15,9 +15,10 @@ loss at the same exact decimal weights:
 interpreter, minus the command's start-up (``vgp --help`` in the same run), against torch float64
 autograd (forward + backward, from Python float lists) on the same network and numbers in this
 process. Goals: depth 1000 × width 10 and depth 50 × width 200 each under 1 s beyond start-up;
-10⁵ layers of width 1 under 10 s in all. Weights are two-decimal numbers drawn uniformly (never
-exactly 0: a zero weight in a width-1 chain makes every gradient below it a true zero). The spec
-files are written to ``--workdir`` (not timed). Usage:
+10⁵ layers of width 1 under 10 s in all. The same command with ``--format json`` is timed next
+to it, with its ratio to the text command (goal: at most 1.5×). Weights are two-decimal
+numbers drawn uniformly (never exactly 0: a zero weight in a width-1 chain makes every gradient
+below it a true zero). The spec files are written to ``--workdir`` (not timed). Usage:
 
     python bench/derive_depth.py [--depths 2,5,10,20,50,100,200] [--cap 30]
     python bench/derive_depth.py --goals [--repeat 3] [--workdir /tmp/vgp-bench-depth]
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import multiprocessing as mp
 import os
 import random
@@ -90,6 +92,7 @@ def naive_time(depth: int, cap: float):
 # (depth, width, hidden activation, weight scale, goal in seconds, goal counts start-up)
 GOALS = [(1000, 10, "sigmoid", 0.55, 1.0, False), (50, 200, "sigmoid", 0.15, 1.0, False),
          (100_000, 1, "tanh", 1.5, 10.0, True)]
+JSON_GOAL = 1.5  # --format json takes at most this many times the text command's time
 _RUN = "import sys; from vgp_symbolic.cli import main; sys.argv[0] = 'vgp'; main(sys.argv[1:])"
 
 
@@ -147,7 +150,7 @@ def goals(repeat: int, workdir: Path) -> int:
     start, _ = command_time(["--help"], max(3, repeat))
     print(f"start-up (vgp --help): {start:.3f} s")
     print(f"{'network':>20}  {'vgp derive':>10}  {'beyond start-up':>15}  {'torch f64':>9}  "
-          f"{'ratio':>6}  {'goal':>12}  met  check")
+          f"{'ratio':>6}  {'goal':>12}  met  {'--format json':>13}  {'json/text':>9}  met  check")
     failed = 0
     for depth, width, act, scale, goal, whole in GOALS:
         text, x, y, W = goal_spec(depth, width, act, scale)
@@ -155,6 +158,10 @@ def goals(repeat: int, workdir: Path) -> int:
         spec.write_text(text, encoding="utf-8")
         n = 1 if depth * width >= 100_000 else repeat
         t_cmd, out = command_time(["derive", str(spec), "--wrt", "w1_11"], n)
+        t_json, js = command_time(["derive", str(spec), "--wrt", "w1_11", "--format", "json"], n)
+        json_ok = js.returncode == 0 and json.loads(js.stdout)["wrt"] == "w1_11"
+        json_met = json_ok and t_json <= JSON_GOAL * t_cmd
+        failed += not json_met
         t_torch = min(torch_time(x, y, W, act) for _ in range(max(1, n)))
         measured = t_cmd if whole else t_cmd - start
         ok = out.returncode == 0 and measured < goal
@@ -164,7 +171,9 @@ def goals(repeat: int, workdir: Path) -> int:
         print(f"{f'{depth} × {width} {act}':>20}  {t_cmd:>8.3f} s  {t_cmd - start:>13.3f} s  "
               f"{t_torch:>7.3f} s  {(t_cmd - start) / t_torch:>5.1f}×  "
               f"{'< %g s %s' % (goal, 'all' if whole else 'beyond'):>12}  "
-              f"{'yes' if ok else 'NO ':>3}  {check}", flush=True)
+              f"{'yes' if ok else 'NO ':>3}  {t_json:>11.3f} s  "
+              f"{t_json / t_cmd if json_ok else math.nan:>8.2f}×  {'yes' if json_met else 'NO ':>3}"
+              f"  {check}", flush=True)
     return 1 if failed else 0
 
 

@@ -113,7 +113,6 @@ def test_json_expression_parses_back_to_the_gradient(example, wrt):
         assert _parse(d["expression"], d["symbols"]).free_symbols  # a formula, not a number
 
 
-@pytest.mark.slow   # ~17 s of CPU: a 400-layer derivation
 def test_json_route_count_is_a_number_not_1000_digits():
     from vgp_symbolic.core.network import Network
     deep = Network.build(2, [(10, "sigmoid")] * 400 + [(1, "sigmoid")], "bce")

@@ -21,7 +21,7 @@ from vgp_symbolic.core.derive import _delta_step, derive
 from vgp_symbolic.core.evaluate import evaluate
 from vgp_symbolic.core.network import Network, random_values
 from vgp_symbolic.report import _sci, derivation_dict
-from vgp_symbolic import symbol_table
+from vgp_symbolic import report, symbol_table
 from vgp_symbolic.symbol_table import SYMBOL_LIMIT, SymbolTable
 
 from conftest import networks
@@ -259,3 +259,20 @@ def test_sci_rounds_at_the_fifteenth_digit_as_nstr(text):
         v = mpmath.mpf(text)
         assert _sci(v) == mpmath.nstr(v, 15)
     assert _sci(mpmath.mpf(10) ** -500) == "1.0e-500" and _sci(-mpmath.mpf(2) ** 4000)[:4] == "-1.3"
+
+
+def test_units_beyond_the_limit_are_not_listed_and_the_note_says_so(monkeypatch):
+    monkeypatch.setattr(report, "UNIT_LIMIT", 20)
+    monkeypatch.setattr(symbol_table, "SYMBOL_LIMIT", 50)
+    net = Network.build(2, [(3, "tanh")] * 8 + [(1, "sigmoid")], "bce")
+    vals = random_values(net, seed=1, decimals=2, scale=0.5)
+    out = derivation_dict(evaluate(derive(net, "w1_11"), vals, check=False))
+    assert out["symbols_complete"] is False
+    assert "more than 20 units: 'layers' does not list" in out["symbols_note"]
+    assert all(set(r) == {"layer", "mean_abs_fprime", "delta_norm", "jacobian_norm_log10"}
+               for r in out["layers"])
+    monkeypatch.setattr(report, "UNIT_LIMIT", 27)  # 2 + 8 × 3 + 1 units
+    out = derivation_dict(evaluate(derive(net, "w1_11"), vals, check=False))
+    assert "the values of z, o and δ of every unit are in 'layers'" in out["symbols_note"]
+    assert all(len(r["o"]) == (2 if r["layer"] == 0 else 3 if r["layer"] < 9 else 1)
+               for r in out["layers"])

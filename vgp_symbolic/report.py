@@ -93,20 +93,22 @@ def _tex_breakable(names: Names, expr) -> str:
     return breakable(_tex_printer()(names).doprint(expr))
 
 
-def recurrence_lines(d: Derivation) -> tuple[tuple[str, str], ...]:
-    """(text, LaTeX) of each δ layer the total uses, output first."""
+def recurrence_lines(d: Derivation, latex: bool = True) -> tuple:
+    """(text, LaTeX) of each δ layer the total uses, output first (the text alone when not
+    ``latex``: JSON lists 10⁵ of them)."""
     net, K = d.net, d.net.depth
     lines = []
     for m in d.recurrence:
         f = net.activation(m).symbol
         if m == K:
-            lines.append((f"δ{K} = ∂L/∂ŷ ⊙ {f}'(z{K})",
-                          rf"\delta^{{({K})}} = \frac{{\partial L}}{{\partial \hat{{y}}}}"
-                          rf" \odot {_ftex(f)}'(z^{{({K})}})"))
+            text = f"δ{K} = ∂L/∂ŷ ⊙ {f}'(z{K})"
+            tex = (rf"\delta^{{({K})}} = \frac{{\partial L}}{{\partial \hat{{y}}}}"
+                   rf" \odot {_ftex(f)}'(z^{{({K})}})") if latex else None
         else:
-            lines.append((f"δ{m} = {f}'(z{m}) ⊙ (W{m + 1} δ{m + 1})",
-                          rf"\delta^{{({m})}} = {_ftex(f)}'(z^{{({m})}}) \odot "
-                          rf"W^{{({m + 1})}} \delta^{{({m + 1})}}"))
+            text = f"δ{m} = {f}'(z{m}) ⊙ (W{m + 1} δ{m + 1})"
+            tex = (rf"\delta^{{({m})}} = {_ftex(f)}'(z^{{({m})}}) \odot "
+                   rf"W^{{({m + 1})}} \delta^{{({m + 1})}}") if latex else None
+        lines.append((text, tex) if latex else text)
     return tuple(lines)
 
 
@@ -129,9 +131,12 @@ def number_json(v):
     if type(v) is float:   # the common cases first: a 10⁵-layer JSON holds 10⁶ numbers
         return v if not math.isinf(v) else mpmath.nstr(mpmath.mpf(v), 15)
     raw = getattr(v, "_mpf_", None)
-    if raw is not None:
+    if raw is not None:   # mpmath: 2^(exp + bc) bounds it; far outside float64, no float()
+        _, man, exp, bc = raw
+        if man and not -1080 < exp + bc < 1030:
+            return _sci(v)
         f = float(v)
-        return _sci(v) if (f == 0 and raw[1]) or math.isinf(f) else f
+        return _sci(v) if (f == 0 and man) or math.isinf(f) else f
     if isinstance(v, int) and not isinstance(v, bool) and abs(v) < 2 ** 53:
         return v
     try:
@@ -147,7 +152,7 @@ _DEC = decimal.Context(prec=40)
 
 
 def _sci(v) -> str:
-    """``mpmath.nstr(v, 15)`` for a number outside float64's range, ten times faster: δ of a
+    """``mpmath.nstr(v, 15)`` for a number outside float64's range, 25 times faster: δ of a
     10⁵-layer chain lies below 1e-308 in most layers, and nstr's exact digits cost 20 µs each.
     Forty decimal digits of v, rounded to fifteen, are the same fifteen digits (no binary
     number this small or large lies within 1e-39 of a decimal tie).
@@ -158,10 +163,16 @@ def _sci(v) -> str:
     sign, man, exp, _ = v._mpf_
     if not man:   # ±inf, nan
         return mpmath.nstr(v, 15)
-    d = _DEC.multiply(decimal.Decimal(man), _DEC.power(decimal.Decimal(2), exp))
+    q, r = divmod(exp, 256)   # 2^exp = 2^r · (2^256)^q; neighbouring layers share q
+    d = _DEC.multiply(decimal.Decimal(man << r), _pow2_256(q))
     mant, _, e = f"{d:.14e}".partition("e")
     mant = mant.rstrip("0")
     return ("-" if sign else "") + mant + ("0" if mant.endswith(".") else "") + "e" + e
+
+
+@lru_cache(maxsize=4096)
+def _pow2_256(q: int):
+    return _DEC.power(decimal.Decimal(2), q << 8)
 
 
 def _exact_text(v) -> str | None:
@@ -621,8 +632,8 @@ def derivation_dict(x: Derivation | Evaluation, full_symbols: bool | None = None
 
     ``symbols`` lists the symbols of the expression and the factors and -- when
     ``symbols_complete`` -- every symbol their definitions use, down to the inputs and weights
-    (see :mod:`vgp_symbolic.symbol_table`; ``full_symbols`` forces the choice). Each layer's
-    values of z, o and δ are in ``layers`` either way.
+    (see :mod:`vgp_symbolic.symbol_table`; ``full_symbols`` forces the choice). With numbers,
+    each layer's values of z, o and δ are in ``layers`` (up to :data:`UNIT_LIMIT` units).
 
     >>> from vgp_symbolic.core.network import Network
     >>> from vgp_symbolic.core.derive import derive
@@ -633,6 +644,7 @@ def derivation_dict(x: Derivation | Evaluation, full_symbols: bool | None = None
     ev, d = _split(x)
     n, net = d.names, d.net
     table = SymbolTable(d, full_symbols)
+    units_listed = sum(net.widths) <= UNIT_LIMIT if ev else None
     out = {
         "wrt": d.param.name,
         "network": {"inputs": net.inputs,
@@ -650,15 +662,15 @@ def derivation_dict(x: Derivation | Evaluation, full_symbols: bool | None = None
         "expanded": d.expanded,
         "symbols": _symbols_json(table, ev),
         "symbols_complete": table.complete,
-        "symbols_note": _symbols_note(table),
-        "recurrence": [t for t, _ in recurrence_lines(d)],
+        "symbols_note": _symbols_note(table, units_listed),
+        "recurrence": list(recurrence_lines(d, latex=False)),
         "factors": [{"name": f.name, "latex": f.latex, "expression": table.factor_expression(f),
                      "value": number_json(ev.factor_values[i]) if ev else None,
                      "exact": _exact_text(ev.factor_values[i]) if ev else None}
                     for i, f in enumerate(d.factors)],
     }
     if ev:
-        _add_values(out, ev)
+        _add_values(out, ev, units_listed)
     return out
 
 
@@ -674,18 +686,27 @@ def _symbols_json(table: SymbolTable, ev: Evaluation | None) -> dict:
     return out
 
 
-def _symbols_note(table: SymbolTable) -> str:
+def _symbols_note(table: SymbolTable, units_listed: bool | None) -> str:
     if table.complete:
         return ("every symbol of the expression and the factors, and every symbol their "
                 "definitions use, down to the inputs and weights")
+    where = {None: "", True: "the values of z, o and δ of every unit are in 'layers', ",
+             False: f"the network has more than {UNIT_LIMIT} units: 'layers' does not list "
+                    "their values of z, o and δ, "}[units_listed]
     return (f"the {len(table.keys)} symbols of the expression, with their definitions; the "
             f"network has {table.in_network} named quantities (more than {table.limit} are not "
-            "listed one by one): the values of z, o and δ of every unit are in 'layers', the "
-            "factors carry their own values, the weights and biases are the spec's")
+            f"listed one by one): {where}the factors carry their own values, the weights and "
+            "biases are the spec's")
 
 
-def _add_values(out: dict, ev: Evaluation) -> None:
+# Per-unit values (z, o, δ) go into 'layers' up to this many units: 10⁴ units cost 0.1 s, but
+# 10⁵ one-unit layers would add 1.4 s to a 6 s derivation (δ there lies beyond float64).
+UNIT_LIMIT = 50_000
+
+
+def _add_values(out: dict, ev: Evaluation, units_listed: bool) -> None:
     run = ev.run
+
     out.update(
         mode=ev.mode, digits=ev.run.dps,
         gradient=number_json(ev.gradient), exact=_exact_text(ev.gradient),
@@ -693,17 +714,24 @@ def _add_values(out: dict, ev: Evaluation) -> None:
         route_product=number_json(ev.route_product),
         loss_value=number_json(ev.run.loss),
         output=[number_json(v) for v in ev.run.o[-1]],
-        layers=[{"layer": r["layer"],
-                 "mean_abs_fprime": r.get("mean_abs_fprime"),
-                 "delta_norm": number_json(r["delta_norm"]) if "delta_norm" in r else None,
-                 "jacobian_norm_log10": (None if r["jacobian_norm_log10"] == -math.inf
-                                         else r["jacobian_norm_log10"]),
-                 "z": _vector_json(run.z[r["layer"]]), "o": _vector_json(run.o[r["layer"]]),
-                 "delta": _vector_json(run.delta[r["layer"]])}
+        layers=[_layer_json(r, run, units_listed)
                 for r in sorted(ev.layers(), key=lambda r: r["layer"])])
     out.update(outcome_json(ev.update, ev.check))
     if ev.update:
         out["update"]["new_exact"] = _exact_text(ev.update.new)
+
+
+def _layer_json(r: dict, run, units_listed: bool) -> dict:
+    """One row of 'layers': its norms and, up to UNIT_LIMIT units, every unit's z, o and δ."""
+    k = r["layer"]
+    row = {"layer": k, "mean_abs_fprime": r.get("mean_abs_fprime"),
+           "delta_norm": number_json(r["delta_norm"]) if "delta_norm" in r else None,
+           "jacobian_norm_log10": (None if r["jacobian_norm_log10"] == -math.inf
+                                   else r["jacobian_norm_log10"])}
+    if units_listed:
+        row.update(z=_vector_json(run.z[k]), o=_vector_json(run.o[k]),
+                   delta=_vector_json(run.delta[k]))
+    return row
 
 
 def _vector_json(a) -> list | None:
