@@ -218,7 +218,7 @@ def test_forced_complete_above_the_limit_is_the_sympy_closure(monkeypatch):
     net = Network.build(2, [(6, "tanh")] * 5 + [(1, "sigmoid")], "bce")
     d = derive(net, "w3_2_5")
     out = derivation_dict(d)
-    assert out["symbols_complete"] is False and "more than 100" in out["symbols_note"]
+    assert out["symbols_complete"] is False and "(above 100)" in out["symbols_note"]
     assert set(out["symbols"]) == {str(s) for s in d.expression.free_symbols}
     _check_complete(d, derivation_dict(d, full_symbols=True))
 
@@ -273,6 +273,6 @@ def test_units_beyond_the_limit_are_not_listed_and_the_note_says_so(monkeypatch)
                for r in out["layers"])
     monkeypatch.setattr(report, "UNIT_LIMIT", 27)  # 2 + 8 × 3 + 1 units
     out = derivation_dict(evaluate(derive(net, "w1_11"), vals, check=False))
-    assert "the values of z, o and δ of every unit are in 'layers'" in out["symbols_note"]
+    assert "every unit's z, o and δ are in 'layers'" in out["symbols_note"]
     assert all(len(r["o"]) == (2 if r["layer"] == 0 else 3 if r["layer"] < 9 else 1)
                for r in out["layers"])

@@ -630,10 +630,11 @@ def derivation_dict(x: Derivation | Evaluation, full_symbols: bool | None = None
     """A JSON-ready dict: the gradient's expression (SymPy syntax, see ``expression_syntax``),
     the definition of every symbol in it, the factors and, with numbers, every value.
 
-    ``symbols`` lists the symbols of the expression and the factors and -- when
-    ``symbols_complete`` -- every symbol their definitions use, down to the inputs and weights
-    (see :mod:`vgp_symbolic.symbol_table`; ``full_symbols`` forces the choice). With numbers,
-    each layer's values of z, o and δ are in ``layers`` (up to :data:`UNIT_LIMIT` units).
+    ``symbols`` lists every symbol the expression and the factors use and every symbol their
+    definitions use, down to the inputs and weights; in a network of more than
+    :data:`~vgp_symbolic.symbol_table.SYMBOL_LIMIT` named quantities only the expression's
+    (``symbols_complete`` false, ``symbols_note`` says so; ``full_symbols`` forces the choice).
+    With numbers, each layer's z, o and δ are in ``layers`` (up to :data:`UNIT_LIMIT` units).
 
     >>> from vgp_symbolic.core.network import Network
     >>> from vgp_symbolic.core.derive import derive
@@ -675,7 +676,7 @@ def derivation_dict(x: Derivation | Evaluation, full_symbols: bool | None = None
 
 
 def _symbols_json(table: SymbolTable, ev: Evaluation | None) -> dict:
-    spell, latex, biases, out = table.names.spell, table.names.latex, {}, {}
+    spell, biases, out = table.names.spell, {}, {}
     for key in table.keys:
         name, tex = spell(key)
         entry = out[name] = {"meaning": table.meaning(key), "latex": tex,
@@ -690,13 +691,15 @@ def _symbols_note(table: SymbolTable, units_listed: bool | None) -> str:
     if table.complete:
         return ("every symbol of the expression and the factors, and every symbol their "
                 "definitions use, down to the inputs and weights")
-    where = {None: "", True: "the values of z, o and δ of every unit are in 'layers', ",
+    units = {None: "",
+             True: "every unit's z, o and δ are in 'layers', ",
              False: f"the network has more than {UNIT_LIMIT} units: 'layers' does not list "
-                    "their values of z, o and δ, "}[units_listed]
+                    "their z, o and δ, "}[units_listed]
     return (f"the {len(table.keys)} symbols of the expression, with their definitions; the "
-            f"network has {table.in_network} named quantities (more than {table.limit} are not "
-            f"listed one by one): {where}the factors carry their own values, the weights and "
-            "biases are the spec's")
+            f"network has {table.in_network} named quantities, too many to list one by one "
+            f"(above {table.limit}), so the further symbols those definitions use are not "
+            f"listed: {units}the factors carry their own values, the weights and biases are "
+            "the spec's")
 
 
 # Per-unit values (z, o, δ) go into 'layers' up to this many units: 10⁴ units cost 0.1 s, but
@@ -706,7 +709,6 @@ UNIT_LIMIT = 50_000
 
 def _add_values(out: dict, ev: Evaluation, units_listed: bool) -> None:
     run = ev.run
-
     out.update(
         mode=ev.mode, digits=ev.run.dps,
         gradient=number_json(ev.gradient), exact=_exact_text(ev.gradient),

@@ -127,7 +127,7 @@ class SymbolTable:
 
     def _fprime_uses(self, k: int, j: int) -> list:
         t = self._template(k, "df")
-        return [("z", k, j)] * t.uses_z + [("o", k, j)] * t.uses_o
+        return ([("z", k, j)] if t.uses_z else []) + ([("o", k, j)] if t.uses_o else [])
 
     # -- what each symbol is -----------------------------------------------------------------
     def meaning(self, key: tuple) -> str:
