@@ -176,6 +176,8 @@ def _pow2_256(q: int):
 
 
 def _exact_text(v) -> str | None:
+    if type(v) is float:  # most values of a float64 pass, cheaply
+        return None
     return str(v) if isinstance(v, Fraction) else None  # "2/5", and "7" for an integer
 
 

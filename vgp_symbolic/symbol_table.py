@@ -60,12 +60,13 @@ class _Template:
         from sympy.printing.precedence import PRECEDENCE, precedence
         self.is_sum = precedence(expr) < PRECEDENCE["Mul"]  # needs parentheses in a product
 
-    def render(self, z: str, o: str) -> str:
+    def render(self, names, k: int, j: int) -> str:
+        """The printed form for unit j of layer k (``names``: the network's Names)."""
         out = self.text
         if self.uses_z:
-            out = out.replace(self._z, z)
+            out = out.replace(self._z, names.spell_z(k, j)[0])
         if self.uses_o:
-            out = out.replace(self._o, o)
+            out = out.replace(self._o, names.spell_o(k, j)[0])
         return out
 
 
@@ -122,8 +123,7 @@ class SymbolTable:
         return t
 
     def _render(self, k: int, j: int, what: str) -> str:
-        return self._template(k, what).render(self.names.spell_z(k, j)[0],
-                                              self.names.spell_o(k, j)[0])
+        return self._template(k, what).render(self.names, k, j)
 
     def _fprime_uses(self, k: int, j: int) -> list:
         t = self._template(k, "df")
