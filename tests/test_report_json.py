@@ -196,7 +196,8 @@ def test_deep_json_lists_exactly_the_expressions_symbols(deep):
             assert entry["definition"].count("δ4_") == 20 and entry["definition"].count("w4_") == 20
         else:
             k, j = int(name[1]), int(name[3])
-            assert _close(entry["value"], o[k][j - 1]) and entry["definition"] == f"1/(1 + exp(-z{k}_{j}))"
+            assert _close(entry["value"], o[k][j - 1])
+            assert entry["definition"] == f"1/(1 + exp(-z{k}_{j}))"
     # evaluated from the listed values alone, the expression is the gradient
     at = {s: sp.Float(out["symbols"][str(s)]["value"], 30) for s in expr.free_symbols}
     assert _close(float(expr.xreplace(at)), out["gradient"])

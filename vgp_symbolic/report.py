@@ -648,6 +648,7 @@ def derivation_dict(x: Derivation | Evaluation, full_symbols: bool | None = None
     n, net = d.names, d.net
     table = SymbolTable(d, full_symbols)
     units_listed = sum(net.widths) <= UNIT_LIMIT if ev else None
+    values = ev.factor_values if ev else [None] * len(d.factors)
     out = {
         "wrt": d.param.name,
         "network": {"inputs": net.inputs,
@@ -668,9 +669,8 @@ def derivation_dict(x: Derivation | Evaluation, full_symbols: bool | None = None
         "symbols_note": _symbols_note(table, units_listed),
         "recurrence": list(recurrence_lines(d, latex=False)),
         "factors": [{"name": f.name, "latex": f.latex, "expression": table.factor_expression(f),
-                     "value": number_json(ev.factor_values[i]) if ev else None,
-                     "exact": _exact_text(ev.factor_values[i]) if ev else None}
-                    for i, f in enumerate(d.factors)],
+                     "value": number_json(v), "exact": _exact_text(v)}
+                    for f, v in zip(d.factors, values)],
     }
     if ev:
         _add_values(out, ev, units_listed)

@@ -111,7 +111,7 @@ class SymbolTable:
     # -- templates ---------------------------------------------------------------------------
     def _template(self, k: int, what: str) -> _Template:
         act, out = self.net.activation(k), k == self.K
-        tkey = (act.label, out, what)
+        tkey = (id(act), out, what)   # the network holds act: its id stays its own
         t = self._templates.get(tkey)
         if t is None:
             # placeholders whose first letter is the real names' ("o…" < "z…" < "ŷ…"), so
