@@ -32,9 +32,9 @@ sp = lazy_import("sympy")
 __all__ = ["SymbolTable", "SYMBOL_LIMIT", "symbol_value"]
 
 # Above this many named quantities in the network (x, y, w, b, z, o, δ, L) the table lists only
-# the symbols the expression and factors use: 10⁴ entries are ~1 MB of JSON and ~0.1 s.
+# the expression's symbols: 10⁴ entries are ~1 MB of JSON and ~0.1 s.
 SYMBOL_LIMIT = 10_000
-_SORT = {"x": 0, "y": 1, "w": 2, "b": 2, "z": 2, "o": 2, "δ": 3, "L": 4}
+_SORT = {"x": 0, "y": 1, "L": 4}
 _IN_UNIT = {"w": 0, "b": 1, "z": 2, "o": 3}
 
 
