@@ -1,7 +1,6 @@
 """Helpers shared by the subcommands: failing with exit code 2, exact-number options, JSON."""
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 
 import click
@@ -78,5 +77,7 @@ NONNEGATIVE = ExactNumber(minimum=0)
 
 
 def echo_json(obj) -> None:
-    """Print ``obj`` as indented JSON; non-JSON numbers are written as strings."""
-    click.echo(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
+    """Print ``obj`` as JSON (:func:`~vgp_symbolic.jsontext.json_text`); non-JSON numbers are
+    written as strings."""
+    from ..jsontext import json_text
+    click.echo(json_text(obj))
