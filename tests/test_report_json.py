@@ -277,3 +277,14 @@ def test_units_beyond_the_limit_are_not_listed_and_the_note_says_so(monkeypatch)
     assert "every unit's z, o and δ are in 'layers'" in out["symbols_note"]
     assert all(len(r["o"]) == (2 if r["layer"] == 0 else 3 if r["layer"] < 9 else 1)
                for r in out["layers"])
+
+
+def test_a_true_zero_is_written_without_a_sign():
+    # a zero outgoing weight makes the route a true zero; float64 computed it as -0.0, which
+    # the JSON printed as "-0.0": the mark of a negative number that underflowed, which it is not
+    from vgp_symbolic.core.network import Values
+    net = Network.build(1, [(1, "sigmoid"), (1, "sigmoid")], "bce")
+    vals = Values([Fraction(7, 10)], [Fraction(1)], {1: [[Fraction(3, 10)]], 2: [[Fraction(0)]]})
+    ev = evaluate(derive(net, "w1_11"), vals)
+    text = json.dumps(derivation_dict(ev))
+    assert '"route_product": 0.0' in text and "-0.0" not in text

@@ -122,13 +122,15 @@ def number_json(v):
 
     >>> number_json(Fraction(1, 500)), number_json(mpmath.mpf("1e-400")), number_json(10**400)
     (0.002, '1.0e-400', '1.0e+400')
-    >>> number_json(-Fraction(2, 10**598))
-    '-2.0e-598'
+    >>> number_json(-Fraction(2, 10**598)), number_json(-0.0)
+    ('-2.0e-598', 0.0)
 
     """
     if v is None:
         return None
     if type(v) is float:   # the common cases first: a 10⁵-layer JSON holds 10⁶ numbers
+        if v == 0:  # a float zero here is a true zero (underflow goes to mpmath): no sign
+            return 0.0
         return v if not math.isinf(v) else mpmath.nstr(mpmath.mpf(v), 15)
     raw = getattr(v, "_mpf_", None)
     if raw is not None:   # mpmath: 2^(exp + bc) bounds it; far outside float64, no float()
