@@ -30,3 +30,13 @@ def test_an_elided_sum_keeps_its_signs():
     assert expr_text(-sum(x)) == "−x1 − x2 − x3 − ⋯ − x29"
     assert expr_text(sum(x) - 2 * x[4]) == "x1 + x2 + x3 + ⋯ + x29"  # −x5 is in the middle
     assert expr_text(sum(x) - 2 * x[-1]) == "x1 + x2 + x3 + ⋯ − x29"
+
+
+def test_latex_writes_a_wide_layers_sum_the_same_way():
+    from vgp_symbolic.report import derivation_tex
+    net = Network.build(1, [(1, "tanh"), (120, "sigmoid"), (1, "sigmoid")], "bce")
+    body = derivation_tex(derive(net, "w1_11")).body
+    assert (r"(w^{(2)}_{11}\allowbreak \delta^{(2)}_{1} + w^{(2)}_{12}\allowbreak \delta^{(2)}_{2}"
+            r" + w^{(2)}_{13}\allowbreak \delta^{(2)}_{3} + \cdots + w^{(2)}_{1,120}\allowbreak "
+            r"\delta^{(2)}_{120})") in body
+    assert r"\delta^{(2)}_{100}" not in body

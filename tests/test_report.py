@@ -119,3 +119,19 @@ def test_json_route_count_is_a_number_not_1000_digits():
     d = derivation_dict(derive(deep, "w1_11"))
     assert json.dumps(d["routes"]) == '"1.0e+399"' or len(json.dumps(d["routes"])) < 25
     assert "δ2_1" in d["symbols"] and d["symbols"]["δ2_1"]["definition"].count("δ3_") == 10
+
+
+@pytest.mark.parametrize("width,depth,route", [(3, 50, None), (3, 50, "1," * 50 + "1"),
+                                               (1000, 2, None), (2, 1000, None)])
+def test_latex_headings_write_route_counts_in_math_not_unicode(width, depth, route):
+    # "summed over all 5.63 × 10¹¹² routes" went into LaTeX as Unicode text: pdflatex printed
+    # "5.63 Ö 10¹¹²" and lualatex "5.63 Œ 10źźš"; no character outside ASCII belongs in the body
+    import re
+    from vgp_symbolic.core.network import Network
+    from vgp_symbolic.report import derivation_tex
+    net = Network.build(2, [(width, "sigmoid")] * depth + [(1, "sigmoid")], "bce")
+    body = derivation_tex(derive(net, "w1_11", route)).body
+    head = next(ln for ln in body.splitlines() if "routes" in ln or "route $" in ln)
+    assert not re.findall(r"[^\x00-\x7f]", body), head
+    if width ** depth >= 10 ** 12:
+        assert re.search(r"\$\d(\.\d+)? \\times 10\^\{\d+\}\$", head), head

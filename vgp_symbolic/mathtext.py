@@ -17,7 +17,7 @@ import math
 import re
 from fractions import Fraction
 
-__all__ = ["expr_text", "names_text", "num_text", "sup", "sub"]
+__all__ = ["expr_text", "long_sum", "names_text", "num_text", "sup", "sub"]
 
 _SUP = str.maketrans("0123456789-+()k", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁽⁾ᵏ")
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -80,17 +80,8 @@ def _printer():
             return super()._print_Piecewise(expr)
 
         def _print_Add(self, expr, order=None):
-            if len(expr.args) <= _LONG_SUM:
-                return super()._print_Add(expr, order)
-            # a 200-wide layer's Σₖ w·δ: SymPy orders its terms by name (…₁₉, ₁,₁₀, ₁,₁₀₀, ₁,₁₀₁, …)
-            # and 200 of them on one line read as nothing; the first three and the last tell
-            terms = sorted(expr.args, key=_natural_order)
-            minus = all(t.could_extract_minus_sign() for t in terms[3:-1])
-            out = ""
-            for t in terms[:3] + [None] + terms[-1:]:
-                s = ("-⋯" if minus else "⋯") if t is None else self._print(t)
-                out += (" - " + s[1:]) if s.startswith("-") else (" + " + s)
-            return out[3:] if out.startswith(" + ") else "-" + out[3:]
+            short = long_sum(expr, self._print, "⋯")
+            return super()._print_Add(expr, order) if short is None else short
 
         def _print_Exp1(self, expr):
             return "e"
@@ -101,7 +92,25 @@ def _printer():
     return _MathText()
 
 
-_LONG_SUM = 16  # a sum of more terms prints its first three and its last
+LONG_SUM = 16  # a sum of more terms prints its first three and its last
+
+
+def long_sum(expr, print_term, dots: str) -> str | None:
+    """A sum of more than :data:`LONG_SUM` terms as its first three terms, ``dots`` and its last,
+    the terms in the order of their indices (None for a shorter sum: the printer's own way).
+
+    A 200-wide layer's Σₖ w·δ: SymPy orders the terms by name (…₁₉, ₁,₁₀, ₁,₁₀₀, ₁,₁₀₁, …), and
+    200 of them on a line read as nothing; the first three and the last tell the pattern.
+    """
+    if len(expr.args) <= LONG_SUM:
+        return None
+    terms = sorted(expr.args, key=_natural_order)
+    minus = all(t.could_extract_minus_sign() for t in terms[3:-1])
+    out = ""
+    for t in terms[:3] + [None] + terms[-1:]:
+        s = ("-" + dots if minus else dots) if t is None else print_term(t)
+        out += (" - " + s[1:].lstrip()) if s.startswith("-") else (" + " + s)
+    return out[3:] if out.startswith(" + ") else "-" + out[3:]
 
 
 def _natural_order(term) -> tuple:

@@ -29,7 +29,7 @@ from .core.derive import Derivation, Names
 from .core.evaluate import Evaluation, log10_abs
 from .core.network import Param
 from .latex import Latex, breakable, equation, equations, tex_text
-from .mathtext import expr_text, names_text, num_text
+from .mathtext import expr_text, long_sum, names_text, num_text
 from .numbers import to_mpf
 from .symbol_table import SymbolTable, symbol_value
 
@@ -69,6 +69,10 @@ def _tex_printer():
         def _as_ordered_terms(self, expr, order=None):
             return sorted(super()._as_ordered_terms(expr, order),
                           key=lambda t: t.could_extract_minus_sign())
+
+        def _print_Add(self, expr, order=None):
+            short = long_sum(expr, self._print, r"\cdots")
+            return super()._print_Add(expr, order) if short is None else short
 
         def _print_Piecewise(self, expr):
             (a, cond), (b, _) = expr.args[0], expr.args[-1]
@@ -267,6 +271,15 @@ def _routes_text(d: Derivation) -> str:
     n = d.n_routes
     return f"{n:,}".replace(",", " ") if n < 10 ** 12 else num_text(float(n) if n < 10 ** 300
                                                                     else Fraction(n), 3)
+
+
+def _routes_latex(d: Derivation) -> str:
+    """The route count in a LaTeX heading: 5.63 × 10¹¹² in math, not as Unicode text (pdflatex
+    and lualatex's default fonts printed it as "5.63 Ö 10¹¹²" and "5.63 Œ 10źźš")."""
+    n = d.n_routes
+    if n < 10 ** 12:
+        return f"{n:,}".replace(",", r"\,")
+    return "$" + number_latex(float(n) if n < 10 ** 300 else Fraction(n), 3) + "$"
 
 
 def _show_value(shown: str, value: str) -> bool:
@@ -512,9 +525,9 @@ def _sections(x, breaks: bool = True) -> list[tuple[str, list]]:
     if d.route is not None:
         route = _route_text(d, lambda k, j: n.latex[n.o(k, j)], r" \to ", r"\cdots")
         head = (rf"Chain rule along the route ${route}$"
-                + (f", one of {_routes_text(d)}" if shared else ""))
+                + (f", one of {_routes_latex(d)}" if shared else ""))
     else:
-        head = f"Chain rule, summed over all {_routes_text(d)} routes by backpropagation"
+        head = f"Chain rule, summed over all {_routes_latex(d)} routes by backpropagation"
     out.append((head, rows))
     total = (gl, T("total", lambda: d.expression)) + ((number_latex(ev.gradient),) if ev else ())
     rows = [total + ("sum over all routes" if shared else "",)]
