@@ -108,6 +108,14 @@ def test_bad_input_exit_code_2(args, needle):
     assert "Traceback" not in r.output
 
 
+def test_no_target_names_every_target():
+    """`vgp prove` alone lists what it can prove: the architectures' theorems too."""
+    r = run()
+    assert r.exit_code == 2, r.output
+    for target in ("sigmoid", "'all'", "'depth'", "'rnn'", "'residual'", "'lstm'"):
+        assert target in r.output, target
+
+
 def test_unverified_proof_exits_1(monkeypatch):
     import sympy as sp
 

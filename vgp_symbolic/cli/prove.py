@@ -38,7 +38,8 @@ _DEPTH_OPTS = ("activation", "weight_norm", "layers", "below", "above", "factor"
 @click.pass_context
 def prove(ctx, targets, fmt, standalone, summary, slope, alpha, activation, weight_norm, layers,
           below, above, factor):
-    """Prove sup/inf/saturation of an activation's derivative, or the depth bound.
+    """Prove sup/inf/saturation of an activation's derivative, the depth bound, or the RNN,
+    residual and LSTM bounds.
 
     \b
       vgp prove sigmoid                    σ′ = σ(1 − σ) ∈ (0, 1/4], every step checked
@@ -126,7 +127,7 @@ def _targets(targets) -> list[str]:
 
     if not targets:
         fail("name what to prove: an activation (" + ", ".join(ACTIVATIONS)
-             + "), 'all', or 'depth'")
+             + "), 'all' (every activation), 'depth', 'rnn', 'residual' or 'lstm'")
     names: list[str] = []
     for t in targets:
         key = t.strip().lower()
