@@ -34,6 +34,14 @@ def test_init_writes_a_folder_that_renders(tmp_path, monkeypatch):
     assert "Übungsblatt" in (course / "out" / "tex" / "handouts" / "s001.tex").read_text("utf-8")
 
 
+def test_init_names_the_folder_once(tmp_path, monkeypatch):
+    """`vgp init course/` (a trailing slash, as shells complete it) prints course/, not course//."""
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["init", "course/"])
+    assert r.exit_code == 0, r.output
+    assert "files in course/: " in r.output and "cd course && vgp render" in r.output
+
+
 def test_init_refuses_to_overwrite(tmp_path):
     assert CliRunner().invoke(main, ["init", str(tmp_path / "c")]).exit_code == 0
     r = CliRunner().invoke(main, ["init", str(tmp_path / "c")])

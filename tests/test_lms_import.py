@@ -144,9 +144,10 @@ def test_html_feedback_is_self_contained_and_escaped(canvas):
 def test_cli_import_writes_everything_and_guards_formulas(tmp_path):
     out = tmp_path / "graded"
     r = CliRunner().invoke(main, ["import", str(CANVAS), str(HW1), "--variants", "3",
-                                  "--out", str(out)])
+                                  "--out", f"{out}/"])   # as the README writes it: graded/
     assert r.exit_code == 0, r.output
     assert "line 5: 4 fields but the header has 29" in r.output
+    assert f"files in {out}/: gradebook.csv" in r.output   # not graded//
     names = sorted(p.name for p in out.iterdir())
     assert names == ["brightspace_grades.csv", "canvas_grades.csv", "feedback",
                      "feedback_html.zip", "gradebook.csv", "moodle_grades.csv", "rejected.csv"]

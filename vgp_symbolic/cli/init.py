@@ -1,6 +1,8 @@
 """``vgp init DIR``: a starter assignment folder to edit and render."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 
@@ -15,6 +17,7 @@ def init(folder):
     from ..homework.starter import write_starter
 
     files = write_starter(folder)
+    folder = Path(folder)   # "course/" is named course/, not course//
     click.echo(f"Wrote {len(files)} files in {folder}/: assignment.toml, roster.csv (an example "
                "class) and templates/ (edit freely).")
     click.echo(f"Next: cd {folder} && vgp render    (PDFs in out/handouts/ and out/solutions/)")

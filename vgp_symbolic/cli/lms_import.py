@@ -1,6 +1,8 @@
 """``vgp import``: grade an LMS response export (Canvas or Moodle) and write grades back."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 MAX_LISTED = 20
@@ -44,6 +46,6 @@ def lms_import(responses, assignment, n, class_seed, roster, out, decimal_comma)
                    err=True)
     paths = write_outputs(g, out)
     click.echo(format_stats(class_stats(r)))
-    click.echo(f"wrote {len(paths)} files in {out}/: gradebook.csv, feedback/, "
+    click.echo(f"wrote {len(paths)} files in {Path(out)}/: gradebook.csv, feedback/, "
                "rejected.csv, canvas_grades.csv, moodle_grades.csv, brightspace_grades.csv, "
                "feedback_html.zip")
