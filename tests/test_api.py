@@ -61,3 +61,19 @@ def test_prove_with_options():
     r = prove("leaky_relu", "depth", slope=Fraction(1, 5), factor="0.1", layers=4)
     assert r.verified and len(r.results) == 2
     assert r.results[1].table[-1].exact == Fraction(1, 10000)
+
+
+def test_to_dict_lists_every_symbol_on_request(tmp_path):
+    # above 10 000 named quantities the JSON lists the expression's symbols only; the note
+    # points to to_dict(full_symbols=True), which must then give the whole table
+    import json
+    import vgp_symbolic as vgp
+    from vgp_symbolic.core.network import Network
+    net = Network.build(2, [(60, "tanh")] * 4 + [(1, "sigmoid")], "bce")
+    r = vgp.derive(net, "w1_11")
+    short, full = r.to_dict(), r.to_dict(full_symbols=True)
+    assert short["symbols_complete"] is False and "to_dict(full_symbols=True)" in short["symbols_note"]
+    assert full["symbols_complete"] is True
+    assert set(short["symbols"]) < set(full["symbols"])
+    assert {"w4_60_60", "w1_2_60", "x_2", "δ5_1"} <= set(full["symbols"])
+    json.dumps(full)

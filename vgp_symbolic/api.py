@@ -79,9 +79,11 @@ class DerivationResult(_Shown):
         from .report import derivation_tex
         return derivation_tex(self._x)
 
-    def to_dict(self) -> dict:
+    def to_dict(self, full_symbols: bool | None = None) -> dict:
+        """What ``--format json`` prints; ``full_symbols=True`` lists every symbol the
+        definitions reach even above 10 000 named quantities (see ``symbols_note``)."""
         from .report import derivation_dict
-        return derivation_dict(self._x)
+        return derivation_dict(self._x, full_symbols)
 
     def to_markdown(self) -> str:
         from .report import derivation_markdown

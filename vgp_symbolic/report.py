@@ -716,7 +716,8 @@ def _symbols_note(table: SymbolTable, units_listed: bool | None) -> str:
             f"network has {table.in_network} named quantities, too many to list one by one "
             f"(above {table.limit}), so the further symbols those definitions use are not "
             f"listed: {units}the factors carry their own values, the weights and biases are "
-            "the spec's")
+            "the spec's (from Python, vgp_symbolic.derive(spec, wrt).to_dict(full_symbols=True) "
+            "lists every symbol)")
 
 
 # Per-unit values (z, o, δ) go into 'layers' up to this many units: 10⁴ units cost 0.1 s, but

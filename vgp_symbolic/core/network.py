@@ -26,11 +26,9 @@ Param(kind='w', layer=2, i=1, j=1)
 """
 from __future__ import annotations
 
-import gc
 import json
 import random
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -317,9 +315,8 @@ def parse_toml(text: str, source: str = "<spec>") -> dict:
     >>> parse_toml('[values]\\nx = [0.5, 1]')
     {'values': {'x': [0.5, 1]}}
     """
-    with _collector_paused():
-        light, lifted = _lift_arrays(text, source)
-        lighter, layers = _lift_layers(light)
+    light, lifted = _lift_arrays(text, source)
+    lighter, layers = _lift_layers(light)
     data = _toml_loads(lighter, source)
     if layers is not None:
         nd = data.get("network")
@@ -400,20 +397,6 @@ def _lift_layers(text: str) -> tuple[str, list | None]:
             return text, None
     layers = [dict(read[p]) for p in pieces]
     return text[:m.end()] + "\n" * body.count("\n") + text[end:], layers
-
-
-@contextmanager
-def _collector_paused():
-    """Pause the cyclic garbage collector while a spec's numbers are built: a wide spec makes 10⁴
-    row lists at once, none in a cycle, and the collector would walk every live object (SymPy's
-    included) again and again over them: 0.1 s of the 1 s a 50 × 200 network takes."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 class _JsonNumbers(list):
@@ -545,8 +528,7 @@ def spec_from_data(data: dict, text: str, source: str = "<spec>") -> tuple[Netwo
     except SpecError as e:
         raise err(e.message, "network.loss") from None
     net = Network(inputs, tuple(layers), loss)
-    with _collector_paused():
-        values = _parse_values(data.get("values", {}), net, err)
+    values = _parse_values(data.get("values", {}), net, err)
     extra = set(data) - {"network", "values", "meta"}
     if extra:
         raise SpecError(f"unknown table(s) {sorted(extra)}; expected [network], [values]", source)
