@@ -360,6 +360,9 @@ def explain_compare(c: CompareResult) -> list[str]:
                 if r.exploded_at is None and r.config.clip and r.gradient_kind == "exploding"]
     out = [f"Vanishing gradient (first/last gradient norm < {VANISH_RATIO:g} at the start): "
            + (", ".join(vanish) if vanish else "none") + "."]
+    if c.seeds > 1:  # the figures below are one run's, under tables of medians
+        out.insert(0, f"These notes read seed {runs[0].config.seed}'s run of each set-up (the "
+                      f"first of {c.seeds}); the tables give the median and range.")
     if hidden:
         why = ("under adam each parameter's step is normalised by its own gradient scale, so "
                "read the gradient norms and the flat loss instead (or run with --optimizer sgd)"
