@@ -74,3 +74,14 @@ def test_preview_renders_one_problem(tmp_path):
     assert r.returncode == 0, r.stderr
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
     assert "three tanh layers" in text and "δ" in text
+
+
+@pytest.mark.parametrize("zero", [0.0, -0.0, 0])
+def test_a_zero_answer_is_one_reason_for_a_redraw(zero):
+    """`vgp check` counts re-draws by reason: a gradient of -0.0 read 'relu_gradient is -0.0',
+    a second reason beside 'is 0.0' for the same degenerate draw."""
+    from types import SimpleNamespace
+    from vgp_symbolic.homework.types.base import Reject
+    from vgp_symbolic.homework.types.network import _check_value
+    with pytest.raises(Reject, match=r"^relu_gradient is 0 for this draw$"):
+        _check_value(SimpleNamespace(key="relu_gradient", min_abs=None), zero)

@@ -233,7 +233,9 @@ def _answer(q, nets: dict, questions: dict, done: dict):
 
 
 def _check_value(q, value) -> None:
-    if value == 0 or (isinstance(value, float) and not math.isfinite(value)):
+    if value == 0:  # 0, 0.0 and -0.0 are one reason in `vgp check`'s tally
+        raise Reject(f"{q.key} is 0 for this draw")
+    if isinstance(value, float) and not math.isfinite(value):
         raise Reject(f"{q.key} is {value} for this draw")
     if q.min_abs is not None and abs(value) < q.min_abs:
         raise Reject(f"{q.key} = {fmt(value, 4)} is below min_abs = {q.min_abs:g}")
