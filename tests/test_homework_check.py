@@ -112,6 +112,9 @@ def test_mistakes_the_tolerance_cannot_tell_apart(tmp_path):
     dropped = [f for f in findings if "cannot diagnose" in f.message]
     assert dropped and dropped[0].question == "q1a" and dropped[0].line == 17
     assert "too close to the answer" in dropped[0].message
+    # the tolerance reads as words: "answers accepted within ±1", not "under within ±1"
+    assert "under within" not in dropped[0].message, dropped[0].message
+    assert "with answers accepted within ±1" in dropped[0].message, dropped[0].message
 
 
 def test_tolerance_magnitudes():

@@ -183,15 +183,16 @@ def _mistake_findings(a, use, tally: _Tally, n: int) -> list[Finding]:
         k = tally.clash_ids.get(q.id, 0)
         if k > _CLASH_WARN * n:
             out.append(Finding("warning", *_question_where(a, use, q, True), q.id,
-                               f"under {q.tolerance.describe()} its mistakes are too close to the "
-                               f"answer or each other in {k} of {n} ids (re-drawn); tighten the "
+                               f"with answers accepted {q.tolerance.describe()}, its mistakes are "
+                               f"too close to the answer or each other in {k} of {n} ids "
+                               "(re-drawn); tighten the "
                                "tolerance or widen the ranges"))
     for (qid, reason), k in sorted(tally.dropped.items()):
         q = next(q for q in use.questions if q.id == qid)
         out.append(Finding("warning", *_question_where(a, use, q, True), qid,
-                           f"fixed parameters: {reason.split(': ', 1)[-1]} under "
-                           f"{q.tolerance.describe()}, so the grader cannot diagnose that "
-                           "mistake (dropped from the catalogue)"))
+                           f"fixed parameters: {reason.split(': ', 1)[-1]} with answers "
+                           f"accepted {q.tolerance.describe()}, so the grader cannot diagnose "
+                           "that mistake (dropped from the catalogue)"))
     return out
 
 
