@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
+from pathlib import Path
 
 import mpmath
 import pytest
@@ -121,6 +122,18 @@ def test_huge_input_is_a_clear_error_or_a_number(tmp_path):
     assert r.exit_code in (0, 2), r.output
     if r.exit_code == 0:
         assert "inf" not in r.output.lower()
+
+
+def test_huge_input_prints_its_update_as_text(tmp_path):
+    """x = "1e999" through the README's net: the update's change lies below every working
+    precision (old − new = 0 in mpmath), which crashed the text with an OverflowError."""
+    net = (Path(__file__).resolve().parents[1] / "vgp_symbolic" / "examples" / "net.toml")
+    spec = net.read_text(encoding="utf-8").replace("x  = [1.0,", 'x  = ["1e999",')
+    assert '"1e999"' in spec
+    r = _cli(tmp_path, spec)
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.output
+    assert r.exit_code == 0, r.output
+    assert "w⁽¹⁾₁₁ ← w⁽¹⁾₁₁ − η·∂L/∂w⁽¹⁾₁₁ = 0.1 − 1 × " in r.output
 
 
 def test_linear_net_far_beyond_float64_is_exact(tmp_path):

@@ -235,7 +235,8 @@ def update_digits(old, new, base: int = 6) -> int:
         return base
     if type(old) is not type(new):  # an exact weight, an mpmath gradient
         old, new = to_mpf(old), to_mpf(new)
-    return max(base, min(40, math.ceil(log10_abs(old) - log10_abs(old - new)) + 3))
+    gap = log10_abs(old) - log10_abs(old - new)  # inf: the change is below the working precision
+    return max(base, min(40, math.ceil(gap) + 3 if math.isfinite(gap) else 40))
 
 
 # -- descriptions ----------------------------------------------------------------------------
