@@ -235,8 +235,10 @@ def update_digits(old, new, base: int = 6) -> int:
         return base
     if type(old) is not type(new):  # an exact weight, an mpmath gradient
         old, new = to_mpf(old), to_mpf(new)
-    gap = log10_abs(old) - log10_abs(old - new)  # inf: the change is below the working precision
-    return max(base, min(40, math.ceil(gap) + 3 if math.isfinite(gap) else 40))
+    gap = log10_abs(old) - log10_abs(old - new)
+    if math.isinf(gap):  # the change is below the working precision: no figure can show it
+        return base
+    return max(base, min(40, math.ceil(gap) + 3))
 
 
 # -- descriptions ----------------------------------------------------------------------------
