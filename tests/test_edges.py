@@ -133,7 +133,8 @@ def test_huge_input_prints_its_update_as_text(tmp_path):
     r = _cli(tmp_path, spec)
     assert r.exception is None or isinstance(r.exception, SystemExit), r.output
     assert r.exit_code == 0, r.output
-    update = next(ln for ln in r.output.splitlines() if "w⁽¹⁾₁₁ ← w⁽¹⁾₁₁ − η·∂L/∂w⁽¹⁾₁₁ = 0.1 − 1 × " in ln)
+    head = "w⁽¹⁾₁₁ ← w⁽¹⁾₁₁ − η·∂L/∂w⁽¹⁾₁₁ = 0.1 − 1 × "
+    update = next(ln for ln in r.output.splitlines() if head in ln)
     assert update.endswith(") = 0.1")   # not 40 figures of the float 0.1's binary tail
 
 
