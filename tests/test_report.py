@@ -135,3 +135,16 @@ def test_latex_headings_write_route_counts_in_math_not_unicode(width, depth, rou
     assert not re.findall(r"[^\x00-\x7f]", body), head
     if width ** depth >= 10 ** 12:
         assert re.search(r"\$\d(\.\d+)? \\times 10\^\{\d+\}\$", head), head
+
+
+def test_seed_example_meanings_line_up():
+    """`vgp derive --example seed`: each factor's meaning starts in one column (0.02 is wider
+    than 0.2 and 0.5, and its meaning started a column further right)."""
+    from vgp_symbolic.cli import main
+    from click.testing import CliRunner
+    r = CliRunner().invoke(main, ["derive", "--example", "seed"])
+    assert r.exit_code == 0, r.output
+    meanings = ("loss derivative", "σ′(z_out)", "σ′(z11)")
+    lines = [ln for ln in r.output.splitlines() if any(m in ln for m in meanings)]
+    assert len(lines) == 3
+    assert len({ln.index(m) for ln, m in zip(lines, meanings)}) == 1, lines

@@ -791,10 +791,12 @@ def chain_text(c: FactorChain, seed: dict | None = None) -> str:
     title = "Seed 004's worked example, one route" if seed else f"Chain of {len(c.factors)} factors"
     out = [title]
     width = max(len(nm) for nm in c.names + ("product",))
-    for i, (f, nm) in enumerate(zip(c.factors, c.names)):
-        line = f"  {nm:<{width}} = {num_text(f)}"
+    values = [num_text(f) for f in c.factors]
+    vwidth = max(map(len, values))  # the seed's meanings start in one column
+    for i, (v, nm) in enumerate(zip(values, c.names)):
+        line = f"  {nm:<{width}} = {v}"
         if seed:
-            line += f"   {seed['meaning'][i]}"
+            line += f"{'':<{vwidth - len(v)}}   {seed['meaning'][i]}"
         out.append(line)
     out.append(f"  {'product':<{width}} = {' × '.join(_paren(f) for f in c.factors)} = "
                f"{num_text(c.product)}{_exact_note(c.product)}")
