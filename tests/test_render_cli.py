@@ -194,6 +194,15 @@ def test_missing_tex_says_how_to_install(tmp_path, monkeypatch):
     assert r.exit_code == 0 and (out / "key.csv").is_file()
 
 
+def test_bare_render_outside_an_assignment_folder_says_what_to_do(tmp_path, monkeypatch):
+    """`vgp render` alone where there is no assignment.toml (the repository's root, say)."""
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["render"])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert "no assignment.toml here" in r.output
+    assert "vgp init" in r.output and "vgp_symbolic/problems/hw1.toml" in r.output
+
+
 def test_help_and_missing_files(tmp_path):
     r = run("--help")
     assert r.exit_code == 0 and "--no-pdf" in r.output and "--seed" in r.output

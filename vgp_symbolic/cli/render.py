@@ -37,6 +37,9 @@ def render(assignment, roster, out, seed, no_pdf, engine, jobs):
     from ..homework import load_assignment, load_roster
     from ..homework.build import render_assignment
 
+    if assignment == "assignment.toml" and not Path(assignment).exists():
+        fail("no assignment.toml here: name one (vgp render vgp_symbolic/problems/hw1.toml "
+             "--roster roster.csv --out build/) or start a folder with `vgp init DIR`")
     here = Path(assignment).parent
     roster = roster or str(here / "roster.csv")
     out = out or str(here / "out")
