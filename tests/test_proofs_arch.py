@@ -122,7 +122,8 @@ def test_residual_bound_holds_on_random_jacobians(seed, n, dim):
 def test_cli_prove_architectures():
     r = CliRunner().invoke(main, ["prove", "rnn", "--weight-norm", "0.5", "--layers", "4"])
     assert r.exit_code == 0, r.output
-    assert "1/16 = 0.0625" in r.output and "9/9 steps verified, 2 definitions" in r.output
+    assert ["4", "1/16", "=", "0.0625"] in [ln.split() for ln in r.output.splitlines()]
+    assert "9/9 steps verified, 2 definitions" in r.output
     for name in ("residual", "lstm"):
         r = CliRunner().invoke(main, ["prove", name, "--format", "json"])
         assert r.exit_code == 0 and all(s["verified"] or s["kind"] == "definition"
@@ -152,3 +153,15 @@ def test_latex_of_the_three_proofs_compiles(tmp_path):
                          cwd=tmp_path, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout[-2000:]
     assert (tmp_path / "p.pdf").stat().st_size > 1000
+
+
+def test_rnn_table_has_the_depth_tables_number_style():
+    """Row 20 of `vgp prove rnn` read 1.215766546e-1 in text and $1.215766546e-1$ (an italic e
+    minus 1) in LaTeX; the depth table's style is ≈ 0.1215766546 and × 10^k."""
+    r = rnn_report("tanh", weight_norm="0.9", steps=20)
+    text, tex = r.to_text(), r.to_latex()
+    assert "e-1" not in text and "e-1" not in tex
+    assert [ln.split() for ln in text.splitlines() if ln.startswith("    20 ")] == \
+        [["20", "≈", "0.1215766546"]]
+    assert r"20 &  & $\approx 0.1215766546$ \\" in tex.splitlines()
+    assert r"1 & $9/10$ & $= 0.9$ \\" in tex.splitlines()

@@ -39,11 +39,12 @@ def _value(row) -> tuple[str, str]:
     return "≈", num_text(mpmath.mpf(v.numerator) / v.denominator, 10, strip=False)
 
 
-def depth_table_text(report) -> list[str]:
-    """The rows n, qⁿ of ``vgp prove depth`` (exact, then ≈ ten significant figures)."""
+def depth_table_text(report, head: tuple[str, str] = ("n", "qⁿ")) -> list[str]:
+    """The rows n, qⁿ of ``vgp prove depth`` (exact, then ≈ ten significant figures); the
+    same for ``vgp prove rnn``'s rows T − t, ηᵀ⁻ᵗ (``head``)."""
     rows = report.table
     width = max([len(_exact(r) or "") for r in rows] + [2])
-    out = [f"{'n':>6}  qⁿ"]
+    out = [f"{head[0]:>6}  {head[1]}"]
     for r in rows:
         rel, val = _value(r)
         ex = _exact(r)
@@ -52,9 +53,9 @@ def depth_table_text(report) -> list[str]:
     return out
 
 
-def depth_table_latex(report) -> list[str]:
-    """The same table as a LaTeX ``tabular``."""
-    out = [r"\begin{tabular}{rll}", r"$n$ & $q^n$ & \\ \hline"]
+def depth_table_latex(report, head: tuple[str, str] = ("n", "q^n")) -> list[str]:
+    """The same table as a LaTeX ``tabular`` (``head``: the columns' math)."""
+    out = [r"\begin{tabular}{rll}", f"${head[0]}$ & ${head[1]}$ & \\\\ \\hline"]
     for r in report.table:
         ex, (rel, val) = _exact(r), _value(r)
         val = val.replace("−", "-")
@@ -64,7 +65,7 @@ def depth_table_latex(report) -> list[str]:
             val = rf"{mant} \times 10^{{{int(e)}}}"
         exact = ex or ""  # a/b: a \frac in a table row is too small to read
         rel = rel.replace("≈", r"\approx")
-        out.append(f"{r.n} & ${exact}$ & ${rel} {val}$ \\\\")
+        out.append(f"{r.n} & {f'${exact}$' if exact else ''} & ${rel} {val}$ \\\\")
     return out + [r"\end{tabular}"]
 
 

@@ -19,6 +19,7 @@ from fractions import Fraction
 import sympy as sp
 
 from ..errors import UserError
+from ..proof_display import depth_table_latex, depth_table_text
 from . import checks as C
 from .activation_bounds import prove_activation
 from .matrix_checks import (fprime, generic_cell, matrices_identical, operator_norm_definition,
@@ -163,18 +164,15 @@ class RnnReport:
         lines = [self.checked.to_text(), "",
                  f"η = γλ₁ = {q_text(self.gamma)} · {q_text(self.weight_norm)} = {q_text(self.eta)} "
                  f"({self.regime}; 1/γ = {q_text(1 / self.gamma)})",
-                 f"{'T − t':>6}  bound ηᵀ⁻ᵗ"]
-        lines += [f"{r.n:>6}  {r.text}" for r in self.table]
+                 *depth_table_text(self, ("T − t", "bound ηᵀ⁻ᵗ"))]
         lines += [""] + self._sentences() + ["", self.facts.to_text()]
         return "\n".join(lines)
 
     def to_latex(self) -> str:
-        rows = [f"{r.n} & ${r.sci if 'e' in r.text else sp.latex(sp.Rational(r.exact.numerator, r.exact.denominator))}$ \\\\"
-                for r in self.table]
         return "\n".join([self.checked.to_latex(), "",
                           rf"$\eta = \gamma\lambda_1 = {sp.latex(sp.Rational(self.eta.numerator, self.eta.denominator))}$",
-                          "", "\\begin{tabular}{rl}", r"$T-t$ & $\eta^{T-t}$ \\ \hline", *rows,
-                          "\\end{tabular}", "", self.facts.to_latex()])
+                          "", *depth_table_latex(self, ("T-t", r"\eta^{T-t}")), "",
+                          self.facts.to_latex()])
 
     def to_json(self) -> dict:
         return {"theorem": "rnn", "statement": self.checked.proof.statement,
