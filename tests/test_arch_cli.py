@@ -45,6 +45,14 @@ def test_symbolic_and_latex():
     assert r"\operatorname{diag}" in r.output
 
 
+def test_latex_head_sets_h_T_as_math():
+    """The LaTeX head said "loss mse on h\\_T" (an underscore in text, printed h_T)."""
+    r = run("derive", EXAMPLES / "lstm.toml", "--format", "latex")
+    assert r.exit_code == 0, r.output
+    head = next(ln for ln in r.output.splitlines() if "Network LSTM" in ln)
+    assert r"loss mse on $h_T$;" in head and r"h\_T" not in head
+
+
 def test_dense_default_still_w1_11():
     r = run("derive", "--example", "net", "--format", "json")
     assert r.exit_code == 0 and json.loads(r.output)["wrt"] == "w1_11"

@@ -327,7 +327,9 @@ def arch_tex(x: ArchDerivation | ArchEvaluation) -> Latex:
     (('amsmath', 'amssymb'), False)
     """
     d = x.derivation if isinstance(x, ArchEvaluation) else x
-    head = (rf"{{\raggedright\noindent Network {tex_text(d.model.describe())}; parameter "
+    # "on h_T" / "every h_t": a subscript the Unicode text cannot write, set as math here
+    net = tex_text(d.model.describe()).replace(r"h\_T", "$h_T$").replace(r"h\_t", "$h_t$")
+    head = (rf"{{\raggedright\noindent Network {net}; parameter "
             rf"${d.graph.latex[d.symbol]}$ ({tex_text(d.words)}).\par}}")
     parts = [head] + [rf"\par\medskip\noindent\textbf{{{h}}}\par\smallskip" + "\n"
                       + equations([_eq(r) for r in rows]) for h, rows in _sections(x, True)]
