@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # a checkout runs without installing the package
 
-import torch  # noqa: E402
+torch = None  # imported by main(): `--help` and the test suite run without torch
 
 from vgp_symbolic.core.arch_derive import derive_arch, evaluate_arch  # noqa: E402
 from vgp_symbolic.core.arch_spec import ArchSpec, parse_arch_spec  # noqa: E402
@@ -116,6 +116,12 @@ def main():
     ap.add_argument("--blocks", default="2,5,10,20")
     ap.add_argument("--hidden", type=int, default=2)
     a = ap.parse_args()
+    global torch
+    try:
+        import torch
+    except ImportError:
+        sys.exit("bench/derive_recurrent.py times torch autograd as its baseline: "
+                 "pip install torch==2.13.0 (the CPU build)")
     print(f"{'network':<22} {'vgp s':>8} {'vgp+check s':>12} {'torch ms':>9} {'ratio':>8}  agree")
     for cell in ("rnn", "lstm"):
         for T in map(int, a.lengths.split(",")):

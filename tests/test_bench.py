@@ -35,3 +35,20 @@ def test_startup_bench_times_this_checkout(wrong_package, tmp_path):
                        timeout=120)
     assert "Error" not in r.stderr and "vgp derive --example seed" in r.stdout, r.stderr
     assert r.returncode in (0, 1)  # 1: a goal missed on a loaded machine, not a crash
+
+
+def test_recurrent_bench_without_torch_says_so(tmp_path):
+    """A fresh `pip install -e '.[test]'` has no torch: `--help` worked only with torch, and
+    the suite failed there; the run itself now says what to install instead of a traceback."""
+    fake = tmp_path / "site" / "torch"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('no torch here')\n")
+    env = dict(os.environ, PYTHONPATH=str(fake.parent))
+    script = str(ROOT / "bench" / "derive_recurrent.py")
+    r = subprocess.run([sys.executable, script, "--help"], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "usage" in r.stdout, r.stderr
+    r = subprocess.run([sys.executable, script, "--lengths", "2", "--blocks", "2"], cwd=tmp_path,
+                       env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr
+    assert "torch==2.13.0" in r.stderr
