@@ -136,6 +136,11 @@ def test_huge_input_prints_its_update_as_text(tmp_path):
     head = "w⁽¹⁾₁₁ ← w⁽¹⁾₁₁ − η·∂L/∂w⁽¹⁾₁₁ = 0.1 − 1 × "
     update = next(ln for ln in r.output.splitlines() if head in ln)
     assert update.endswith(") = 0.1")   # not 40 figures of the float 0.1's binary tail
+    # σ(10⁹⁹⁸)·(1 − σ(10⁹⁹⁸)) ≈ 10^(−4.34 × 10⁹⁹⁷): its exponent was printed in all 998 figures
+    assert max(map(len, r.output.splitlines())) < 300
+    assert "= −10^(−4.34294 × 10⁹⁹⁷)" in r.output
+    tex = _cli(tmp_path, spec, "--format", "latex").output
+    assert r"-10^{-4.34294 \times 10^{997}}" in tex and max(map(len, tex.splitlines())) < 900
 
 
 def test_linear_net_far_beyond_float64_is_exact(tmp_path):

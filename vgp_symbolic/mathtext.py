@@ -148,6 +148,9 @@ def expr_text(expr) -> str:
     return names_text(s)
 
 
+_NESTED_BITS = 3 * 10 ** 12  # |x| beyond 2^±this (10^±10¹²): its exponent written in figures
+
+
 def num_text(v, digits: int = 6, strip: bool = True) -> str:
     """A number in the one style every text output uses.
 
@@ -158,6 +161,9 @@ def num_text(v, digits: int = 6, strip: bool = True) -> str:
 
     >>> num_text(0.15), num_text(3.14159265358979, 4), num_text(123456789.0), num_text(0)
     ('0.15', '3.142', '1.23457 × 10⁸', '0')
+    >>> import mpmath
+    >>> num_text(-mpmath.exp(-mpmath.mpf(10) ** 998))
+    '−10^(−4.34294 × 10⁹⁹⁷)'
     """
     from .numbers import exact_decimal, to_mpf
     import mpmath
@@ -172,6 +178,11 @@ def num_text(v, digits: int = 6, strip: bool = True) -> str:
     x = to_mpf(v) if not isinstance(v, float) else v
     if x == 0:
         return "0"
+    if not isinstance(x, float) and abs(x._mpf_[2] + x._mpf_[3]) > _NESTED_BITS:
+        # σ(10⁹⁹⁸)·(1 − σ(10⁹⁹⁸)) is 10 to the power −4.34294 × 10⁹⁹⁷: an exponent of 998 digits
+        # is not read; its first figures are (the mantissa means nothing beside it)
+        sign = "−" if x < 0 else ""
+        return f"{sign}10^({num_text(mpmath.log10(abs(x)), digits, strip)})"
     if isinstance(x, float) and not math.isfinite(x):
         return {math.inf: "∞", -math.inf: "−∞"}.get(x, "NaN")
     s = mpmath.nstr(mpmath.mpf(x), digits, min_fixed=-4, max_fixed=6, strip_zeros=strip)

@@ -214,6 +214,14 @@ def _number_latex(_type, v, digits: int) -> str:    # the type: 0.5 and Fraction
         sign = "-" if v < 0 else ""
         return (rf"{sign}\frac{{{abs(v.numerator)}}}{{{v.denominator}}} \approx "
                 + number_latex(to_mpf(v), digits))
+    if "10^(" in s:  # 10 to a power beyond 10¹²: its exponent in figures (see num_text)
+        sign, _, power = s.partition("10^(")
+        return rf"{sign}10^{{{_sci_latex(power[:-1])}}}"
+    return _sci_latex(s)
+
+
+def _sci_latex(s: str) -> str:
+    """num_text's "−4.34294 × 10⁹⁹⁷" (minus already "-") as LaTeX."""
     mant, _, exp = s.partition(" × 10")
     if not exp:
         return s
