@@ -36,3 +36,13 @@ def test_two_levels_indented_deeper_values_on_one_line():
 def test_numbers_beyond_json_are_written_as_text():
     assert json.loads(json_text({"exact": Fraction(1, 3), "inf": math.inf})) == {
         "exact": "1/3", "inf": math.inf}
+
+
+def test_a_list_of_tables_is_one_table_per_line_deeper_down():
+    # `vgp prove all` is a list of proofs whose steps came out as one 10 000-character line
+    claim = "σ′(z) = σ(z)(1 − σ(z)) ≤ 1/4, with equality at z = 0 only"
+    proofs = [{"activation": a, "steps": [{"n": n, "claim": claim} for n in (1, 2)]}
+              for a in ("sigmoid", "tanh")]
+    lines = json_text(proofs).splitlines()
+    assert f'      {{"n": 1, "claim": "{claim}"}},' in lines
+    assert json.loads(json_text(proofs)) == proofs
