@@ -121,8 +121,12 @@ def _remove(path: Path, parent: Path, name: str) -> None:
     is slow (5,000 feedback files: 12 s here), so a large tree is renamed ``.<name>.trash-*`` and
     removed by a detached process (where the system forks): the command returns at once, and the
     next :func:`staged_dir` finishes a removal that was cut short."""
-    if not hasattr(os, "fork") or sum(1 for _ in zip(range(BACKGROUND_FROM), path.rglob("*"))) \
-            < BACKGROUND_FROM:
+    try:
+        small = not hasattr(os, "fork") or sum(
+            1 for _ in zip(range(BACKGROUND_FROM), path.rglob("*"))) < BACKGROUND_FROM
+    except FileNotFoundError:  # the previous run's remover is deleting this trash right now
+        small = True
+    if small:
         shutil.rmtree(path, ignore_errors=True)
         return
     if not path.name.startswith(f".{name}.trash-"):
