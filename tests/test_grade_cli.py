@@ -60,7 +60,7 @@ def test_grades_and_writes_everything(fake, tmp_path):
     assert (tmp_path / "out/feedback/s2.md").exists()
     assert (tmp_path / "out/histogram.png").read_bytes()[:4] == b"\x89PNG"
     rejected = list(csv.DictReader(open(tmp_path / "out/rejected.csv", encoding="utf-8-sig")))
-    assert [(x["line"], x["student_id"], x["question"]) for x in rejected] == [("5", "ghost", "")]
+    assert [(x["line"], x["student_id"], x["question"]) for x in rejected] == [("5", "ghost", "q1")]
 
 
 def test_the_output_folder_is_replaced_whole(fake, tmp_path):

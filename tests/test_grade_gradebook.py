@@ -6,7 +6,7 @@ import pytest
 
 from grade_class import fake_class
 from vgp_symbolic.grade import (Policy, class_stats, format_stats, grade_sheet, gradebook_rows,
-                                read_answers_text, write_feedback, write_gradebook,
+                                read_answers_text, rejected_rows, write_feedback, write_gradebook,
                                 write_histogram)
 from vgp_symbolic.grade.gradebook import feedback_name
 
@@ -142,3 +142,11 @@ def test_wide_layout_grades_the_same(result):
     assert r.students[0].total == 5.0
     s3 = r.students[2]
     assert s3.submitted and [x.diagnosis.id for x in s3.results.values()] == ["no_answer"] * 3
+
+
+def test_rejected_csv_names_the_question_of_an_unknown_students_row(result):
+    # rejected.csv left the question empty for 'zz,q1,1', though the row says which it answers
+    rows = rejected_rows(result)
+    assert rows[0] == ["line", "student_id", "question", "reason"]
+    zz = next(r for r in rows[1:] if r[1] == "zz")
+    assert zz[:3] == ["8", "zz", "q1"] and zz[3].startswith("unknown student 'zz'")

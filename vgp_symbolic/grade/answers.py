@@ -250,15 +250,16 @@ def _unbalanced(sheet, line, raw, roster):
                                   "lines, so the row was not graded", sid, raw.strip()))
 
 
-def _student(sheet, line, raw, roster):
-    """The roster id of ``raw``, or None after recording why the row is not graded."""
+def _student(sheet, line, raw, roster, question=""):
+    """The roster id of ``raw``, or None after recording why the row (an answer to ``question``,
+    in the long layout) is not graded."""
     sid = raw.strip()
     if not sid:
-        sheet.problems.append(Problem(line, "empty student_id", None, raw))
+        sheet.problems.append(Problem(line, "empty student_id", None, raw, question))
         return None
     if sid not in roster:
         sheet.problems.append(Problem(line, f"unknown student {shown(sid)} (not in the roster)",
-                                      None, sid))
+                                      None, sid, question))
         return None
     return sid
 
@@ -341,10 +342,10 @@ def _long_row(sheet, line, rec, balanced, dialect, sid_col, qcol, acol, width, q
         sheet.problems.append(Problem(line, f"{len(rec)} fields where {width} were expected"
                                       f"{_hint(dialect)}", sid, rec[sid_col].strip()))
         return
-    sid = _student(sheet, line, rec[sid_col], roster)
+    qraw = rec[qcol].strip()
+    sid = _student(sheet, line, rec[sid_col], roster, qmap.get(qraw.lower(), qraw))
     if sid is None:
         return
-    qraw = rec[qcol].strip()
     q = qmap.get(qraw.lower())
     if q is None:
         why = "empty question" if not qraw else f"unknown question {shown(qraw)}"
