@@ -126,8 +126,9 @@ def test_cli_prove_architectures():
     assert "9/9 steps verified, 2 definitions" in r.output
     for name in ("residual", "lstm"):
         r = CliRunner().invoke(main, ["prove", name, "--format", "json"])
-        assert r.exit_code == 0 and all(s["verified"] or s["kind"] == "definition"
-                                         for s in json.loads(r.output))
+        d = json.loads(r.output)  # an object like every proof's JSON (it was a bare list)
+        assert r.exit_code == 0 and d["verified"] is True and d["theorem"]
+        assert all(s["verified"] or s["kind"] == "definition" for s in d["steps"])
 
 
 @pytest.mark.parametrize("args,msg", [

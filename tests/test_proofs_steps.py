@@ -39,7 +39,8 @@ def test_deliberately_false_sigmoid_bound_is_not_verified():
     text = r.to_text()
     assert "[✗]" in text and "NOT VERIFIED" in text and "NOT a complete proof" in text
     assert "not verified" in r.to_latex()
-    assert [d["verified"] for d in r.to_json()] == [False, False]
+    assert [d["verified"] for d in r.to_json()["steps"]] == [False, False]
+    assert r.to_json()["verified"] is False
 
 
 @pytest.mark.parametrize("check", [

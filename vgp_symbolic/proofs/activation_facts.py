@@ -132,7 +132,7 @@ class ActivationBound:
             "registry_sup": str(self.registry_sup),
             "registry_agrees": self.registry_agrees,
             "verified": self.verified,
-            "steps": self.checked.to_json() if self.checked else [],
+            "steps": self.checked.steps_json() if self.checked else [],
         }
 
     def sup_line(self) -> str:

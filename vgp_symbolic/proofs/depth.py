@@ -347,7 +347,7 @@ class DepthReport:
             "above": {"bound": str(self.above), "depth": _json_depth(self.above_depth)},
             "bound": self.checked.proof.statement,
             "verified": self.verified,
-            "steps": self.checked.to_json() + self.facts.to_json(),
+            "steps": self.checked.steps_json() + self.facts.steps_json(),
         }
 
     def to_text(self) -> str:

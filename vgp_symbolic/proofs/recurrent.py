@@ -182,7 +182,7 @@ class RnnReport:
                 "below": {"threshold": str(self.below), "steps": self.below_depth},
                 "above": {"bound": str(self.above), "steps": self.above_depth},
                 "verified": self.verified,
-                "steps": self.checked.to_json() + self.facts.to_json()}
+                "steps": self.checked.steps_json() + self.facts.steps_json()}
 
 
 def rnn_report(activation: str = "tanh", weight_norm="0.9", steps: int = 20,

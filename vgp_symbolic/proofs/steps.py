@@ -147,8 +147,15 @@ class CheckedProof:
         checked = [r for r in self.results if r.step.kind != "definition"]
         return sum(r.verified for r in checked), len(checked)
 
-    def to_json(self) -> list[dict]:
+    def steps_json(self) -> list[dict]:
+        """Every step as JSON (the reports that combine proofs list their steps together)."""
         return [r.to_json() for r in self.results]
+
+    def to_json(self) -> dict:
+        """The proof as ``vgp prove residual|lstm --format json`` prints it: an object, as every
+        other proof's JSON is (it was a bare list of steps)."""
+        return {"theorem": self.proof.title, "statement": self.proof.statement,
+                "verified": self.verified, "steps": self.steps_json()}
 
     def to_text(self, indent: str = "  ") -> str:
         lines = [f"Proof: {self.proof.title}", f"{indent}Claim: {self.proof.statement}"]
