@@ -106,3 +106,15 @@ def test_dense_readers_refuse_an_architecture_clearly():
                    '{units = 2, activation = "softmax"}]\nloss = "cross_entropy"\n', "x.toml")
     with pytest.raises(SpecError, match="line 3"):
         parse_spec('[network]\ninputs = 1\nkind = "recurrent"\n', "x.toml")
+
+
+@pytest.mark.parametrize("example", ["residual", "rnn", "lstm", "gru"])
+def test_text_numbers_in_the_dense_outputs_style(example):
+    # the residual and recurrent reports wrote -0.0151924, 1.2e-31 and 1.0 where the dense one
+    # writes −0.0151924, 1.2 × 10⁻³¹ and 1 (one number style for every text output)
+    import re
+    r = run("derive", EXAMPLES / f"{example}.toml")
+    assert r.exit_code == 0, r.output
+    numbers = re.findall(r"(?<![\w.])-?\d+\.?\d*(?:e[-+]?\d+)?(?![\w.])", r.output)
+    assert not [n for n in numbers if "e" in n or n.startswith("-")], r.output
+    assert "−" in r.output and "relative difference" in r.output

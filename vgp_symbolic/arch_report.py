@@ -15,7 +15,7 @@ import mpmath
 import sympy as sp
 
 from .core.arch_derive import ArchDerivation, ArchEvaluation
-from .numbers import fmt
+from .mathtext import num_text
 from .latex import Latex, equations, tex_text
 from .report import (_aligned_row, _eq, _tex_breakable, expr_latex, expr_text, number_json,
                      number_latex, outcome_json, update_digits)
@@ -36,7 +36,7 @@ def _tex(d: ArchDerivation, e) -> str:
 
 
 def _num(v) -> str:
-    return fmt(v, 10) if v is not None else "—"
+    return num_text(v, 10) if v is not None else "—"
 
 
 def step_formula(d: ArchDerivation) -> tuple[str, str]:
@@ -82,7 +82,7 @@ def _matrix_text(M: sp.Matrix) -> str:
 def _values_text(V) -> str:
     if len(V) == 1 and len(V[0]) == 1:
         return _num(V[0][0])
-    return "[" + "; ".join(", ".join(fmt(v, 6) for v in r) for r in V) + "]"
+    return "[" + "; ".join(", ".join(num_text(v, 6) for v in r) for r in V) + "]"
 
 
 def _elide(items, limit=_SHOW_ROWS):
@@ -126,7 +126,7 @@ def arch_text(x: ArchDerivation | ArchEvaluation) -> str:
             V = ev.factor_values[i]
             if len(V) * len(V[0]) <= _SHOW_ENTRIES:
                 line += f" = {_values_text(V)}"
-            line += f"   ‖·‖₂ = {fmt(ev.rows[f.step]['step_norm'], 6)}" \
+            line += f"   ‖·‖₂ = {num_text(ev.rows[f.step]['step_norm'], 6)}" \
                 if ev.rows[f.step].get("step_norm") is not None else ""
         out.append(line)
         if f.cell_path is not None and len(f.cell_path) <= _SHOW_ENTRIES:
@@ -157,14 +157,14 @@ def arch_text(x: ArchDerivation | ArchEvaluation) -> str:
         out.append(f"{gname} = {_num(ev.gradient)}")
         if ev.update:
             u = ev.update
-            out += ["", f"Update (η = {fmt(u.lr)})",
-                    f"  {d.param} ← {d.param} − η·{gname} = {fmt(u.old)} − {fmt(u.lr)} × "
+            out += ["", f"Update (η = {num_text(u.lr)})",
+                    f"  {d.param} ← {d.param} − η·{gname} = {num_text(u.old)} − {num_text(u.lr)} × "
                     f"({_num(ev.gradient)}) = {_num(u.new)}"]
         out += [""] + _table_text(ev)
         c = ev.check
         if c:
             out += ["", f"Check      {c.method}: {_num(c.value)}; relative difference "
-                        f"{c.relative_error:.1e} — {'agrees' if c.agrees else 'DISAGREES'}"]
+                        f"{num_text(c.relative_error, 2)} — {'agrees' if c.agrees else 'DISAGREES'}"]
     return "\n".join(out)
 
 
@@ -173,7 +173,7 @@ def _vec_text(v) -> str:
 
 
 def _nums_text(v) -> str:
-    return "[" + ", ".join(fmt(e, 6) for e in v) + "]"
+    return "[" + ", ".join(num_text(e, 6) for e in v) + "]"
 
 
 _HEAD_WORDS = ("Softmax with cross-entropy (the output layer; Σⱼ yⱼ = 1)", "",
@@ -221,14 +221,14 @@ def _table_text(ev: ArchEvaluation) -> list[str]:
         if r is None:
             out.append("   ...")
             continue
-        line = (f"  {r['t']:>4}  {r['jac_norm']:>14.6g}  {fmt(r['dL_norm'], 6):>14}  "
-                f"{'' if r['step_norm'] is None else format(r['step_norm'], '.6g'):>16}  "
-                f"{'' if r['term'] is None else fmt(r['term'], 6):>22}")
+        line = (f"  {r['t']:>4}  {num_text(r['jac_norm'], 6):>14}  {num_text(r['dL_norm'], 6):>14}  "
+                f"{'' if r['step_norm'] is None else num_text(r['step_norm'], 6):>16}  "
+                f"{'' if r['term'] is None else num_text(r['term'], 6):>22}")
         if lstm:
-            line += f"  {r['cell_path']:>16.6g}  {r['dc_norm']:>13.6g}"
+            line += f"  {num_text(r['cell_path'], 6):>16}  {num_text(r['dc_norm'], 6):>13}"
         if not d.recurrent:
             b = r.get("branch_norm")
-            line += f"  {'' if b is None else format(b, '.4g'):>10}"
+            line += f"  {'' if b is None else num_text(b, 4):>10}"
         out.append(line.rstrip())
     if d.recurrent and T > 1:
         first, last = ev.rows[0]["jac_norm"], ev.rows[-1]["jac_norm"]
