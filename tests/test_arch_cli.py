@@ -118,3 +118,10 @@ def test_text_numbers_in_the_dense_outputs_style(example):
     numbers = re.findall(r"(?<![\w.])-?\d+\.?\d*(?:e[-+]?\d+)?(?![\w.])", r.output)
     assert not [n for n in numbers if "e" in n or n.startswith("-")], r.output
     assert "−" in r.output and "relative difference" in r.output
+
+
+def test_lstm_names_keep_their_time_steps():
+    # the output gate o3_1 came out as o⁽³⁾₁ (a dense layer's notation) beside c3_1 and f3_1
+    r = run("derive", EXAMPLES / "lstm.toml")
+    assert r.exit_code == 0, r.output
+    assert "⁽" not in r.output and "tanh(c3_1)" in r.output and "o3_1" in r.output

@@ -28,7 +28,9 @@ _SHOW_ENTRIES = 9  # print a Jacobian's symbolic entries up to this many
 _MATRIX_CHARS = 420  # LaTeX source of a matrix that still fits an article's line (measured)
 
 
-_text = expr_text
+def _text(e, d: ArchDerivation | None = None) -> str:
+    """A formula in text; a recurrent network's names keep their time steps (z3_1, o3_1)."""
+    return expr_text(e, layered=d is None or not d.recurrent)
 
 
 def _tex(d: ArchDerivation, e) -> str:
@@ -73,10 +75,10 @@ def step_formula(d: ArchDerivation) -> tuple[str, str]:
             r"\frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(u_t) + \dots")
 
 
-def _matrix_text(M: sp.Matrix) -> str:
+def _matrix_text(M: sp.Matrix, d: ArchDerivation | None = None) -> str:
     if M.shape == (1, 1):
-        return _text(M[0, 0])
-    return "[" + "; ".join(", ".join(_text(e) for e in M.row(i)) for i in range(M.rows)) + "]"
+        return _text(M[0, 0], d)
+    return "[" + "; ".join(", ".join(_text(e, d) for e in M.row(i)) for i in range(M.rows)) + "]"
 
 
 def _values_text(V) -> str:
@@ -98,7 +100,7 @@ def _forward_lines(ev: ArchEvaluation) -> list[str]:
     for s, n in g.nodes.items():
         if n.expr is None:
             continue
-        rhs = f"{n.act.symbol}({n.arg})" if n.act is not None else _text(n.expr)
+        rhs = f"{n.act.symbol}({n.arg})" if n.act is not None else _text(n.expr, ev.derivation)
         out.append(f"  {s} = {rhs} = {_num(ev.values[s])}")
     return out
 
@@ -121,7 +123,7 @@ def arch_text(x: ArchDerivation | ArchEvaluation) -> str:
     for i, f in enumerate(d.factors):
         line = f"  {f.name}"
         if len(f.matrix) <= _SHOW_ENTRIES:
-            line += f" = {_matrix_text(f.matrix)}"
+            line += f" = {_matrix_text(f.matrix, d)}"
         if ev:
             V = ev.factor_values[i]
             if len(V) * len(V[0]) <= _SHOW_ENTRIES:
@@ -131,7 +133,7 @@ def arch_text(x: ArchDerivation | ArchEvaluation) -> str:
         out.append(line)
         if f.cell_path is not None and len(f.cell_path) <= _SHOW_ENTRIES:
             out.append(f"    cell path ∂c{f.step}/∂c{f.step - 1} (h{f.step - 1} fixed) = "
-                       f"{_matrix_text(f.cell_path)}")
+                       f"{_matrix_text(f.cell_path, d)}")
     if len(d.factors) < d.model.steps and d.factors:
         out.append(f"  (steps 2…{d.model.steps - 1} have the same form)")
     out += _head_text(d, ev)
@@ -139,10 +141,10 @@ def arch_text(x: ArchDerivation | ArchEvaluation) -> str:
     what = "time step" if d.recurrent else "layer"
     out += ["", f"Chain rule: one term per {what} that uses {d.param}"
                 + (" (backpropagation through time)" if d.recurrent else ""),
-            f"  {gname} = {_text(d.expression)}"]
+            f"  {gname} = {_text(d.expression, d)}"]
     for (t, e) in d.terms:
         val = f" = {_num(dict(ev.term_values).get(t))}" if ev else ""
-        out.append(f"    {what} {t}: {_text(e)}{val}")
+        out.append(f"    {what} {t}: {_text(e, d)}{val}")
     out.append("  where, from the output back:")
     for item in _elide(d.recurrence):
         if item is None:
@@ -150,9 +152,9 @@ def arch_text(x: ArchDerivation | ArchEvaluation) -> str:
             continue
         ds, s, e = item
         val = f" = {_num(ev.adjoints[s])}" if ev else ""
-        out.append(f"    {ds} = {_text(e)}{val}")
+        out.append(f"    {ds} = {_text(e, d)}{val}")
     if d.expanded is not None:
-        out += ["", f"{gname} = {_text(d.expanded)}"]
+        out += ["", f"{gname} = {_text(d.expanded, d)}"]
     if ev:
         out.append(f"{gname} = {_num(ev.gradient)}")
         if ev.update:

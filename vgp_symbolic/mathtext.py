@@ -41,21 +41,25 @@ _PLAIN = re.compile(r"(?<![\w])([xyŷ])_(\d+)" + _END)
 _LAYER = re.compile(r"(?<![\w])([zoδW])(\d+)(?![\w_])")  # δ2, z2, W3 in the recurrence
 
 
-def names_text(s: str) -> str:
+def names_text(s: str, layered: bool = True) -> str:
     """Symbol names in a string as indices: ∂z2_1/∂o1_1 → ∂z⁽²⁾₁/∂o⁽¹⁾₁; σ'(z2) → σ′(z⁽²⁾).
+    ``layered=False`` leaves z2_1, o3_1 as they are: in a recurrent network the number is a
+    time step, not a layer (an LSTM's output gate o3_1 beside its cell c3_1).
 
     >>> names_text("∂z2_1/∂w1_3_12, x_1, δ2 = σ'(z2) ⊙ (W3 δ3)")
     '∂z⁽²⁾₁/∂w⁽¹⁾₃,₁₂, x₁, δ⁽²⁾ = σ′(z⁽²⁾) ⊙ (W⁽³⁾ δ⁽³⁾)'
     >>> names_text("ŷ₁ − ŷ_1², 1 − o1_1², x_1a")
     'ŷ₁ − ŷ₁², 1 − o⁽¹⁾₁², x_1a'
     """
-    def layered(m):
+    def indices(m):
         c, k, i, j = m.groups()
         idx = sub(i) if j is None else f"{sub(i)},{sub(j)}"
         return f"{c}{sup(f'({k})')}{idx}"
-    s = _LAYERED.sub(layered, s)
+    if layered:
+        s = _LAYERED.sub(indices, s)
     s = _PLAIN.sub(lambda m: m.group(1) + sub(m.group(2)), s)
-    s = _LAYER.sub(lambda m: m.group(1) + sup(f"({m.group(2)})"), s)
+    if layered:
+        s = _LAYER.sub(lambda m: m.group(1) + sup(f"({m.group(2)})"), s)
     return s.replace("'", "′")
 
 
@@ -133,7 +137,7 @@ _NAME = re.compile(r"([zowbδ])(\d+)_(\d+)(?:_(\d+))?")  # see names_text
 _POW = re.compile(r"\*\*(\(-?\d+\)|\d+)")
 
 
-def expr_text(expr) -> str:
+def expr_text(expr, layered: bool = True) -> str:
     """A SymPy expression in Unicode notation (see the module docstring). A sum of more than
     16 terms shows its first three and its last, its terms in the order of their indices:
 
@@ -145,7 +149,7 @@ def expr_text(expr) -> str:
     s = _POW.sub(lambda m: sup(m.group(1).strip("()")), s)
     s = s.replace("**", "^").replace("*", "·").replace("sqrt(", "√(")
     s = s.replace(" <= ", " ≤ ").replace(" >= ", " ≥ ").replace("-", "−")
-    return names_text(s)
+    return names_text(s, layered)
 
 
 _NESTED_BITS = 3 * 10 ** 12  # |x| beyond 2^±this (10^±10¹²): its exponent written in figures
