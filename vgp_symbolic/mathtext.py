@@ -123,15 +123,12 @@ def _natural_order(term) -> tuple:
 
 
 def _index_key(name: str) -> tuple:
-    m = _NAME.fullmatch(name)
+    m = _LAYERED.fullmatch(name)
     if m is None:  # x_1, y_12, ŷ: letters, then numbers as numbers
         return (1,) + tuple(int(p) if i % 2 else p for i, p in enumerate(re.split(r"(\d+)", name)))
     c, k, i, j = m.groups()
     idx = (int(i), int(j)) if j else tuple(map(int, i)) if c == "w" else (int(i),)
     return (0, c, int(k), idx)
-
-
-_NAME = re.compile(r"([zowbδ])(\d+)_(\d+)(?:_(\d+))?")  # see names_text
 
 
 _POW = re.compile(r"\*\*(\(-?\d+\)|\d+)")
@@ -152,9 +149,6 @@ def expr_text(expr, layered: bool = True) -> str:
     return names_text(s, layered)
 
 
-_NESTED_BITS = 3 * 10 ** 12  # |x| beyond 2^±this (10^±10¹²): its exponent written in figures
-
-
 def num_text(v, digits: int = 6, strip: bool = True) -> str:
     """A number in the one style every text output uses.
 
@@ -169,7 +163,7 @@ def num_text(v, digits: int = 6, strip: bool = True) -> str:
     >>> num_text(-mpmath.exp(-mpmath.mpf(10) ** 998))
     '−10^(−4.34294 × 10⁹⁹⁷)'
     """
-    from .numbers import exact_decimal, to_mpf
+    from .numbers import exact_decimal, huge_log10, to_mpf
     import mpmath
     if isinstance(v, Fraction):
         s = exact_decimal(v, max_len=digits + 8)
@@ -182,11 +176,9 @@ def num_text(v, digits: int = 6, strip: bool = True) -> str:
     x = to_mpf(v) if not isinstance(v, float) else v
     if x == 0:
         return "0"
-    if not isinstance(x, float) and abs(x._mpf_[2] + x._mpf_[3]) > _NESTED_BITS:
-        # σ(10⁹⁹⁸)·(1 − σ(10⁹⁹⁸)) is 10 to the power −4.34294 × 10⁹⁹⁷: an exponent of 998 digits
-        # is not read; its first figures are (the mantissa means nothing beside it)
-        sign = "−" if x < 0 else ""
-        return f"{sign}10^({num_text(mpmath.log10(abs(x)), digits, strip)})"
+    lg = huge_log10(x)
+    if lg is not None:  # σ(10⁹⁹⁸)·(1 − σ(10⁹⁹⁸)): 10 to the power −4.34294 × 10⁹⁹⁷
+        return f"{'−' if x < 0 else ''}10^({num_text(lg, digits, strip)})"
     if isinstance(x, float) and not math.isfinite(x):
         return {math.inf: "∞", -math.inf: "−∞"}.get(x, "NaN")
     s = mpmath.nstr(mpmath.mpf(x), digits, min_fixed=-4, max_fixed=6, strip_zeros=strip)

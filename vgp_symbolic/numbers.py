@@ -123,6 +123,25 @@ def exact_decimal(q: Fraction, max_len: int = 24) -> str | None:
     return s if len(s) <= max_len else None
 
 
+HUGE_BITS = 10 ** 6   # |v| beyond 2^±this: its exponent has 300 000 digits and more
+
+
+def huge_log10(v):
+    """log10 |v| when ``v`` (an mpf) lies beyond 2^±:data:`HUGE_BITS`, else None: e^(−10⁹⁹⁸)'s
+    exponent has 998 digits, so its order of magnitude is said instead of its figures (the
+    mantissa means nothing beside such an exponent).
+
+    >>> mpmath.nstr(huge_log10(mpmath.exp(-mpmath.mpf(10) ** 998)), 6)
+    '-4.34294e+997'
+    >>> huge_log10(mpmath.mpf("1e-400")) is None
+    True
+    """
+    if not isinstance(v, mpmath.mpf) or not v or abs(mpmath.frexp(v)[1]) <= HUGE_BITS:
+        return None
+    with mpmath.workdps(20):
+        return +mpmath.log10(abs(v))
+
+
 def fmt(v, digits: int = 10) -> str:
     """Format a number: exact decimals for terminating fractions, else ``digits`` significant.
 
@@ -143,10 +162,8 @@ def fmt(v, digits: int = 10) -> str:
             return approx  # 2·10⁹⁰⁰ in full helps nobody; the JSON's "exact" field has it
         return f"{v.numerator}/{v.denominator} ≈ {approx}"
     if isinstance(v, mpmath.mpf):
-        if v and abs(mpmath.frexp(v)[1]) > 10**6:
-            # e^(−10⁹⁹⁹) has a million-digit exponent: say its order of magnitude instead
-            with mpmath.workdps(20):
-                lg = mpmath.log10(abs(v))
+        lg = huge_log10(v)
+        if lg is not None:
             return f"{'−' if v < 0 else ''}10^({mpmath.nstr(lg, 6)})"
         return mpmath.nstr(v, digits, min_fixed=-5, max_fixed=10)
     return f"{float(v):.{digits}g}"

@@ -278,19 +278,14 @@ def _split(x):
     return ev, (ev.derivation if ev else x)
 
 
-def _routes_text(d: Derivation) -> str:
-    n = d.n_routes
-    return f"{n:,}".replace(",", " ") if n < 10 ** 12 else num_text(float(n) if n < 10 ** 300
-                                                                    else Fraction(n), 3)
-
-
-def _routes_latex(d: Derivation) -> str:
-    """The route count in a LaTeX heading: 5.63 × 10¹¹² in math, not as Unicode text (pdflatex
-    and lualatex's default fonts printed it as "5.63 Ö 10¹¹²" and "5.63 Œ 10źźš")."""
+def _routes_text(d: Derivation, latex: bool = False) -> str:
+    """The route count: 1 000 routes in full, 5.63 × 10¹¹² beyond 10¹² (in a LaTeX heading in
+    math: as Unicode text pdflatex printed it "5.63 Ö 10¹¹²", lualatex "5.63 Œ 10źźš")."""
     n = d.n_routes
     if n < 10 ** 12:
-        return f"{n:,}".replace(",", r"\,")
-    return "$" + number_latex(float(n) if n < 10 ** 300 else Fraction(n), 3) + "$"
+        return f"{n:,}".replace(",", r"\," if latex else " ")
+    big = float(n) if n < 10 ** 300 else Fraction(n)
+    return f"${number_latex(big, 3)}$" if latex else num_text(big, 3)
 
 
 def _show_value(shown: str, value: str) -> bool:
@@ -536,9 +531,9 @@ def _sections(x, breaks: bool = True) -> list[tuple[str, list]]:
     if d.route is not None:
         route = _route_text(d, lambda k, j: n.latex[n.o(k, j)], r" \to ", r"\cdots")
         head = (rf"Chain rule along the route ${route}$"
-                + (f", one of {_routes_latex(d)}" if shared else ""))
+                + (f", one of {_routes_text(d, latex=True)}" if shared else ""))
     else:
-        head = f"Chain rule, summed over all {_routes_latex(d)} routes by backpropagation"
+        head = f"Chain rule, summed over all {_routes_text(d, latex=True)} routes by backpropagation"
     out.append((head, rows))
     total = (gl, T("total", lambda: d.expression)) + ((number_latex(ev.gradient),) if ev else ())
     rows = [total + ("sum over all routes" if shared else "",)]

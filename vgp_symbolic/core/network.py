@@ -356,6 +356,7 @@ _PLAIN_ARRAY = re.compile(r"^([ \t]*(W\d+|b\d+|x|y)[ \t]*=[ \t]*)(\[[-0-9.eE,\s\
                           re.M)
 
 
+_LIFT_FROM = 20000  # characters: tomllib reads a smaller spec fast enough, nothing to gain
 _LAYERS = re.compile(r"^[ \t]*layers[ \t]*=[ \t]*\[", re.M)
 _HEADER = re.compile(r"^[ \t]*\[([^\[\]\n]*)\][ \t]*(?:#.*)?$", re.M)
 _PART_LEAD = re.compile(r"\s*,?\s*")
@@ -371,7 +372,7 @@ def _lift_layers(text: str) -> tuple[str, list | None]:
     array's text is replaced by ``[]`` with its line breaks kept, so line numbers do not move.
     Returns the text and the list of tables (None when the array was left to tomllib).
     """
-    m = _LAYERS.search(text) if len(text) > 20000 else None
+    m = _LAYERS.search(text) if len(text) >= _LIFT_FROM else None
     if m is None:
         return text, None
     head = None
@@ -414,7 +415,7 @@ def _lift_arrays(text: str, source: str) -> tuple[str, dict]:
     numbers. Returns the lightened text and {key: (value, line)}.
     """
     head = re.search(r"^[ \t]*\[values\][ \t]*(#.*)?$", text, re.M)
-    if not head or len(text) < 20000:  # small specs: nothing to gain
+    if not head or len(text) < _LIFT_FROM:
         return text, {}
     # the next table's header: a line starting with "["; "^" in MULTILINE mode is tried at each
     # of the 12 million characters of a wide spec (0.06 s), a newline is found by a fast scan
