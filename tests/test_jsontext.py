@@ -46,3 +46,11 @@ def test_a_list_of_tables_is_one_table_per_line_deeper_down():
     lines = json_text(proofs).splitlines()
     assert f'      {{"n": 1, "claim": "{claim}"}},' in lines
     assert json.loads(json_text(proofs)) == proofs
+
+
+def test_a_table_of_tables_is_one_table_per_line_deeper_down():
+    # a batch's derivation (one level down) printed its symbol table as one long line
+    symbols = {f"w1_{j}": {"meaning": "weight from unit 1 of layer 0", "definition": None}
+               for j in range(1, 4)}
+    lines = json_text({"derivation": {"wrt": "w1_11", "symbols": symbols}}).splitlines()
+    assert '      "w1_2": {"meaning": "weight from unit 1 of layer 0", "definition": null},' in lines
