@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .core.batch import BatchDerivation, BatchEvaluation
 from .latex import Latex, equations, tex_text
-from .mathtext import names_text, num_text
+from .mathtext import names_text, num_text, sub
 
 __all__ = ["batch_text", "batch_tex", "batch_dict", "batch_markdown"]
 
@@ -55,12 +55,12 @@ def _natural(name: str):
 
 def _sample_lines(ev: BatchEvaluation) -> list[str]:
     bd = ev.derivation
-    d, p = bd.derivation, bd.param
+    d, p = bd.derivation, _param_text(bd)
     out = []
     for n, e in enumerate(ev.samples):
         x, y = _sample_io(bd, n)
         loss = e.run.loss if bd.batch.dense else e.loss
-        out.append(f"  sample {n + 1}: x = {x}, y = {y}; L{_sub(n + 1)} = {num_text(loss)}")
+        out.append(f"  sample {n + 1}: x = {x}, y = {y}; L{sub(n + 1)} = {num_text(loss)}")
         if bd.batch.dense:
             parts = [f"{names_text(f.name)} = {num_text(v)}" for f, v in zip(d.factors, e.factor_values)]
         else:
@@ -71,18 +71,19 @@ def _sample_lines(ev: BatchEvaluation) -> list[str]:
         mark = "" if c is None else (" (check: agrees)" if c.agrees else
                                      " (check: not resolved)" if c.agrees is None else
                                      " (check: DISAGREES)")
-        out.append(f"    ∂L{_sub(n + 1)}/∂{p} = {num_text(e.gradient)}{mark}")
+        out.append(f"    ∂L{sub(n + 1)}/∂{p} = {num_text(e.gradient)}{mark}")
     return out
 
 
-def _sub(n: int) -> str:
-    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+def _param_text(bd: BatchDerivation) -> str:
+    """w1_11 as the one-sample chain above it writes it (w⁽¹⁾₁₁); a recurrent W_11 as it is."""
+    return names_text(bd.param, layered=not getattr(bd.derivation, "recurrent", False))
 
 
 def batch_text(x: BatchDerivation | BatchEvaluation) -> str:
     """The batch derivation as plain text."""
     ev, bd = _split(x)
-    N, p = bd.batch.size, bd.param
+    N, p = bd.batch.size, _param_text(bd)
     text, _, _ = _one(bd)
     out = [f"Batch      N = {N} samples: L = (1/N)·Σₙ Lₙ, {_HEAD}",
            f"           so ∂L/∂{p} = (1/N)·Σₙ ∂Lₙ/∂{p}; every sample has the chain below, in "
@@ -111,9 +112,9 @@ def _paren(v) -> str:
     return f"({s})" if s.startswith("−") else s
 
 
-def _tex_num(v) -> str:
+def _tex_num(v, digits: int = 6) -> str:
     from .report import number_latex
-    return number_latex(v)
+    return number_latex(v, digits)
 
 
 def batch_tex(x: BatchDerivation | BatchEvaluation) -> Latex:
@@ -155,7 +156,7 @@ def batch_tex(x: BatchDerivation | BatchEvaluation) -> Latex:
             rows.append(rf"\par\medskip\noindent Check: {tex_text(c.method)}"
                         + ("." if c.agrees is None else
                            rf": ${_tex_num(c.value)}$, relative difference "
-                           rf"${_tex_num(c.relative_error)}$ --- "
+                           rf"${_tex_num(c.relative_error, 2)}$ --- "
                            + ("agrees." if c.agrees else r"\textbf{disagrees}.")))
         parts += rows
     return Latex("\n".join(parts) + "\n", body.packages)
