@@ -46,6 +46,8 @@ _SHOW_UNITS = 12  # print every unit of the forward pass up to this many units
 # A longer route (a chain through more than 23 layers) prints its first and last 24 factors in
 # text and LaTeX: 2·10⁵ lines help nobody, and TeX cannot hold them. JSON lists every factor.
 _SHOW_FACTORS = 48
+# Words for whoever reads the JSON: how THEY may load our own expression. vgp never parses text
+# (tests/test_no_code_from_text.py scans the package's syntax tree for any such call).
 EXPRESSION_SYNTAX = ("SymPy: sympy.parse_expr(text, local_dict={name: sympy.Symbol(name, "
                      "real=True) for name in symbols}); 'symbols' defines every symbol in it (see "
                      "'symbols_note')")
@@ -857,6 +859,7 @@ def chain_dict(c: FactorChain, seed: dict | None = None) -> dict:
                        for f, nm in zip(c.factors, c.names)],
            "gradient": float(c.product), "exact": _exact_text(c.product),
            "expression": "*".join(f"({_exact_text(f)})" for f in c.factors),
+           # words for the reader, like EXPRESSION_SYNTAX: nothing here parses text
            "expression_syntax": "SymPy: sympy.parse_expr(text) is the exact product",
            "notes": list(c.notes)}
     if c.new is not None:
